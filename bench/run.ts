@@ -1,0 +1,9 @@
+// `npm run bench`: every case compares pith against its named peer in the same run and prints a ratio.
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { buildFilesCase } from './cases/build-files.ts';
+
+const work = resolve(import.meta.dirname, '..', '.bench');
+process.stdout.write(`pith benchmarks (Node ${process.version}, ${process.arch})\n\n`);
+await mkdir(work, { recursive: true });
+await buildFilesCase(join(work, 'build-files'));

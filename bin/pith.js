@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// pith command-line entry: checks the Node.js version, then runs the compiled CLI (dist/), or the
+// TypeScript sources directly in a development checkout that has not been built.
+import { existsSync } from 'node:fs';
+
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 18)) {
+  process.stderr.write(
+    `pith: Node.js ${process.versions.node} is too old; pith needs Node.js 22.18 or newer (24 LTS recommended).\n` +
+      '      In a checkout, `npx pith` and `npm run` use the Node 24 that `npm ci` installs.\n',
+  );
+  process.exit(5);
+}
+const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const { run } = await import(
+  existsSync(compiled) ? compiled.href : new URL('../src/cli/main.ts', import.meta.url).href
+);
+process.exitCode = await run(process.argv.slice(2));

@@ -1,0 +1,66 @@
+// Checks the architecture in CI: which module under src/ may import which (model in the middle, I/O at
+// the edges), that other modules are reached only through their index.ts, and which modules may use
+// npm packages at all (util, oci, tar, compress: Node built-ins only). Exits 1 listing every violation.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+
+/** module → modules it may import. */
+const ALLOWED: Record<string, string[]> = {
+  util: [],
+  compress: ['util'],
+  tar: ['util'],
+  oci: ['util', 'compress'],
+  layer: ['oci', 'tar', 'compress', 'util'],
+  io: ['oci', 'tar', 'compress', 'util'],
+  build: ['oci', 'tar', 'layer', 'compress', 'util'],
+  api: ['build', 'io', 'oci', 'layer', 'tar', 'compress', 'util'],
+  cli: ['api', 'util'],
+};
+const NO_PACKAGES = new Set(['util', 'oci', 'tar', 'compress']);
+
+const root = resolve(import.meta.dirname, '..', 'src');
+const IMPORT_RE =
+  /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function* files(dir: string): Generator<string> {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) yield* files(p);
+    else if (p.endsWith('.ts')) yield p;
+  }
+}
+
+const moduleOf = (file: string) => relative(root, file).split(sep)[0] ?? '';
+const problems: string[] = [];
+for (const file of files(root)) {
+  const from = moduleOf(file);
+  const allowed = ALLOWED[from];
+  const rel = relative(resolve(root, '..'), file);
+  if (!allowed) {
+    problems.push(
+      `${rel}: module "${from}" is not in scripts/check-imports.ts; add it with its allowed imports`,
+    );
+    continue;
+  }
+  for (const m of readFileSync(file, 'utf8').matchAll(IMPORT_RE)) {
+    const spec = m[1] ?? m[2] ?? '';
+    if (spec.startsWith('node:')) continue;
+    if (!spec.startsWith('.')) {
+      if (NO_PACKAGES.has(from))
+        problems.push(`${rel}: imports package "${spec}"; module ${from} may use Node built-ins only`);
+      continue;
+    }
+    const target = resolve(dirname(file), spec);
+    const to = moduleOf(target);
+    if (to === from) continue;
+    if (!allowed.includes(to))
+      problems.push(`${rel}: module ${from} may not import module ${to} ("${spec}")`);
+    else if (relative(join(root, to), target) !== 'index.ts')
+      problems.push(`${rel}: imports ${spec}; use the module's public surface ${to}/index.ts`);
+  }
+}
+if (problems.length) {
+  process.stderr.write(`import direction check failed:\n${problems.map((p) => `  ${p}`).join('\n')}\n`);
+  process.exit(1);
+}
+process.stdout.write(`import direction check: ok (${Object.keys(ALLOWED).length} modules)\n`);

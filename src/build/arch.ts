@@ -1,0 +1,36 @@
+// Debian architecture names (what configs and, later, package indexes use) and their OCI platforms
+// (briefs/oci.md §4: armhf → arm/v7, armel → arm/v5, i386 → 386, ppc64el → ppc64le).
+import type { Platform } from '../oci/index.ts';
+
+export const ARCHS = ['amd64', 'arm64', 'armhf', 'armel', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
+export type Arch = (typeof ARCHS)[number];
+
+const PLATFORMS: Record<Arch, Platform> = {
+  amd64: { os: 'linux', architecture: 'amd64' },
+  arm64: { os: 'linux', architecture: 'arm64', variant: 'v8' },
+  armhf: { os: 'linux', architecture: 'arm', variant: 'v7' },
+  armel: { os: 'linux', architecture: 'arm', variant: 'v5' },
+  i386: { os: 'linux', architecture: '386' },
+  ppc64el: { os: 'linux', architecture: 'ppc64le' },
+  s390x: { os: 'linux', architecture: 's390x' },
+  riscv64: { os: 'linux', architecture: 'riscv64' },
+};
+
+/** The OCI platform of a Debian architecture. */
+export function archPlatform(arch: Arch): Platform {
+  return { ...PLATFORMS[arch] };
+}
+
+/** The Debian architecture of the machine pith runs on. */
+export function hostArch(): Arch {
+  const map: Record<string, Arch> = {
+    x64: 'amd64',
+    arm64: 'arm64',
+    arm: 'armhf',
+    ia32: 'i386',
+    ppc64: 'ppc64el',
+    s390x: 's390x',
+    riscv64: 'riscv64',
+  };
+  return map[process.arch] ?? 'amd64';
+}

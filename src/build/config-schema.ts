@@ -1,0 +1,109 @@
+// The pith.yaml schema (zod): the single definition from which validation, TypeScript types and the
+// published JSON Schema (schema/pith.schema.json) all derive. Exec form only for entrypoint/cmd: an
+// image without a shell cannot run a shell-form string.
+import { z } from 'zod';
+import { ARCHS } from './arch.ts';
+
+const SHELL_FORM =
+  'must be a list of strings (exec form), e.g. ["/app", "--flag"]; a plain string is shell form, which needs /bin/sh -c to split it, and a minimal image has no shell';
+
+const execForm = z.array(z.string().min(1, 'arguments cannot be empty strings'), { error: SHELL_FORM });
+
+const imagePath = z.string().min(1).regex(/^\//, 'must be an absolute path in the image, starting with /');
+
+/** chmod-style octal text: "0755", "755", "0o755", "1777" (YAML numbers are read from their source text). */
+const mode = z
+  .string({ error: 'must be an octal mode such as "0755"' })
+  .regex(/^(0o|0)?[0-7]{3,4}$/, 'must be an octal mode such as "0755" (digits 0-7, at most 4)');
+
+/** `uid[:gid]` with numbers or the names root, nobody, nonroot. */
+const owner = z.union([z.string(), z.number().int().nonnegative()]).transform(String);
+
+const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+
+// One object shape with cross-field rules (instead of a union) so that every error names the exact field.
+export const contentEntry = z
+  .strictObject({
+    src: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Host file or directory to copy, relative to the config file; {arch} expands to the build architecture',
+      ),
+    dst: imagePath
+      .optional()
+      .describe('Destination of src in the image; a directory source is copied into it'),
+    dir: imagePath.optional().describe('A directory to create in the image'),
+    symlink: imagePath.optional().describe('A symbolic link to create in the image'),
+    target: z.string().min(1).optional().describe('Target of symlink, stored as written'),
+    mode: mode
+      .optional()
+      .describe('Octal mode; default: 0755 if the source is executable (or a directory), else 0644'),
+    owner: owner
+      .optional()
+      .describe('uid[:gid] or a standard account name (root, nobody, nonroot); default 0:0'),
+  })
+  .superRefine((e, ctx) => {
+    const kinds = (['src', 'dir', 'symlink'] as const).filter((k) => e[k] !== undefined);
+    if (kinds.length !== 1) {
+      ctx.addIssue({
+        code: 'custom',
+        message: 'each entry needs exactly one of src (with dst), dir, or symlink (with target)',
+      });
+      return;
+    }
+    const need = (key: 'dst' | 'target', why: string) => {
+      if (e[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    };
+    const refuse = (key: 'dst' | 'target' | 'mode', why: string) => {
+      if (e[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
+    };
+    if (e.src !== undefined) need('dst', 'is required with src: where in the image the file goes');
+    else refuse('dst', 'is only used with src');
+    if (e.symlink !== undefined) {
+      need('target', 'is required with symlink');
+      refuse('mode', 'does not apply to a symlink');
+    } else refuse('target', 'is only used with symlink');
+  });
+
+const port = z
+  .union([
+    z.number().int().min(1).max(65535),
+    z.string().regex(/^[0-9]{1,5}(\/(tcp|udp|sctp))?$/, 'must be PORT or PORT/tcp|udp|sctp'),
+  ])
+  .transform(String);
+
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    archs: z
+      .array(z.enum(ARCHS))
+      .min(1)
+      .optional()
+      .describe('Debian architectures to build; more than one gives an image index. Default: the host'),
+    accounts: z
+      .boolean()
+      .optional()
+      .describe(
+        'Add the distroless accounts (root 0, nobody 65534, nonroot 65532), /root, /home/nonroot and /tmp. Default true',
+      ),
+    files: z.array(contentEntry).optional().describe('Files, directories and links to put in the image'),
+    entrypoint: execForm.optional(),
+    cmd: execForm.optional(),
+    env: z.record(z.string().regex(/^[^=\s]+$/, 'names cannot contain = or spaces'), stringish).optional(),
+    workdir: imagePath.optional(),
+    user: owner.optional().describe('uid[:gid] or root/nobody/nonroot; default 65532 (nonroot)'),
+    labels: z.record(z.string(), stringish).optional(),
+    annotations: z.record(z.string(), stringish).optional(),
+    ports: z.array(port).optional(),
+    volumes: z.array(imagePath).optional(),
+    stopSignal: z
+      .string()
+      .regex(/^(SIG[A-Z0-9+]+|[0-9]+)$/, 'must be a signal name like SIGTERM or a number')
+      .optional(),
+  })
+  .describe('A pith image configuration');
+
+export type PithConfig = z.output<typeof configSchema>;
+export type ContentEntry = z.output<typeof contentEntry>;

@@ -1,0 +1,57 @@
+// Refuses images that cannot start: an absolute entrypoint (or cmd[0] without entrypoint) must exist in
+// the image as an executable file, following symlinks inside the image. Relative names are PATH lookups
+// and left to the runtime.
+import type { FileTree } from '../tar/index.ts';
+import type { LoadedConfig } from './config-load.ts';
+import { fieldError } from './host-files.ts';
+
+const MAX_LINKS = 40;
+
+/** Throws a located error if the program the image starts is missing or not executable. */
+export function checkEntrypoint(loaded: LoadedConfig, trees: readonly FileTree[]): void {
+  const c = loaded.config;
+  const field = c.entrypoint ? 'entrypoint' : 'cmd';
+  const program = (c.entrypoint ?? c.cmd)?.[0];
+  if (!program?.startsWith('/')) return;
+  const problem = findProblem(program, trees);
+  if (problem) throw fieldError(loaded, [field, 0], 'ENTRYPOINT_MISSING', problem);
+}
+
+function lookup(trees: readonly FileTree[], path: string) {
+  for (let i = trees.length - 1; i >= 0; i--) {
+    const n = trees[i]!.get(path);
+    if (n) return n;
+  }
+  return undefined;
+}
+
+function findProblem(program: string, trees: readonly FileTree[]): string | undefined {
+  let path = normalise(program);
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    const node = lookup(trees, path);
+    if (!node) return `${program} is not in the image; add it under files (src + dst)`;
+    if (node.type === 'symlink') {
+      const target = node.linkTarget ?? '';
+      path = normalise(
+        target.startsWith('/') ? target : `${path.split('/').slice(0, -1).join('/')}/${target}`,
+      );
+      continue;
+    }
+    if (node.type !== 'file' && node.type !== 'hardlink')
+      return `${program} is a ${node.type}, not a program`;
+    if ((node.mode & 0o111) === 0)
+      return `${program} is not executable (mode ${node.mode.toString(8).padStart(4, '0')}); set mode: "0755"`;
+    return undefined;
+  }
+  return `${program}: too many levels of symbolic links`;
+}
+
+function normalise(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return out.join('/');
+}

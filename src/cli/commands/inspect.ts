@@ -1,0 +1,45 @@
+// `pith inspect REF` and `pith validate REF`
+import type { Command } from '@commander-js/extra-typings';
+import { inspect, validate } from '../../api/index.ts';
+import { PithError } from '../../util/index.ts';
+import { formatSummary } from '../format-summary.ts';
+import { makeOutput } from '../output.ts';
+
+const REF_HELP = 'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG|:@N], or a bare path';
+
+export function inspectCommand(program: Command): void {
+  program
+    .command('inspect')
+    .description('show platforms, layers with sizes and the config of an image')
+    .argument('<ref>', REF_HELP)
+    .option('--json', 'print the result as JSON')
+    .action(async (ref, opts) => {
+      const out = makeOutput(opts);
+      const report = await inspect(ref);
+      out.result(report, () => formatSummary(report, report.reference));
+    });
+}
+
+export function validateCommand(program: Command): void {
+  program
+    .command('validate')
+    .description('re-derive every digest, size and diff_id of an image and report every problem')
+    .argument('<ref>', REF_HELP)
+    .option('--json', 'print the result as JSON')
+    .action(async (ref, opts) => {
+      const out = makeOutput(opts);
+      const report = await validate(ref);
+      out.result(report, () =>
+        report.valid
+          ? `${ref}: valid (${report.images} image${report.images === 1 ? '' : 's'}, ${report.digest})`
+          : [
+              `${ref}: ${report.problems.length} problem(s)`,
+              ...report.problems.map((p) => `  ${p.where}: ${p.message}`),
+            ].join('\n'),
+      );
+      if (!report.valid)
+        throw new PithError('invalid', 'INVALID_IMAGE', `${ref} is not a valid image`, {
+          details: { reported: true },
+        });
+    });
+}

@@ -1,0 +1,48 @@
+// Atomic outputs: everything is written beside the destination under a temporary name and renamed into
+// place only when complete, so a failed or interrupted write never leaves a partial output behind.
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+
+/** A sibling temporary path for `dest` (same directory, so rename is atomic). */
+export function tempSibling(dest: string): string {
+  return join(dirname(dest), `.${basename(dest)}.pith-${randomBytes(6).toString('hex')}.tmp`);
+}
+
+/** Writes a stream to `dest` atomically: temp file, fsync-free rename; removes the temp file on failure. */
+export async function writeFileAtomic(
+  dest: string,
+  data: AsyncIterable<Buffer> | Buffer,
+  mode = 0o644,
+): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = tempSibling(dest);
+  try {
+    const source = Buffer.isBuffer(data) ? Readable.from([data]) : Readable.from(data);
+    await pipeline(source, createWriteStream(tmp, { mode }));
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+/**
+ * Builds a directory atomically: `fill` writes into a temporary sibling which replaces `dest` (which must
+ * not exist) only when `fill` succeeds. On failure the temporary directory is removed.
+ */
+export async function buildDirAtomic(dest: string, fill: (dir: string) => Promise<void>): Promise<void> {
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = tempSibling(dest);
+  await mkdir(tmp);
+  try {
+    await fill(tmp);
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { recursive: true, force: true });
+    throw err;
+  }
+}

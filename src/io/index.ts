@@ -1,0 +1,11 @@
+// Public surface of io: sources and sinks of artifacts, addressed by transport references.
+
+export * from './archive/docker-archive.ts';
+export * from './archive/oci-archive.ts';
+export * from './atomic.ts';
+export * from './file-source.ts';
+export * from './layout/read.ts';
+export * from './layout/write.ts';
+export * from './read-artifact.ts';
+export * from './transport-ref.ts';
+export * from './write-artifact.ts';

@@ -1,0 +1,42 @@
+// The layout's own index.json: one descriptor per named image, carrying `org.opencontainers.image.ref.name`
+// (the tag) and, for archives meant for docker/containerd, `io.containerd.image.name` (the full name), as
+// Docker ≥ 25 writes them (moby#47065). Entries are sorted so the bytes never depend on write order.
+import {
+  Annotation,
+  type Annotations,
+  type Artifact,
+  buildIndex,
+  type Descriptor,
+  type IndexDocument,
+  topDocument,
+} from '../../oci/index.ts';
+
+/** The descriptor for an artifact as listed in index.json. */
+export function layoutDescriptor(a: Artifact, names: { tag?: string; fullName?: string }): Descriptor {
+  const annotations: Annotations = {};
+  if (names.fullName) annotations[Annotation.containerdName] = names.fullName;
+  if (names.tag) annotations[Annotation.refName] = names.tag;
+  const doc = topDocument(a);
+  return doc.descriptor(Object.keys(annotations).length ? { annotations } : {});
+}
+
+/**
+ * Adds an entry to existing entries (skopeo semantics: a tag names one image, so entries carrying the
+ * same tag lose it; an untagged duplicate of the same digest is dropped).
+ */
+export function mergeEntries(existing: readonly Descriptor[], entry: Descriptor): IndexDocument {
+  const tag = entry.annotations?.[Annotation.refName];
+  const kept = existing.filter((d) => {
+    const t = d.annotations?.[Annotation.refName];
+    if (tag !== undefined && t === tag) return false;
+    return !(t === undefined && d.digest === entry.digest);
+  });
+  const all = [...kept, entry].sort(compareEntries);
+  return buildIndex(all);
+}
+
+function compareEntries(a: Descriptor, b: Descriptor): number {
+  const ka = `${a.annotations?.[Annotation.refName] ?? ''}\0${a.digest}`;
+  const kb = `${b.annotations?.[Annotation.refName] ?? ''}\0${b.digest}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -1,0 +1,22 @@
+// Reads an artifact from any transport reference: the one entry point for `inspect`, `validate`, `copy`.
+import type { Artifact } from '../oci/index.ts';
+import { readDockerArchive } from './archive/docker-archive.ts';
+import { readOciArchive } from './archive/oci-archive.ts';
+import { dirSource } from './file-source.ts';
+import { readLayout } from './layout/read.ts';
+import type { TransportRef } from './transport-ref.ts';
+
+/** Reads the artifact a transport reference names. */
+export async function readArtifact(ref: TransportRef): Promise<Artifact> {
+  switch (ref.transport) {
+    case 'oci':
+      return readLayout(dirSource(ref.path, `oci:${ref.path}`), ref.tag ? { tag: ref.tag } : {});
+    case 'oci-archive':
+      return readOciArchive(ref.path, ref.tag);
+    case 'docker-archive':
+      return readDockerArchive(ref.path, {
+        ...(ref.name ? { name: ref.name } : {}),
+        ...(ref.index !== undefined ? { index: ref.index } : {}),
+      });
+  }
+}

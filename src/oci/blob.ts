@@ -1,0 +1,60 @@
+// Blobs: content addressed by a descriptor and readable as a stream. Sources (memory, files, archives,
+// registries) implement `open`; nothing is read until a sink or a validator asks for it.
+import { hasherFor, PithError } from '../util/index.ts';
+import type { Descriptor } from './descriptor.ts';
+
+export interface Blob {
+  readonly descriptor: Descriptor;
+  /** The stored bytes (for layers: the compressed blob), streamed. May be called more than once. */
+  open(): AsyncIterable<Buffer>;
+}
+
+/** A blob held in memory as one or more chunks. */
+export function memoryBlob(descriptor: Descriptor, chunks: Buffer | readonly Buffer[]): Blob {
+  const list = Buffer.isBuffer(chunks) ? [chunks] : chunks;
+  return {
+    descriptor,
+    async *open() {
+      yield* list;
+    },
+  };
+}
+
+/** Reads a whole blob into one buffer (for small blobs: manifests, configs). */
+export async function readBlob(blob: Blob): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of blob.open()) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+/**
+ * Streams a blob while checking it against its descriptor: the stream fails at the end (before the
+ * consumer can commit the bytes) if the size or digest differ. Sinks copy blobs only through this.
+ */
+export async function* verifiedContent(blob: Blob): AsyncIterable<Buffer> {
+  const { descriptor } = blob;
+  const h = hasherFor(descriptor.digest);
+  let size = 0;
+  for await (const c of blob.open()) {
+    size += c.length;
+    if (size > descriptor.size) {
+      throw new PithError(
+        'invalid',
+        'SIZE_MISMATCH',
+        `blob ${descriptor.digest} is larger than its descriptor's ${descriptor.size} bytes`,
+      );
+    }
+    h.update(c);
+    yield c;
+  }
+  const actual = `${descriptor.digest.slice(0, descriptor.digest.indexOf(':'))}:${h.digest('hex')}`;
+  if (size !== descriptor.size) {
+    throw new PithError(
+      'invalid',
+      'SIZE_MISMATCH',
+      `blob ${descriptor.digest} is ${size} bytes, its descriptor says ${descriptor.size}`,
+    );
+  }
+  if (actual !== descriptor.digest)
+    throw new PithError('invalid', 'DIGEST_MISMATCH', `blob ${descriptor.digest} hashes to ${actual}`);
+}

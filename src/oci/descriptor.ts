@@ -1,0 +1,43 @@
+// Content descriptors (image-spec descriptor.md): what every reference between OCI objects is made of.
+import { type Digest, isDigest, PithError } from '../util/index.ts';
+import type { Annotations } from './annotations.ts';
+import type { Platform } from './platform.ts';
+
+export interface Descriptor {
+  mediaType: string;
+  digest: Digest;
+  size: number;
+  urls?: string[];
+  annotations?: Annotations;
+  data?: string;
+  platform?: Platform;
+  artifactType?: string;
+}
+
+/** The empty descriptor (`{}`), for artifact configs and layers that carry nothing. */
+export const EMPTY_DESCRIPTOR: Descriptor = {
+  mediaType: 'application/vnd.oci.empty.v1+json',
+  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+  size: 2,
+  data: 'e30=',
+};
+
+/** Checks the REQUIRED fields of a parsed descriptor, throwing an `invalid` error naming `where`. */
+export function checkDescriptor(value: unknown, where: string): Descriptor {
+  const fail = (why: string): never => {
+    throw new PithError('invalid', 'BAD_DESCRIPTOR', `${where}: ${why}`);
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail('not an object');
+  const d = value as Record<string, unknown>;
+  if (typeof d['mediaType'] !== 'string' || d['mediaType'] === '') fail('mediaType is missing');
+  if (!isDigest(d['digest'])) fail(`digest ${JSON.stringify(d['digest'])} is not a valid digest`);
+  const size = d['size'];
+  if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
+    fail(`size ${JSON.stringify(size)} is not a non-negative integer`);
+  return value as Descriptor;
+}
+
+/** A copy of a descriptor with only the fields that identify content (for comparisons). */
+export function sameContent(a: Descriptor, b: Descriptor): boolean {
+  return a.digest === b.digest && a.size === b.size;
+}

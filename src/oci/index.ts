@@ -1,0 +1,13 @@
+// Public surface of the OCI model: pure values and checks, no I/O.
+export * from './annotations.ts';
+export * from './blob.ts';
+export * from './descriptor.ts';
+export * from './document.ts';
+export * from './image.ts';
+export * from './image-config.ts';
+export * from './image-index.ts';
+export * from './manifest.ts';
+export * from './media-types.ts';
+export * from './platform.ts';
+export * from './reference.ts';
+export * from './validate.ts';

@@ -1,0 +1,168 @@
+// Re-derives everything an artifact claims about itself and reports every problem found, not just the
+// first (ggcr's validate): blob digests and sizes, layer diff_ids (by decompressing), config/layer/history
+// agreement, index descriptors against their children, platforms against configs, inline `data`.
+import { decompress } from '../compress/index.ts';
+import { type Digest, digestStream, messageOf } from '../util/index.ts';
+import type { Blob } from './blob.ts';
+import type { Descriptor } from './descriptor.ts';
+import type { Child, Image, Index } from './image.ts';
+import { configPlatform } from './image-config.ts';
+import { isImageConfigType, isIndexType, isManifestType, layerCompression } from './media-types.ts';
+import { formatPlatform, platformMatches } from './platform.ts';
+
+export interface Problem {
+  /** Where: e.g. `index > manifests[1] (linux/arm64) > layers[0]`. */
+  where: string;
+  message: string;
+}
+
+/** Validates an artifact; an empty list means it is sound. */
+export async function validate(a: Child): Promise<Problem[]> {
+  const problems: Problem[] = [];
+  await validateChild(a, a.kind === 'index' ? 'index' : a.kind === 'image' ? 'image' : 'blob', problems);
+  return problems;
+}
+
+async function validateChild(c: Child, where: string, out: Problem[]): Promise<void> {
+  if (c.kind === 'image') await validateImage(c, where, out);
+  else if (c.kind === 'index') await validateIndex(c, where, out);
+  else await checkBlob(c.blob, where, out);
+}
+
+async function validateIndex(ix: Index, where: string, out: Problem[]): Promise<void> {
+  const v = ix.index.value;
+  if (v.schemaVersion !== 2) out.push({ where, message: `schemaVersion is ${v.schemaVersion}, must be 2` });
+  if (v.manifests.length !== ix.children.length) {
+    out.push({
+      where,
+      message: `lists ${v.manifests.length} manifests but ${ix.children.length} were supplied`,
+    });
+  }
+  for (const [i, desc] of v.manifests.entries()) {
+    const child = ix.children[i];
+    const label = `${where} > manifests[${i}]${desc.platform ? ` (${formatPlatform(desc.platform)})` : ''}`;
+    if (!child) continue;
+    checkChildDescriptor(desc, child, label, out);
+    if (desc.platform && child.kind === 'image' && child.config) {
+      const actual = configPlatform(child.config.value);
+      if (!platformMatches(desc.platform, actual)) {
+        out.push({
+          where: label,
+          message: `index says platform ${formatPlatform(desc.platform)} but the config says ${formatPlatform(actual)}`,
+        });
+      }
+    }
+    await validateChild(child, label, out);
+  }
+}
+
+function checkChildDescriptor(desc: Descriptor, child: Child, where: string, out: Problem[]): void {
+  const actual = child.kind === 'image' ? child.manifest : child.kind === 'index' ? child.index : null;
+  if (!actual) return;
+  if (desc.digest !== actual.digest)
+    out.push({
+      where,
+      message: `descriptor digest ${desc.digest} but the content hashes to ${actual.digest}`,
+    });
+  if (desc.size !== actual.size)
+    out.push({ where, message: `descriptor size ${desc.size} but the content is ${actual.size} bytes` });
+  const kindOk = child.kind === 'image' ? isManifestType(desc.mediaType) : isIndexType(desc.mediaType);
+  if (!kindOk)
+    out.push({ where, message: `descriptor media type ${desc.mediaType} does not fit a ${child.kind}` });
+}
+
+async function validateImage(img: Image, where: string, out: Problem[]): Promise<void> {
+  const m = img.manifest.value;
+  if (m.schemaVersion !== 2) out.push({ where, message: `schemaVersion is ${m.schemaVersion}, must be 2` });
+  if (m.layers.length !== img.layers.length)
+    out.push({
+      where,
+      message: `manifest lists ${m.layers.length} layers but ${img.layers.length} were supplied`,
+    });
+  await checkBlob(img.configBlob, `${where} > config`, out, m.config);
+  const diffIds: Digest[] = [];
+  for (const [i, blob] of img.layers.entries()) {
+    const desc = m.layers[i] ?? blob.descriptor;
+    diffIds.push(await checkLayer(blob, desc, `${where} > layers[${i}]`, out));
+  }
+  if (!img.config) {
+    if (isImageConfigType(m.config.mediaType))
+      out.push({ where: `${where} > config`, message: 'image config was not parsed' });
+    return;
+  }
+  checkConfig(img, diffIds, `${where} > config`, out);
+}
+
+function checkConfig(img: Image, diffIds: Digest[], where: string, out: Problem[]): void {
+  const c = img.config!.value;
+  if (c.rootfs?.type !== 'layers')
+    out.push({ where, message: `rootfs.type is ${JSON.stringify(c.rootfs?.type)}, must be "layers"` });
+  const declared = c.rootfs?.diff_ids ?? [];
+  if (declared.length !== img.layers.length) {
+    out.push({
+      where,
+      message: `rootfs.diff_ids has ${declared.length} entries but the manifest has ${img.layers.length} layers`,
+    });
+  }
+  for (const [i, d] of declared.entries()) {
+    const actual = diffIds[i];
+    if (actual && actual !== d)
+      out.push({
+        where: `${where} > rootfs.diff_ids[${i}]`,
+        message: `declared ${d} but the uncompressed layer hashes to ${actual}`,
+      });
+  }
+  if (c.history) {
+    const nonEmpty = c.history.filter((h) => !h.empty_layer).length;
+    if (nonEmpty !== declared.length)
+      out.push({
+        where,
+        message: `history has ${nonEmpty} non-empty entries but there are ${declared.length} layers`,
+      });
+  }
+}
+
+/** Hashes a blob and compares with its descriptor (and the one that references it, if given). */
+async function checkBlob(
+  blob: Blob,
+  where: string,
+  out: Problem[],
+  ref: Descriptor = blob.descriptor,
+): Promise<void> {
+  try {
+    const { digest, size } = await digestStream(
+      blob.open(),
+      ref.digest.startsWith('sha512:') ? 'sha512' : 'sha256',
+    );
+    if (size !== ref.size)
+      out.push({ where, message: `descriptor size ${ref.size} but the blob is ${size} bytes` });
+    if (digest !== ref.digest)
+      out.push({ where, message: `descriptor digest ${ref.digest} but the blob hashes to ${digest}` });
+    checkInlineData(ref, where, out);
+  } catch (err) {
+    out.push({ where, message: `cannot read blob ${ref.digest}: ${messageOf(err)}` });
+  }
+}
+
+function checkInlineData(ref: Descriptor, where: string, out: Problem[]): void {
+  if (ref.data === undefined) return;
+  const bytes = Buffer.from(ref.data, 'base64');
+  if (bytes.length !== ref.size)
+    out.push({ where, message: `descriptor data decodes to ${bytes.length} bytes, size says ${ref.size}` });
+}
+
+/** Checks a layer blob and returns the digest of its uncompressed content. */
+async function checkLayer(blob: Blob, desc: Descriptor, where: string, out: Problem[]): Promise<Digest> {
+  await checkBlob(blob, where, out, desc);
+  const kind = layerCompression(desc.mediaType);
+  if (kind === undefined) {
+    out.push({ where, message: `unknown layer media type ${desc.mediaType}` });
+    return desc.digest;
+  }
+  try {
+    return (await digestStream(decompress(blob.open(), kind))).digest;
+  } catch (err) {
+    out.push({ where, message: `layer does not decompress as ${kind}: ${messageOf(err)}` });
+    return desc.digest;
+  }
+}

@@ -1,0 +1,31 @@
+// Streaming tar parser for layers and .deb data.tar: yields each entry with its data as a Buffer, parsing
+// exactly as indexTarFile does (shared scan.ts/header-decode.ts). Hand-written because PAX values and
+// xattrs must stay binary-exact, which no npm tar reader gives (briefs/deps.md §5).
+// Invariant: stops at the end-of-archive marker; the source iterator is closed (return()) when reading ends
+// or is abandoned.
+import type { TarEntry } from './entry.ts';
+import { scanTar } from './scan.ts';
+import { StreamSource } from './stream-source.ts';
+
+/** An entry as read: metadata plus its data (file content; empty otherwise). */
+export interface ReadEntry extends Omit<TarEntry, 'content'> {
+  data: Buffer;
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * Streaming parser: ustar, PAX 'x' and 'g' headers (binary-exact values, 'SCHILY.xattr.*' -> xattrs, path,
+ * linkpath, size, uid, gid, mtime (fractional -> floor)), GNU 'L'/'K' long names, base-256 numbers, old-GNU
+ * and v7 headers. Throws PithError('invalid','BAD_TAR') with the byte offset on a bad checksum, truncated
+ * input or an unparsable PAX record. Paths are normalised (no './', leading or trailing '/'); the root
+ * './' comes out as ''. Stops at the end-of-archive blocks.
+ */
+export async function* readTar(source: AsyncIterable<Buffer>): AsyncIterable<ReadEntry> {
+  const src = new StreamSource(source);
+  try {
+    for await (const { entry, data } of scanTar(src, true)) yield { ...entry, data: data ?? EMPTY };
+  } finally {
+    await src.close();
+  }
+}

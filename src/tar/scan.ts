@@ -1,0 +1,64 @@
+// The archive walk shared by readTar (stream) and indexTarFile (positional file reads): header, meta payload,
+// data, padding, end-of-archive. Sources differ only in how bytes are fetched (BlockSource).
+// Invariants: stops after the end-of-archive marker (two zero blocks, or one zero block then EOF, or EOF at
+// a header boundary, as GNU tar, Go and Python accept); EOF anywhere else is BAD_TAR with its offset.
+import { BLOCK, badTar, isZeroBlock, padding } from './fields.ts';
+import { type EntryMeta, HeaderDecoder } from './header-decode.ts';
+
+/** Where scanTar gets its bytes from. */
+export interface BlockSource {
+  /** Bytes consumed so far (= archive offset of the next byte). */
+  readonly offset: number;
+  /** The next 512 bytes; null on EOF exactly here; BAD_TAR on a partial block. */
+  readBlock(): Promise<Buffer | null>;
+  /** Exactly `n` bytes, or BAD_TAR if the input ends first. */
+  read(n: number): Promise<Buffer>;
+  /** Skips exactly `n` bytes, or BAD_TAR if the input ends first. */
+  skip(n: number): Promise<void>;
+}
+
+/** One entry found by the walk: metadata, the archive offset of its data, and the data if asked for. */
+export interface ScannedEntry {
+  entry: EntryMeta;
+  offset: number;
+  data?: Buffer;
+}
+
+/** Walks the archive, yielding entries in order; with `withData` each file's bytes are read, else skipped. */
+export async function* scanTar(src: BlockSource, withData: boolean): AsyncGenerator<ScannedEntry> {
+  const dec = new HeaderDecoder();
+  for (;;) {
+    const at = src.offset;
+    const block = await src.readBlock();
+    if (block === null) {
+      dec.assertNoPendingMeta(at);
+      return;
+    }
+    const h = dec.decode(block, at);
+    if (h.kind === 'zero') {
+      const next = await src.readBlock();
+      if (next !== null && !isZeroBlock(next))
+        throw badTar(at + BLOCK, 'a single zero block is followed by data');
+      return;
+    }
+    if (h.kind === 'meta') {
+      const payload = await src.read(h.size);
+      await src.skip(padding(h.size));
+      dec.applyMeta(h.flag, payload, at);
+      continue;
+    }
+    if (h.kind === 'skip') {
+      await src.skip(h.size + padding(h.size));
+      continue;
+    }
+    const offset = src.offset;
+    if (withData && h.entry.type === 'file') {
+      const data = await src.read(h.size);
+      await src.skip(padding(h.size));
+      yield { entry: h.entry, offset, data };
+    } else {
+      await src.skip(h.size + padding(h.size));
+      yield { entry: h.entry, offset };
+    }
+  }
+}

@@ -1,0 +1,7 @@
+// Public surface of util: zero-dependency helpers shared by every module.
+export * from './canonical-json.ts';
+export * from './digest.ts';
+export * from './epoch.ts';
+export * from './errors.ts';
+export * from './memo.ts';
+export * from './streams.ts';
