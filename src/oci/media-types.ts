@@ -55,12 +55,12 @@ const LAYERS: Record<string, LayerCompression> = {
 };
 
 export function isLayerType(mt: string | undefined): boolean {
-  return mt !== undefined && mt in LAYERS;
+  return mt !== undefined && Object.hasOwn(LAYERS, mt);
 }
 
 /** The compression of a layer media type, or undefined for a type that is not a known layer. */
 export function layerCompression(mt: string): LayerCompression | undefined {
-  return LAYERS[mt];
+  return Object.hasOwn(LAYERS, mt) ? LAYERS[mt] : undefined;
 }
 
 /** The OCI layer media type for a compression. */

@@ -36,7 +36,7 @@ export function parseReference(text: string): ImageReference {
     rest = rest.slice(0, colon);
     if (!TAG_RE.test(tag)) bad(`tag "${tag}" must match [A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`);
   }
-  const { registry, repository } = splitRegistry(rest);
+  const { registry, repository } = splitRegistry(rest, bad);
   for (const c of repository.split('/'))
     if (!PATH_COMPONENT.test(c))
       bad(`path component "${c}" must be lowercase letters, digits and separators`);
@@ -44,17 +44,24 @@ export function parseReference(text: string): ImageReference {
   return { registry, repository, ...(tag ? { tag } : {}), ...(digest ? { digest } : {}) };
 }
 
-function splitRegistry(name: string): { registry: string; repository: string } {
+// distribution/reference: domain = host (":" port)?, host = domain-name | "[" IPv6 "]"
+const HOST_RE =
+  /^(?:(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))*|\[[a-fA-F0-9:]+\])(?::[0-9]+)?$/;
+/** Names Docker rewrites to docker.io. */
+const DOCKER_HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+function splitRegistry(name: string, bad: (why: string) => never): { registry: string; repository: string } {
   const slash = name.indexOf('/');
   const first = slash < 0 ? '' : name.slice(0, slash);
   const isHost =
     first !== '' &&
     (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase());
-  if (isHost) return { registry: first, repository: name.slice(slash + 1) };
-  const repository = slash < 0 ? `library/${name}` : name;
-  return { registry: DEFAULT_REGISTRY, repository };
+  if (!isHost) return { registry: DEFAULT_REGISTRY, repository: slash < 0 ? `library/${name}` : name };
+  if (!HOST_RE.test(first)) bad(`"${first}" is not a registry host[:port]`);
+  const rest = name.slice(slash + 1);
+  if (!DOCKER_HUB_ALIASES.has(first)) return { registry: first, repository: rest };
+  return { registry: DEFAULT_REGISTRY, repository: rest.includes('/') ? rest : `library/${rest}` };
 }
-
 /** Full text of a reference: `registry/repository[:tag][@digest]`. */
 export function formatReference(r: ImageReference): string {
   return `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}${r.digest ? `@${r.digest}` : ''}`;

@@ -2,7 +2,7 @@
 // first (ggcr's validate): blob digests and sizes, layer diff_ids (by decompressing), config/layer/history
 // agreement, index descriptors against their children, platforms against configs, inline `data`.
 import { decompress } from '../compress/index.ts';
-import { type Digest, digestStream, messageOf } from '../util/index.ts';
+import { type Digest, digestLike, digestStream, isDigest, messageOf } from '../util/index.ts';
 import type { Blob } from './blob.ts';
 import type { Descriptor } from './descriptor.ts';
 import type { Child, Image, Index } from './image.ts';
@@ -59,11 +59,9 @@ async function validateIndex(ix: Index, where: string, out: Problem[]): Promise<
 function checkChildDescriptor(desc: Descriptor, child: Child, where: string, out: Problem[]): void {
   const actual = child.kind === 'image' ? child.manifest : child.kind === 'index' ? child.index : null;
   if (!actual) return;
-  if (desc.digest !== actual.digest)
-    out.push({
-      where,
-      message: `descriptor digest ${desc.digest} but the content hashes to ${actual.digest}`,
-    });
+  const hashed = isDigest(desc.digest) ? digestLike(actual.raw, desc.digest) : actual.digest;
+  if (desc.digest !== hashed)
+    out.push({ where, message: `descriptor digest ${desc.digest} but the content hashes to ${hashed}` });
   if (desc.size !== actual.size)
     out.push({ where, message: `descriptor size ${desc.size} but the content is ${actual.size} bytes` });
   const kindOk = child.kind === 'image' ? isManifestType(desc.mediaType) : isIndexType(desc.mediaType);
@@ -80,7 +78,7 @@ async function validateImage(img: Image, where: string, out: Problem[]): Promise
       message: `manifest lists ${m.layers.length} layers but ${img.layers.length} were supplied`,
     });
   await checkBlob(img.configBlob, `${where} > config`, out, m.config);
-  const diffIds: Digest[] = [];
+  const diffIds: (Digest | undefined)[] = [];
   for (const [i, blob] of img.layers.entries()) {
     const desc = m.layers[i] ?? blob.descriptor;
     diffIds.push(await checkLayer(blob, desc, `${where} > layers[${i}]`, out));
@@ -93,7 +91,12 @@ async function validateImage(img: Image, where: string, out: Problem[]): Promise
   checkConfig(img, diffIds, `${where} > config`, out);
 }
 
-function checkConfig(img: Image, diffIds: Digest[], where: string, out: Problem[]): void {
+function checkConfig(
+  img: Image,
+  diffIds: readonly (Digest | undefined)[],
+  where: string,
+  out: Problem[],
+): void {
   const c = img.config!.value;
   if (c.rootfs?.type !== 'layers')
     out.push({ where, message: `rootfs.type is ${JSON.stringify(c.rootfs?.type)}, must be "layers"` });
@@ -151,18 +154,23 @@ function checkInlineData(ref: Descriptor, where: string, out: Problem[]): void {
     out.push({ where, message: `descriptor data decodes to ${bytes.length} bytes, size says ${ref.size}` });
 }
 
-/** Checks a layer blob and returns the digest of its uncompressed content. */
-async function checkLayer(blob: Blob, desc: Descriptor, where: string, out: Problem[]): Promise<Digest> {
+/** Checks a layer blob and returns the digest of its uncompressed content, or undefined if unknowable. */
+async function checkLayer(
+  blob: Blob,
+  desc: Descriptor,
+  where: string,
+  out: Problem[],
+): Promise<Digest | undefined> {
   await checkBlob(blob, where, out, desc);
   const kind = layerCompression(desc.mediaType);
   if (kind === undefined) {
     out.push({ where, message: `unknown layer media type ${desc.mediaType}` });
-    return desc.digest;
+    return undefined;
   }
   try {
     return (await digestStream(decompress(blob.open(), kind))).digest;
   } catch (err) {
     out.push({ where, message: `layer does not decompress as ${kind}: ${messageOf(err)}` });
-    return desc.digest;
+    return undefined;
   }
 }

@@ -42,6 +42,12 @@ export function sha256(bytes: Uint8Array | string): Digest {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
+/** The digest of some bytes with the same algorithm as `like` (sha256 or sha512). */
+export function digestLike(bytes: Uint8Array, like: Digest): Digest {
+  const { algorithm } = splitDigest(like);
+  return `${algorithm}:${hasherFor(like).update(bytes).digest('hex')}`;
+}
+
 /** An incremental hasher for the given digest's algorithm (sha256 or sha512). */
 export function hasherFor(d: Digest): Hash {
   const { algorithm } = splitDigest(d);

@@ -3,13 +3,16 @@
 // Without it pith uses 0 (1970-01-01T00:00:00Z) so that builds are reproducible by default.
 import { PithError } from './errors.ts';
 
+/** 9999-12-31T23:59:59Z: the last time an RFC 3339 `created` field can carry. */
+export const MAX_EPOCH = 253402300799;
+
 /** Seconds since the Unix epoch that every timestamp in an image is clamped to. */
 export type Epoch = number;
 
 /** Parses a SOURCE_DATE_EPOCH value; `undefined`/empty gives the default 0. */
 export function parseEpoch(value: string | undefined, source = 'SOURCE_DATE_EPOCH'): Epoch {
   if (value === undefined || value === '') return 0;
-  if (!/^[0-9]{1,15}$/.test(value)) {
+  if (!/^[0-9]{1,15}$/.test(value) || Number(value) > MAX_EPOCH) {
     throw new PithError(
       'input',
       'BAD_EPOCH',

@@ -13,7 +13,7 @@ import {
   parseIndex,
   parseManifest,
 } from '../../oci/index.ts';
-import { type Digest, PithError, sha256 } from '../../util/index.ts';
+import { type Digest, digestLike, PithError } from '../../util/index.ts';
 import type { FileSource } from '../file-source.ts';
 import { blobPath, INDEX_FILE, OCI_LAYOUT_FILE } from './paths.ts';
 import { type LayoutSelector, selectEntry } from './select.ts';
@@ -96,7 +96,7 @@ async function readVerified(src: FileSource, desc: Descriptor): Promise<Buffer> 
       `${src.name}: blob ${desc.digest} is ${raw.length} bytes, its descriptor says ${desc.size}`,
     );
   }
-  const actual: Digest = desc.digest.startsWith('sha256:') ? sha256(raw) : desc.digest;
+  const actual: Digest = digestLike(raw, desc.digest);
   if (actual !== desc.digest)
     throw new PithError('invalid', 'DIGEST_MISMATCH', `${src.name}: blob ${desc.digest} hashes to ${actual}`);
   return raw;
