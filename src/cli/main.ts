@@ -1,6 +1,7 @@
 // The pith command line: parses arguments, calls the API facade, and turns errors into one clear line and
 // a documented exit code. Stack traces are printed only for bugs (errors that are not PithErrors).
 import { Command, CommanderError } from '@commander-js/extra-typings';
+import { abortPendingWrites } from '../api/index.ts';
 import { isPithError, messageOf } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
@@ -30,8 +31,17 @@ export function makeProgram(): Command {
   return program;
 }
 
+/** On SIGINT/SIGTERM: remove outputs still being written (nothing partial is left), exit 130/143. */
+function onInterrupt(signal: NodeJS.Signals): void {
+  abortPendingWrites();
+  process.stderr.write(`pith: interrupted (${signal}); no output written\n`);
+  process.exit(signal === 'SIGINT' ? 130 : 143);
+}
+
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
+  process.once('SIGINT', onInterrupt);
+  process.once('SIGTERM', onInterrupt);
   try {
     await makeProgram().parseAsync(args, { from: 'user' });
     return ExitCode.ok;

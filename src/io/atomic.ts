@@ -1,15 +1,26 @@
 // Atomic outputs: everything is written beside the destination under a temporary name and renamed into
 // place only when complete, so a failed or interrupted write never leaves a partial output behind.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, rmSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
-/** A sibling temporary path for `dest` (same directory, so rename is atomic). */
+/** Temporary paths being written now; removed by `removePendingTemps` if the process is interrupted. */
+const pending = new Set<string>();
+
+/** A sibling temporary path for `dest` (same directory, so rename is atomic), tracked until settled. */
 export function tempSibling(dest: string): string {
-  return join(dirname(dest), `.${basename(dest)}.pith-${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = join(dirname(dest), `.${basename(dest)}.pith-${randomBytes(6).toString('hex')}.tmp`);
+  pending.add(tmp);
+  return tmp;
+}
+
+/** Removes every temporary output still in progress (for SIGINT/SIGTERM handlers): synchronous on purpose. */
+export function removePendingTemps(): void {
+  for (const t of pending) rmSync(t, { recursive: true, force: true });
+  pending.clear();
 }
 
 /** Writes a stream to `dest` atomically: temp file, fsync-free rename; removes the temp file on failure. */
@@ -27,6 +38,8 @@ export async function writeFileAtomic(
   } catch (err) {
     await rm(tmp, { force: true });
     throw err;
+  } finally {
+    pending.delete(tmp);
   }
 }
 
@@ -44,5 +57,7 @@ export async function buildDirAtomic(dest: string, fill: (dir: string) => Promis
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
     throw err;
+  } finally {
+    pending.delete(tmp);
   }
 }
