@@ -4,6 +4,7 @@ import { gunzip, gzip } from './gzip.ts';
 import { unzstd, zstd } from './zstd.ts';
 
 export { DEFAULT_GZIP_LEVEL, gunzip, gzip } from './gzip.ts';
+export { unxz } from './xz.ts';
 export { unzstd, zstd } from './zstd.ts';
 
 export type Compression = 'none' | 'gzip' | 'zstd';

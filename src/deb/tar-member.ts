@@ -1,0 +1,119 @@
+// The tar members of a .deb (control.tar*, data.tar*): compression chosen by the name's extension and
+// cross-checked against the magic bytes, then parsed with the tar reader.
+// Invariants: the whole compressed member is decoded even after the tar end-of-archive marker, so a broken
+// xz/gzip/zstd check at the end is never missed; every error names the package and the member.
+import { detectCompression, gunzip, unxz, unzstd } from '../compress/index.ts';
+import { type ReadEntry, readTar } from '../tar/index.ts';
+import type { ArMember } from './ar.ts';
+import { debError, inMember } from './deb-error.ts';
+
+/** The part of a package a tar member holds. */
+export type TarMemberKind = 'control' | 'data';
+
+type Codec = 'none' | 'gzip' | 'xz' | 'zstd';
+
+const CODECS: Record<string, Codec | 'bzip2' | 'lzma'> = {
+  '': 'none',
+  '.gz': 'gzip',
+  '.xz': 'xz',
+  '.zst': 'zstd',
+  '.bz2': 'bzip2',
+  '.lzma': 'lzma',
+};
+const FAILURE_CODE: Record<Codec, string> = {
+  none: 'BAD_TAR',
+  gzip: 'BAD_GZIP',
+  xz: 'BAD_XZ',
+  zstd: 'BAD_ZSTD',
+};
+const MAGIC_BYTES = 6;
+
+/** 'control' or 'data' for a name like 'data.tar.xz' (any extension), else null. */
+export function tarMemberKind(name: string): TarMemberKind | null {
+  if (name === 'control.tar' || name.startsWith('control.tar.')) return 'control';
+  if (name === 'data.tar' || name.startsWith('data.tar.')) return 'data';
+  return null;
+}
+
+/**
+ * The entries of a control.tar* or data.tar* member, in archive order. Throws PithError('invalid', …)
+ * naming `where` and the member: UNSUPPORTED_COMPRESSION (bzip2, lzma), BAD_DEB_MEMBER (unknown
+ * extension), BAD_DEB_COMPRESSION (extension and magic bytes disagree), BAD_GZIP/BAD_XZ/BAD_ZSTD/BAD_TAR.
+ */
+export async function* readTarMember(member: ArMember, where: string): AsyncIterable<ReadEntry> {
+  const codec = codecOf(member.name, where);
+  const decoded = (await decode(member, codec, where))[Symbol.asyncIterator]();
+  try {
+    // readTar closes its source at the end-of-archive marker; keep ours open to decode the rest.
+    yield* readTar({ [Symbol.asyncIterator]: () => ({ next: () => decoded.next() }) });
+    while (!(await decoded.next()).done) {
+      // the tar's record padding: decoded only so the compressed stream's checks are verified
+    }
+  } catch (err) {
+    throw inMember(err, where, member.name, FAILURE_CODE[codec]);
+  } finally {
+    await decoded.return?.();
+  }
+}
+
+function codecOf(name: string, where: string): Codec {
+  const ext = name.slice(name.indexOf('.tar') + 4);
+  const codec = CODECS[ext];
+  if (codec === 'bzip2' || codec === 'lzma') {
+    throw debError(
+      'UNSUPPORTED_COMPRESSION',
+      where,
+      `${name}: ${codec} compression is not supported (Debian uses xz, zstd or gzip)`,
+      { member: name },
+    );
+  }
+  if (codec === undefined) {
+    throw debError('BAD_DEB_MEMBER', where, `${name}: unknown compression extension ${ext}`, {
+      member: name,
+    });
+  }
+  return codec;
+}
+
+/** The member's decompressed bytes, after checking its magic against the extension. */
+async function decode(member: ArMember, codec: Codec, where: string): Promise<AsyncIterable<Buffer>> {
+  const { head, stream } = await peek(member.body, MAGIC_BYTES);
+  const found = detectCompression(head);
+  if (found !== codec) {
+    throw debError(
+      'BAD_DEB_COMPRESSION',
+      where,
+      `${member.name}: the name says ${codec} but the data is ${found === 'none' ? 'not compressed' : found}`,
+      { member: member.name, expected: codec, found },
+    );
+  }
+  if (codec === 'gzip') return gunzip(stream);
+  if (codec === 'xz') return unxz(stream);
+  if (codec === 'zstd') return unzstd(stream);
+  return stream;
+}
+
+/** The first `n` bytes of a stream (fewer if it is shorter) and the whole stream, still unread. */
+async function peek(
+  source: AsyncIterable<Buffer>,
+  n: number,
+): Promise<{ head: Buffer; stream: AsyncIterable<Buffer> }> {
+  const it = source[Symbol.asyncIterator]();
+  const first: Buffer[] = [];
+  let length = 0;
+  let done = false;
+  while (length < n && !done) {
+    const r = await it.next();
+    if (r.done) done = true;
+    else length += first[first.push(r.value) - 1]!.length;
+  }
+  async function* stream(): AsyncIterable<Buffer> {
+    try {
+      yield* first;
+      for (let r = done ? null : await it.next(); r && !r.done; r = await it.next()) yield r.value;
+    } finally {
+      await it.return?.();
+    }
+  }
+  return { head: Buffer.concat(first).subarray(0, n), stream: stream() };
+}

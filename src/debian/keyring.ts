@@ -1,0 +1,62 @@
+// The OpenPGP keys InRelease signatures are checked against: the Debian archive keys shipped in keys/
+// (copied from debian-archive-keyring, see keys/README.md), or a user keyring given instead.
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import * as openpgp from 'openpgp';
+import { messageOf, PithError } from '../util/index.ts';
+
+export type Key = openpgp.PublicKey;
+
+/** The directory of the shipped keys (works from src/ and from the compiled dist/). */
+export const SHIPPED_KEYS_DIR = resolve(import.meta.dirname, '..', '..', 'keys');
+
+export const SHIPPED_KEY_FILES = [
+  'debian-archive-bookworm-automatic.gpg',
+  'debian-archive-bookworm-security-automatic.gpg',
+  'debian-archive-bookworm-stable.gpg',
+  'debian-archive-trixie-automatic.gpg',
+  'debian-archive-trixie-security-automatic.gpg',
+  'debian-archive-trixie-stable.gpg',
+];
+
+/** Reads keys from binary or ASCII-armored keyring files. */
+export async function readKeyring(files: readonly string[]): Promise<Key[]> {
+  const keys: Key[] = [];
+  for (const file of files) {
+    const bytes = await readFile(file).catch((cause: NodeJS.ErrnoException) => {
+      throw new PithError(
+        'input',
+        'KEYRING_NOT_FOUND',
+        `keyring ${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`,
+        { cause },
+      );
+    });
+    keys.push(...(await parseKeyring(bytes, file)));
+  }
+  return keys;
+}
+
+/** Parses a binary or ASCII-armored keyring held in memory. */
+export async function parseKeyring(bytes: Buffer, where: string): Promise<Key[]> {
+  try {
+    const armored = bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN PGP');
+    return armored
+      ? await openpgp.readKeys({ armoredKeys: bytes.toString('utf8') })
+      : await openpgp.readKeys({ binaryKeys: bytes });
+  } catch (cause) {
+    throw new PithError(
+      'input',
+      'BAD_KEYRING',
+      `keyring ${where}: not an OpenPGP keyring (${messageOf(cause)})`,
+      { cause },
+    );
+  }
+}
+
+let shipped: Promise<Key[]> | undefined;
+
+/** The Debian archive keys shipped with pith (read once). */
+export function debianArchiveKeys(): Promise<Key[]> {
+  shipped ??= readKeyring(SHIPPED_KEY_FILES.map((f) => join(SHIPPED_KEYS_DIR, f)));
+  return shipped;
+}

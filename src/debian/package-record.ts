@@ -1,0 +1,61 @@
+// One binary package as a Packages index describes it: the fields the resolver, fetcher, lockfile and
+// scanner metadata need, parsed once; the stanza itself is kept for writing dpkg status entries.
+import { PithError } from '../util/index.ts';
+import type { Stanza } from './deb822.ts';
+
+export interface PackageRecord {
+  name: string;
+  version: string;
+  architecture: string;
+  source: string;
+  sourceVersion: string;
+  depends: string;
+  preDepends: string;
+  provides: string;
+  multiArch: string;
+  essential: boolean;
+  priority: string;
+  filename: string;
+  size: number;
+  sha256: string;
+  installedSize: number;
+  /** Which index it came from (suite/component), for `pith why` and the lockfile. */
+  origin: string;
+  stanza: Stanza;
+}
+
+/** Parses a Packages stanza; `where` names the index in errors. */
+export function packageRecord(s: Stanza, origin: string, where: string): PackageRecord {
+  const need = (f: string) => {
+    const v = s.get(f);
+    if (!v)
+      throw new PithError(
+        'invalid',
+        'BAD_PACKAGES',
+        `${where}:${s.line}: ${s.get('Package') ?? 'stanza'} has no ${f}`,
+      );
+    return v;
+  };
+  const name = need('Package');
+  const version = need('Version');
+  const src = /^(\S+)(?:\s*\(([^)]+)\))?$/.exec((s.get('Source') ?? '').trim());
+  return {
+    name,
+    version,
+    architecture: need('Architecture'),
+    source: src?.[1] || name,
+    sourceVersion: src?.[2]?.trim() || version,
+    depends: s.get('Depends') ?? '',
+    preDepends: s.get('Pre-Depends') ?? '',
+    provides: s.get('Provides') ?? '',
+    multiArch: s.get('Multi-Arch') ?? 'no',
+    essential: s.get('Essential')?.toLowerCase() === 'yes',
+    priority: s.get('Priority') ?? '',
+    filename: need('Filename'),
+    size: Number(need('Size')),
+    sha256: need('SHA256'),
+    installedSize: Number(s.get('Installed-Size') ?? '0'),
+    origin,
+    stanza: s,
+  };
+}

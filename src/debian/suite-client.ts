@@ -1,0 +1,121 @@
+// Reads one suite of a Debian mirror: the verified InRelease, then Packages indexes fetched by hash
+// (Acquire-By-Hash, so a mirror mid-update cannot pair a new index with an old Release) and checked
+// against the signed SHA256 list before they are decompressed or parsed. Downloads go through the
+// content-addressed cache; offline mode uses only the cache.
+import { createHash } from 'node:crypto';
+import { decompress, unxz } from '../compress/index.ts';
+import { PithError } from '../util/index.ts';
+import type { ContentCache } from './cache.ts';
+import { parseDeb822 } from './deb822.ts';
+import { fetchBytes } from './http.ts';
+import type { Key } from './keyring.ts';
+import { type PackageRecord, packageRecord } from './package-record.ts';
+import { type Release, type VerifyOptions, verifyInRelease } from './release.ts';
+
+export interface SuiteRef {
+  /** Mirror base URL, e.g. the `URIs:` value of an apt source. */
+  base: string;
+  suite: string;
+}
+
+export interface ClientOptions extends VerifyOptions {
+  keys: readonly Key[];
+  cache?: ContentCache;
+  offline?: boolean;
+}
+
+const INDEX_FORMATS: { ext: string; kind: 'xz' | 'gzip' | 'none' }[] = [
+  { ext: '.xz', kind: 'xz' },
+  { ext: '.gz', kind: 'gzip' },
+  { ext: '', kind: 'none' },
+];
+
+export function suiteUrl(ref: SuiteRef): string {
+  return `${ref.base.replace(/\/+$/, '')}/dists/${ref.suite}`;
+}
+
+/** Fetches and verifies the suite's InRelease. */
+export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<Release> {
+  const url = `${suiteUrl(ref)}/InRelease`;
+  if (opts.offline)
+    throw new PithError(
+      'input',
+      'OFFLINE',
+      `${url}: offline mode needs a lockfile (the Release cannot be fetched)`,
+    );
+  const raw = await fetchBytes(url, { maxBytes: 64 << 20 });
+  if (!raw)
+    throw new PithError(
+      'input',
+      'NO_SUCH_SUITE',
+      `${url}: not found (is "${ref.suite}" a suite of this mirror?)`,
+    );
+  return verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+}
+
+/** The packages of one component and architecture, verified against the Release. */
+export async function fetchPackages(
+  ref: SuiteRef,
+  release: Release,
+  component: string,
+  arch: string,
+  opts: ClientOptions,
+): Promise<PackageRecord[]> {
+  const dir = `${component}/binary-${arch}`;
+  const format = INDEX_FORMATS.find((f) => release.files.has(`${dir}/Packages${f.ext}`));
+  if (!format) {
+    throw new PithError(
+      'input',
+      'NO_SUCH_INDEX',
+      `${suiteUrl(ref)}: no Packages index for ${component}/${arch} (architectures: ${release.architectures.join(' ')}; components: ${release.components.join(' ')})`,
+    );
+  }
+  const entry = release.files.get(`${dir}/Packages${format.ext}`)!;
+  const where = `${suiteUrl(ref)}/${entry.path}`;
+  const bytes = await verifiedDownload(ref, release, dir, entry, opts, where);
+  const chunks: Buffer[] = [];
+  const source = (async function* () {
+    yield bytes;
+  })();
+  for await (const c of format.kind === 'xz' ? unxz(source) : decompress(source, format.kind)) chunks.push(c);
+  const origin = `${ref.suite}/${component}`;
+  return parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
+    packageRecord(s, origin, where),
+  );
+}
+
+async function verifiedDownload(
+  ref: SuiteRef,
+  release: Release,
+  dir: string,
+  entry: { path: string; size: number; sha256: string },
+  opts: ClientOptions,
+  where: string,
+): Promise<Buffer> {
+  const cached = await opts.cache?.get(entry.sha256);
+  if (cached) return cached;
+  if (opts.offline)
+    throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
+  const urls = [`${suiteUrl(ref)}/${entry.path}`];
+  if (release.acquireByHash) urls.unshift(`${suiteUrl(ref)}/${dir}/by-hash/SHA256/${entry.sha256}`);
+  for (const url of urls) {
+    const bytes = await fetchBytes(url, { maxBytes: entry.size });
+    if (!bytes) continue;
+    checkHash(bytes, entry, url === urls.at(-1) ? where : `${where} (fetched by hash)`);
+    await opts.cache?.put(entry.sha256, bytes);
+    return bytes;
+  }
+  throw new PithError('io', 'FETCH_FAILED', `${where}: not found on the mirror`);
+}
+
+/** Throws unless bytes have the size and sha256 the signed Release lists. */
+export function checkHash(bytes: Buffer, entry: { size: number; sha256: string }, where: string): void {
+  const actual = createHash('sha256').update(bytes).digest('hex');
+  if (bytes.length !== entry.size || actual !== entry.sha256) {
+    throw new PithError(
+      'invalid',
+      'HASH_MISMATCH',
+      `${where}: got ${bytes.length} bytes with sha256 ${actual}; the signed Release lists ${entry.size} bytes, sha256 ${entry.sha256}`,
+    );
+  }
+}

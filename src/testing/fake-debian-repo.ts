@@ -1,0 +1,202 @@
+// A signed fake Debian repository served over HTTP on 127.0.0.1, for hermetic tests of the repository
+// client, resolver and fetcher (the ggcr "fakes are product code" rule). Packages are generated .debs;
+// the InRelease is cleartext-signed with a key generated per repository; Packages is served as .xz (via the
+// xz tool, which Debian always has) and .gz, by path and by hash. Faults can be injected per request path.
+
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
+import * as openpgp from 'openpgp';
+import { buildDeb } from '../deb/index.ts';
+import type { TarEntry } from '../tar/index.ts';
+
+export interface FakePackage {
+  name: string;
+  version: string;
+  arch?: string;
+  source?: string;
+  depends?: string;
+  preDepends?: string;
+  provides?: string;
+  multiArch?: string;
+  /** Files of the package (paths without leading '/'), with text content. */
+  files?: Record<string, string>;
+  /** Extra control fields. */
+  fields?: Record<string, string>;
+}
+
+export interface FakeSuite {
+  name: string;
+  codename?: string;
+  components?: string[];
+  archs?: string[];
+  packages: FakePackage[];
+  /** Valid-Until relative to now in seconds (negative: expired). Default: 7 days. */
+  validForSeconds?: number;
+}
+
+/** Rewrites a response body for a request path (fault injection). */
+export type Tamper = (path: string, body: Buffer) => Buffer | undefined;
+
+export interface FakeRepo {
+  /** Base URL (mirror root). */
+  url: string;
+  /** The public key, armored, to trust. */
+  publicKey: string;
+  /** Every request path served, in order. */
+  requests: string[];
+  tamper?: Tamper;
+  close(): Promise<void>;
+}
+
+/** Builds the repository in memory and serves it; call close() when done. */
+export async function startFakeRepo(suites: FakeSuite[]): Promise<FakeRepo> {
+  const { privateKey, publicKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'ed25519Legacy',
+    userIDs: [{ name: 'pith fake archive', email: 'fake@example.invalid' }],
+    format: 'armored',
+  });
+  const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
+  const files = new Map<string, Buffer>();
+  for (const suite of suites) await addSuite(files, suite, signingKey);
+  const repo: FakeRepo = { url: '', publicKey, requests: [], close: async () => {} };
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    repo.requests.push(path);
+    const body = files.get(path);
+    const out = body && repo.tamper ? (repo.tamper(path, body) ?? body) : body;
+    if (!out) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-length': out.length }).end(out);
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  repo.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repo.close = () => closeServer(server);
+  return repo;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.closeAllConnections();
+    server.close(() => done());
+  });
+}
+
+async function addSuite(
+  files: Map<string, Buffer>,
+  suite: FakeSuite,
+  key: openpgp.PrivateKey,
+): Promise<void> {
+  const components = suite.components ?? ['main'];
+  const archs = suite.archs ?? ['amd64'];
+  const listed: { path: string; bytes: Buffer }[] = [];
+  for (const component of components) {
+    for (const arch of archs) {
+      const stanzas: string[] = [];
+      for (const p of suite.packages.filter((x) => (x.arch ?? arch) === arch || x.arch === 'all')) {
+        const deb = await buildDeb({ control: controlText(p, arch), files: entries(p) });
+        const pool = `pool/${component}/${p.name[0]}/${(p.source ?? p.name).split(' ')[0]}/${p.name}_${p.version.replace(/^\d+:/, '')}_${p.arch ?? arch}.deb`;
+        files.set(pool, deb);
+        stanzas.push(
+          `${controlText(p, arch)}Filename: ${pool}\nSize: ${deb.length}\nSHA256: ${sha256(deb)}\n`,
+        );
+      }
+      const text = Buffer.from(stanzas.join('\n'));
+      const dir = `${component}/binary-${arch}`;
+      for (const [name, bytes] of [
+        ['Packages', text],
+        ['Packages.gz', gzipSync(text)],
+        ['Packages.xz', xz(text)],
+      ] as const) {
+        listed.push({ path: `${dir}/${name}`, bytes });
+        files.set(`dists/${suite.name}/${dir}/${name}`, bytes);
+        files.set(`dists/${suite.name}/${dir}/by-hash/SHA256/${sha256(bytes)}`, bytes);
+      }
+    }
+  }
+  const release = releaseText(suite, components, archs, listed);
+  const signed = await openpgp.sign({
+    message: await openpgp.createCleartextMessage({ text: release }),
+    signingKeys: key,
+  });
+  files.set(`dists/${suite.name}/InRelease`, Buffer.from(signed));
+  files.set(`dists/${suite.name}/Release`, Buffer.from(release));
+}
+
+function releaseText(
+  suite: FakeSuite,
+  components: string[],
+  archs: string[],
+  listed: { path: string; bytes: Buffer }[],
+): string {
+  const now = Date.now();
+  const valid = new Date(now + (suite.validForSeconds ?? 7 * 86400) * 1000);
+  const lines = [
+    'Origin: Debian',
+    'Label: Debian',
+    `Suite: ${suite.name}`,
+    `Codename: ${suite.codename ?? suite.name}`,
+    `Date: ${new Date(now - 60_000).toUTCString()}`,
+    `Valid-Until: ${valid.toUTCString()}`,
+    'Acquire-By-Hash: yes',
+    `Architectures: ${archs.join(' ')}`,
+    `Components: ${components.join(' ')}`,
+    'SHA256:',
+    ...listed.map((f) => ` ${sha256(f.bytes)} ${String(f.bytes.length).padStart(8)} ${f.path}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+function controlText(p: FakePackage, arch: string): string {
+  const fields: [string, string | undefined][] = [
+    ['Package', p.name],
+    ['Source', p.source],
+    ['Version', p.version],
+    ['Architecture', p.arch ?? arch],
+    ['Maintainer', 'pith tests <tests@example.invalid>'],
+    ['Installed-Size', '1'],
+    ['Pre-Depends', p.preDepends],
+    ['Depends', p.depends],
+    ['Provides', p.provides],
+    ['Multi-Arch', p.multiArch],
+    ...Object.entries(p.fields ?? {}),
+    ['Description', `fake package ${p.name}`],
+  ];
+  return fields
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k}: ${v}\n`)
+    .join('');
+}
+
+function entries(p: FakePackage): TarEntry[] {
+  return Object.entries(p.files ?? { [`usr/share/doc/${p.name}/copyright`]: `${p.name}: fake\n` }).map(
+    ([path, text]) => {
+      const bytes = Buffer.from(text);
+      return {
+        path,
+        type: 'file',
+        mode: 0o644,
+        uid: 0,
+        gid: 0,
+        mtime: 0,
+        size: bytes.length,
+        content: async function* () {
+          yield bytes;
+        },
+      };
+    },
+  );
+}
+
+function xz(bytes: Buffer): Buffer {
+  return execFileSync('xz', ['-c', '-6', '-T1'], { input: bytes, maxBuffer: 1 << 30 });
+}
+
+function sha256(b: Buffer): string {
+  return createHash('sha256').update(b).digest('hex');
+}
