@@ -67,6 +67,19 @@ export const contentEntry = z
     } else refuse('target', 'is only used with symlink');
   });
 
+export const VARIANTS = ['latest', 'nonroot', 'debug', 'debug-nonroot'] as const;
+export const SUITES = ['trixie', 'bookworm'] as const;
+
+const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
+
+/** A package name, optionally with a version constraint: `libc6` or `libssl3t64 (>= 3.0)`. */
+const packageName = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9+.-]+(:[a-z0-9-]+)?(\s*\((<<|<=|=|>=|>>)\s*[^)\s]+\))?$/,
+    'must be a Debian package name, optionally with (op version)',
+  );
+
 const port = z
   .union([
     z.number().int().min(1).max(65535),
@@ -88,6 +101,52 @@ export const configSchema = z
       .describe(
         'Add the distroless accounts (root 0, nobody 65534, nonroot 65532), /root, /home/nonroot and /tmp. Default true',
       ),
+    preset: z
+      .string()
+      .regex(/^[a-z0-9-]+$/, 'must be a preset name such as base (see pith presets)')
+      .optional()
+      .describe(
+        'Start from a shipped preset (static, base-nossl, base, cc, python3); this config extends it',
+      ),
+    variant: z
+      .enum(VARIANTS)
+      .optional()
+      .describe('latest (root), nonroot (65532), debug and debug-nonroot (busybox at /busybox)'),
+    suite: z
+      .enum(SUITES)
+      .optional()
+      .describe('Debian suite; its -updates and -security suites are used too. Default trixie'),
+    mirror: z
+      .strictObject({
+        archive: url.optional().describe('Debian archive base URL; default: from the host apt sources'),
+        security: url
+          .optional()
+          .describe('Debian security archive base URL; default: from the host apt sources'),
+      })
+      .optional(),
+    keyring: z
+      .array(z.string().min(1))
+      .optional()
+      .describe('OpenPGP keyring files to trust instead of the shipped Debian keys'),
+    packages: z.array(packageName).optional().describe('Debian packages to install, with their dependencies'),
+    exclude: z
+      .array(packageName)
+      .optional()
+      .describe('Dependencies not to install (e.g. debconf, needed only by maintainer scripts)'),
+    resolve: z
+      .boolean()
+      .optional()
+      .describe(
+        'Install dependencies too (default true); false installs exactly `packages`, as distroless does',
+      ),
+    keepDocs: z
+      .boolean()
+      .optional()
+      .describe('Keep documentation, man pages and info files (copyright files are always kept)'),
+    caCertificates: z
+      .boolean()
+      .optional()
+      .describe('Add /etc/ssl/certs/ca-certificates.crt built from Debian ca-certificates'),
     files: z.array(contentEntry).optional().describe('Files, directories and links to put in the image'),
     entrypoint: execForm.optional(),
     cmd: execForm.optional(),

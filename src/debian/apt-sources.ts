@@ -20,27 +20,29 @@ export interface Mirrors {
   security?: string;
 }
 
-/** Reads apt sources under `root` (default `/`): sources.list.d/*.sources and sources.list. */
+/** Reads apt sources under `root` (default `/`) in apt's order: sources.list, then sources.list.d/*. */
 export async function readAptSources(root = '/'): Promise<AptSource[]> {
+  const list = join(root, 'etc/apt/sources.list');
+  const out: AptSource[] = fromOneLine(await readFile(list, 'utf8').catch(() => ''), list);
   const dir = join(root, 'etc/apt/sources.list.d');
   const names = (await readdir(dir).catch(() => [] as string[]))
     .filter((n) => n.endsWith('.sources') || n.endsWith('.list'))
     .sort();
-  const out: AptSource[] = [];
   for (const name of names) {
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
     out.push(
       ...(name.endsWith('.sources') ? fromDeb822(text, join(dir, name)) : fromOneLine(text, join(dir, name))),
     );
   }
-  const list = join(root, 'etc/apt/sources.list');
-  out.push(...fromOneLine(await readFile(list, 'utf8').catch(() => ''), list));
   return out;
 }
 
+/** apt's StringToBool false words. */
+const FALSE = new Set(['no', 'false', 'without', 'off', 'disable', '0']);
+
 function fromDeb822(text: string, file: string): AptSource[] {
   return parseDeb822(text, { where: file, comments: true })
-    .filter((s) => (s.get('Enabled') ?? 'yes').toLowerCase() !== 'no')
+    .filter((s) => !FALSE.has((s.get('Enabled') ?? 'yes').trim().toLowerCase()))
     .map((s) => {
       const words = (f: string) => (s.get(f) ?? '').split(/\s+/).filter(Boolean);
       const src: AptSource = {
@@ -87,8 +89,8 @@ export function mirrorsFrom(sources: readonly AptSource[]): Mirrors {
   const mirrors: Mirrors = {};
   for (const s of sources) {
     if (!s.types.includes('deb')) continue;
-    const uri = s.uris[0]?.replace(/\/+$/, '');
-    if (!uri || !/^https?:\/\//.test(uri)) continue;
+    const uri = s.uris.find((u) => /^https?:\/\//.test(u))?.replace(/\/+$/, '');
+    if (!uri) continue;
     const security = s.suites.some((x) => x.endsWith('-security') || x.endsWith('/updates'));
     if (security) mirrors.security ??= uri;
     else mirrors.archive ??= uri;

@@ -5,6 +5,7 @@ export * from './apt-sources.ts';
 export * from './arch.ts';
 export * from './cache.ts';
 export * from './deb822.ts';
+export * from './fetch-debs.ts';
 export * from './http.ts';
 export * from './keyring.ts';
 export * from './package-record.ts';

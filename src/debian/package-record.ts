@@ -21,11 +21,13 @@ export interface PackageRecord {
   installedSize: number;
   /** Which index it came from (suite/component), for `pith why` and the lockfile. */
   origin: string;
+  /** Where the .deb is downloaded from: the mirror base URL joined with Filename. */
+  url: string;
   stanza: Stanza;
 }
 
-/** Parses a Packages stanza; `where` names the index in errors. */
-export function packageRecord(s: Stanza, origin: string, where: string): PackageRecord {
+/** Parses a Packages stanza; `where` names the index in errors, `base` is the mirror base URL. */
+export function packageRecord(s: Stanza, origin: string, where: string, base = ''): PackageRecord {
   const need = (f: string) => {
     const v = s.get(f);
     if (!v)
@@ -56,6 +58,7 @@ export function packageRecord(s: Stanza, origin: string, where: string): Package
     sha256: need('SHA256'),
     installedSize: Number(s.get('Installed-Size') ?? '0'),
     origin,
+    url: `${base.replace(/\/+$/, '')}/${need('Filename')}`,
     stanza: s,
   };
 }

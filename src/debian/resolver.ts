@@ -4,7 +4,8 @@
 // the first alternative that can be satisfied, real packages before virtual ones, providers by name. Every
 // chosen package records why (`pith why`); an unsatisfiable relation fails with the chain that led to it.
 // Explicit excludes cut dependencies that exist only for maintainer scripts (debconf, awk…), which pith
-// never runs.
+// never runs: a set of alternatives that names an excluded package counts as satisfied (so excluding
+// debconf also drops `debconf | debconf-2.0`).
 import { PithError } from '../util/index.ts';
 import { archMatches } from './arch.ts';
 import type { PackageRecord } from './package-record.ts';
@@ -109,8 +110,8 @@ class Resolver {
     for (const r of alts) {
       const pkg = this.#candidate(r);
       if (!pkg) continue;
-      const held = this.#chosen.get(pkg.name);
-      if (held) return undefined;
+      // Already chosen at a version this relation does not accept: try the next alternative.
+      if (this.#chosen.has(pkg.name)) continue;
       this.#chosen.set(pkg.name, pkg);
       this.#reasons.set(pkg.name, reason);
       return pkg;

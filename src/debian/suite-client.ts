@@ -80,7 +80,7 @@ export async function fetchPackages(
   for await (const c of format.kind === 'xz' ? unxz(source) : decompress(source, format.kind)) chunks.push(c);
   const origin = `${ref.suite}/${component}`;
   return parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
-    packageRecord(s, origin, where),
+    packageRecord(s, origin, where, ref.base),
   );
 }
 

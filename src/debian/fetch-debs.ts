@@ -1,0 +1,53 @@
+// Downloads the .deb files of resolved packages: a few at a time, each checked against the size and
+// sha256 of the signed Packages index before it is cached or used; the cache answers first, and offline
+// mode uses only the cache. Concurrent builds may share the cache (see cache.ts).
+import { PithError } from '../util/index.ts';
+import type { ContentCache } from './cache.ts';
+import { fetchBytes } from './http.ts';
+import type { PackageRecord } from './package-record.ts';
+import { checkHash } from './suite-client.ts';
+
+export interface FetchDebsOptions {
+  cache: ContentCache;
+  offline?: boolean;
+  /** Downloads at once (default 4). */
+  concurrency?: number;
+  /** Called as each package is ready. */
+  onReady?: (pkg: PackageRecord, fromCache: boolean) => void;
+}
+
+/** The verified bytes of each package's .deb, keyed by sha256. */
+export async function fetchDebs(
+  pkgs: readonly PackageRecord[],
+  opts: FetchDebsOptions,
+): Promise<Map<string, Buffer>> {
+  const out = new Map<string, Buffer>();
+  const queue = [...new Map(pkgs.map((p) => [p.sha256, p])).values()];
+  const worker = async () => {
+    for (let p = queue.shift(); p; p = queue.shift()) out.set(p.sha256, await fetchDeb(p, opts));
+  };
+  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
+  return out;
+}
+
+async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffer> {
+  const cached = await opts.cache.get(p.sha256);
+  if (cached) {
+    opts.onReady?.(p, true);
+    return cached;
+  }
+  const where = `${p.name} ${p.version} (${p.url})`;
+  if (opts.offline)
+    throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
+  const bytes = await fetchBytes(p.url, { maxBytes: p.size });
+  if (!bytes)
+    throw new PithError(
+      'io',
+      'FETCH_FAILED',
+      `${where}: not found on the mirror (the index may be newer than the mirror's pool)`,
+    );
+  checkHash(bytes, { size: p.size, sha256: p.sha256 }, where);
+  await opts.cache.put(p.sha256, bytes);
+  opts.onReady?.(p, false);
+  return bytes;
+}
