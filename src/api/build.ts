@@ -1,42 +1,109 @@
-// `build`: config file → image or index → any transport. Nothing is written until the whole artifact has
-// been built in memory, and sinks write atomically, so a failed build leaves no output behind.
-import { buildFromConfig, loadConfig } from '../build/index.ts';
+// `build`: config file and/or preset → image or index → any transport. Nothing is written until the
+// whole artifact has been built in memory, and sinks write atomically, so a failed build leaves no output.
+import {
+  type Arch,
+  buildFromConfig,
+  commandLineConfig,
+  type LoadedConfig,
+  loadConfig,
+  type PithConfig,
+} from '../build/index.ts';
 import type { Compression } from '../compress/index.ts';
 import { parseTransportRef, writeArtifact } from '../io/index.ts';
 import { topDocument } from '../oci/index.ts';
-import { epochFromEnv } from '../util/index.ts';
+import { epochFromEnv, PithError } from '../util/index.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
 
 export interface BuildRequest {
-  /** Path of pith.yaml. */
-  config: string;
+  /** Path of pith.yaml (optional when `preset` is given). */
+  config?: string;
   /** Transport reference of the output, e.g. `oci:out/hello`. */
   output: string;
+  /** Command-line overrides of the config. */
+  preset?: string;
+  variant?: PithConfig['variant'];
+  suite?: PithConfig['suite'];
+  archs?: Arch[];
   /** Overrides SOURCE_DATE_EPOCH from the environment. */
   epoch?: number;
   compression?: Compression;
   level?: number;
+  cacheDir?: string;
+  offline?: boolean;
   onStep?: (step: string) => void;
+}
+
+export interface DebianSummary {
+  arch: string;
+  packages: { name: string; version: string; architecture: string; origin: string }[];
+  /** Bytes of documentation left out. */
+  droppedDocBytes: number;
+  caCertificates?: number;
 }
 
 export interface BuildReport extends ArtifactSummary {
   output: string;
   epoch: number;
+  debian?: DebianSummary[];
 }
 
-/** Builds the image a config describes and writes it to `output`. */
+/** Builds the image a config (or preset) describes and writes it to `output`. */
 export async function build(req: BuildRequest): Promise<BuildReport> {
   const output = parseTransportRef(req.output);
   const epoch = req.epoch ?? epochFromEnv();
-  req.onStep?.(`loading ${req.config}`);
-  const loaded = await loadConfig(req.config);
-  const { artifact } = await buildFromConfig(loaded, {
+  const loaded = await requestConfig(req);
+  const result = await buildFromConfig(loaded, {
     epoch,
     ...(req.compression ? { compression: req.compression } : {}),
     ...(req.level !== undefined ? { level: req.level } : {}),
+    ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}),
+    ...(req.offline ? { offline: true } : {}),
     ...(req.onStep ? { onStep: req.onStep } : {}),
   });
-  req.onStep?.(`writing ${req.output} (${topDocument(artifact).digest})`);
-  await writeArtifact(output, artifact);
-  return { output: req.output, epoch, ...describeArtifact(artifact) };
+  req.onStep?.(`writing ${req.output} (${topDocument(result.artifact).digest})`);
+  await writeArtifact(output, result.artifact);
+  const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
+  return {
+    output: req.output,
+    epoch,
+    ...describeArtifact(result.artifact),
+    ...(debian.length ? { debian } : {}),
+  };
+}
+
+async function requestConfig(req: BuildRequest): Promise<LoadedConfig> {
+  const overrides: PithConfig = {
+    ...(req.preset ? { preset: req.preset } : {}),
+    ...(req.variant ? { variant: req.variant } : {}),
+    ...(req.suite ? { suite: req.suite } : {}),
+    ...(req.archs?.length ? { archs: req.archs } : {}),
+  };
+  if (!req.config) {
+    if (!req.preset) throw new PithError('usage', 'NO_CONFIG', 'give a config file, or --preset NAME');
+    return commandLineConfig(overrides);
+  }
+  req.onStep?.(`loading ${req.config}`);
+  const loaded = await loadConfig(req.config);
+  return { ...loaded, config: { ...loaded.config, ...overrides } };
+}
+
+function debianSummary(
+  arch: string,
+  d: {
+    packages: { name: string; version: string; architecture: string; origin: string }[];
+    droppedBytes: number;
+    caCertificates?: number;
+  },
+): DebianSummary {
+  return {
+    arch,
+    packages: d.packages.map((p) => ({
+      name: p.name,
+      version: p.version,
+      architecture: p.architecture,
+      origin: p.origin,
+    })),
+    droppedDocBytes: d.droppedBytes,
+    ...(d.caCertificates ? { caCertificates: d.caCertificates } : {}),
+  };
 }

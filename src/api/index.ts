@@ -1,8 +1,9 @@
 // The pith API facade: what the CLI calls and what library users import. String references in, plain
 // JSON-friendly reports out.
 
+export { ARCHS, listPresets, type PresetInfo, SUITES, VARIANTS } from '../build/index.ts';
 export { removePendingTemps as abortPendingWrites } from '../io/index.ts';
 export { isPithError, PithError } from '../util/index.ts';
-export { type BuildReport, type BuildRequest, build } from './build.ts';
+export { type BuildReport, type BuildRequest, build, type DebianSummary } from './build.ts';
 export { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

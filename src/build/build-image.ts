@@ -1,86 +1,142 @@
-// Builds the image a loaded config describes: an accounts layer (shared by every pith image, so it is
-// stored once by registries and caches) and a files layer, per architecture; one image for one arch, an
-// OCI index for several. Layers that do not depend on the arch are built once.
+// Builds the image a loaded config describes, per architecture: Debian package layers (one per package,
+// shared across images and architectures), pith's metadata layer, busybox for debug variants, the
+// accounts layer (identical in every pith image) and the files layer. One image for one architecture,
+// an OCI index for several.
 import { basename } from 'node:path';
 import type { Compression } from '../compress/index.ts';
-import { type BuiltLayer, layerFromEntries } from '../layer/index.ts';
+import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
 import { type Artifact, buildImage, buildIndexOf, type Image } from '../oci/index.ts';
 import { FileTree } from '../tar/index.ts';
 import { accountNodes } from './accounts.ts';
 import { type Arch, archPlatform, hostArch } from './arch.ts';
 import type { LoadedConfig } from './config-load.ts';
+import { type InstallResult, installDebian, type LayerCache } from './debian/install.ts';
+import { DebianSession } from './debian/session.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
 import { addContentEntry } from './host-files.ts';
+import { DEFAULT_SUITE, withPreset } from './preset.ts';
+import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
   /** SOURCE_DATE_EPOCH: every time in the image is clamped to it. */
   epoch: number;
   compression?: Compression;
   level?: number;
+  /** Download cache directory (default: XDG cache). */
+  cacheDir?: string;
+  /** Use only cached downloads. */
+  offline?: boolean;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
 
 export interface BuildResult {
   artifact: Artifact;
-  images: { arch: Arch; image: Image; layers: BuiltLayer[] }[];
+  images: { arch: Arch; image: Image; layers: BuiltLayer[]; debian?: InstallResult }[];
+  /** The config after its preset and variant were applied. */
+  config: LoadedConfig;
+}
+
+/** Applies the preset and variant a config names. */
+export async function effectiveConfig(loaded: LoadedConfig): Promise<LoadedConfig> {
+  const merged = await withPreset(loaded);
+  const withDefault =
+    merged.config.preset && !merged.config.variant
+      ? { ...merged.config, variant: 'latest' as const }
+      : merged.config;
+  return { ...merged, config: applyVariant(withDefault, loaded.config) };
+}
+
+/** Whether a config needs the Debian archive. */
+function usesDebian(loaded: LoadedConfig): boolean {
+  const c = loaded.config;
+  return (
+    (c.packages?.length ?? 0) > 0 || c.caCertificates === true || (c.variant?.startsWith('debug') ?? false)
+  );
 }
 
 /** Builds the artifact for a config. */
-export async function buildFromConfig(loaded: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
-  const archs = loaded.config.archs ?? [hostArch()];
+export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
+  const loaded = await effectiveConfig(input);
+  const c = loaded.config;
+  const archs = c.archs ?? [hostArch()];
   const config = execConfig(loaded);
-  const layerOpts = {
+  const layerOpts: LayerOptions = {
     epoch: opts.epoch,
     compression: opts.compression ?? 'gzip',
     ...(opts.level !== undefined ? { level: opts.level } : {}),
   };
-  const accounts = loaded.config.accounts === false ? undefined : accountsTree(opts.epoch);
+  const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
+  const cache: LayerCache = new Map();
+  const accounts = c.accounts === false ? undefined : accountsTree(opts.epoch);
   const accountsLayer = accounts
     ? await layerFromEntries(accounts.entries(), {
         ...layerOpts,
         createdBy: 'pith: accounts (root, nobody, nonroot), /root, /home/nonroot, /tmp',
       })
     : undefined;
-  const perArch = (loaded.config.files ?? []).some((f) => f.src?.includes('{arch}'));
-  const filesLayers = new Map<string, BuiltLayer | undefined>();
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
+    const debian = session ? await installDebian(session, c, arch, layerOpts, cache) : undefined;
     opts.onStep?.(`${arch}: collecting files`);
     const tree = await filesTree(loaded, arch, opts.epoch);
-    checkEntrypoint(loaded, accounts ? [accounts, tree] : [tree]);
-    const key = perArch ? arch : '*';
-    if (!filesLayers.has(key)) {
-      opts.onStep?.(`${arch}: writing layer (${tree.size} entries)`);
-      filesLayers.set(
-        key,
-        tree.size
-          ? await layerFromEntries(tree.entries(), {
-              ...layerOpts,
-              createdBy: `pith: files from ${basename(loaded.file)}`,
-            })
-          : undefined,
-      );
-    }
-    const layers = [accountsLayer, filesLayers.get(key)].filter((l): l is BuiltLayer => l !== undefined);
-    const platform = archPlatform(arch);
+    checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
+    const filesLayer = tree.size ? await filesLayerFor(loaded, tree, arch, layerOpts, cache) : undefined;
+    const layers = [...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
+      (l): l is BuiltLayer => l !== undefined,
+    );
     const image = buildImage({
-      config: { ...platform, config },
+      config: { ...archPlatform(arch), config },
       layers,
       epoch: opts.epoch,
-      ...(loaded.config.annotations ? { annotations: loaded.config.annotations } : {}),
+      ...(c.annotations ? { annotations: c.annotations } : {}),
     });
-    images.push({ arch, image, layers });
+    images.push({ arch, image, layers, ...(debian ? { debian } : {}) });
   }
   const artifact =
     images.length === 1
       ? images[0]!.image
       : buildIndexOf(
           images.map((i) => i.image),
-          loaded.config.annotations,
+          c.annotations,
         );
-  return { artifact, images };
+  return { artifact, images, config: loaded };
+}
+
+function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {
+  const c = loaded.config;
+  return new DebianSession({
+    suite: c.suite ?? DEFAULT_SUITE,
+    ...(c.mirror ? { mirrors: c.mirror } : {}),
+    ...(c.keyring
+      ? { keyrings: c.keyring.map((k) => new URL(k, `file://${loaded.baseDir}/`).pathname) }
+      : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.offline ? { offline: true } : {}),
+    ...(opts.onStep ? { onStep: opts.onStep } : {}),
+  });
+}
+
+/** The files layer; identical across architectures unless a source uses {arch}. */
+function filesLayerFor(
+  loaded: LoadedConfig,
+  tree: FileTree,
+  arch: Arch,
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+): Promise<BuiltLayer> {
+  const perArch = (loaded.config.files ?? []).some((f) => f.src?.includes('{arch}'));
+  const key = `files:${perArch ? arch : '*'}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = layerFromEntries(tree.entries(), {
+      ...layerOpts,
+      createdBy: `pith: files from ${basename(loaded.file)}`,
+    });
+    cache.set(key, p);
+  }
+  return p;
 }
 
 function accountsTree(epoch: number): FileTree {

@@ -130,3 +130,8 @@ function editDistance(a: string, b: string): number {
   }
   return d[a.length]![b.length]!;
 }
+
+/** A config given entirely on the command line (e.g. `pith build --preset base`). */
+export function commandLineConfig(config: PithConfig): LoadedConfig {
+  return { config, file: '(command line)', baseDir: process.cwd(), where: () => '(command line)' };
+}

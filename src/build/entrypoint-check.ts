@@ -26,15 +26,30 @@ function lookup(trees: readonly FileTree[], path: string) {
 }
 
 function findProblem(program: string, trees: readonly FileTree[]): string | undefined {
-  let path = normalise(program);
-  for (let hops = 0; hops < MAX_LINKS; hops++) {
+  let pending = normalise(program).split('/').filter(Boolean);
+  let resolved: string[] = [];
+  let hops = 0;
+  while (pending.length > 0) {
+    const part = pending.shift()!;
+    const path = [...resolved, part].join('/');
     const node = lookup(trees, path);
-    if (!node) return `${program} is not in the image; add it under files (src + dst)`;
+    if (!node) return `${program} is not in the image; add it under files (src + dst) or packages`;
     if (node.type === 'symlink') {
+      if (++hops > MAX_LINKS) return `${program}: too many levels of symbolic links`;
       const target = node.linkTarget ?? '';
-      path = normalise(
-        target.startsWith('/') ? target : `${path.split('/').slice(0, -1).join('/')}/${target}`,
-      );
+      // Restart from the link's target, relative to the link's directory unless absolute.
+      pending = [
+        ...normalise(target.startsWith('/') ? target : [...resolved, target].join('/'))
+          .split('/')
+          .filter(Boolean),
+        ...pending,
+      ];
+      resolved = [];
+      continue;
+    }
+    if (pending.length > 0) {
+      if (node.type !== 'dir') return `${program}: /${path} is not a directory`;
+      resolved.push(part);
       continue;
     }
     if (node.type !== 'file' && node.type !== 'hardlink')
@@ -43,7 +58,7 @@ function findProblem(program: string, trees: readonly FileTree[]): string | unde
       return `${program} is not executable (mode ${node.mode.toString(8).padStart(4, '0')}); set mode: "0755"`;
     return undefined;
   }
-  return `${program}: too many levels of symbolic links`;
+  return `${program} is a directory, not a program`;
 }
 
 function normalise(p: string): string {

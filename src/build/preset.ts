@@ -23,8 +23,14 @@ export async function listPresets(): Promise<PresetInfo[]> {
   for (const suite of (await readdir(PRESETS_DIR)).sort()) {
     for (const f of (await readdir(join(PRESETS_DIR, suite))).filter((x) => x.endsWith('.yaml')).sort()) {
       const file = join(PRESETS_DIR, suite, f);
-      const first = (await readFile(file, 'utf8')).split('\n')[0] ?? '';
-      out.push({ suite, name: f.slice(0, -5), description: first.replace(/^#\s*/, ''), file });
+      const lines = (await readFile(file, 'utf8')).split('\n');
+      const comment = lines
+        .slice(
+          0,
+          lines.findIndex((l) => !l.startsWith('#')),
+        )
+        .map((l) => l.replace(/^#\s*/, ''));
+      out.push({ suite, name: f.slice(0, -5), description: comment.join(' '), file });
     }
   }
   return out;

@@ -5,6 +5,7 @@ import { abortPendingWrites } from '../api/index.ts';
 import { isPithError, messageOf } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
+import { presetsCommand } from './commands/presets.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 
 const EXIT_HELP = `
@@ -27,6 +28,7 @@ export function makeProgram(): Command {
   buildCommand(program);
   inspectCommand(program);
   validateCommand(program);
+  presetsCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

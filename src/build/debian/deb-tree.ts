@@ -48,11 +48,11 @@ export function debTree(pkg: PackageRecord, deb: DebContents, opts: DebTreeOptio
   return { tree, droppedBytes, droppedFiles };
 }
 
-/** `bin/x` → `usr/bin/x` (and lib*, sbin), as dpkg's merged-/usr layout resolves them. */
+/** `bin/x` → `usr/bin/x` (and lib*, sbin), as the merged-/usr layout resolves them. */
 export function mergeUsr(path: string): string {
   const slash = path.indexOf('/');
-  const top = slash < 0 ? path : path.slice(0, slash);
-  return MERGED.includes(top) ? `usr/${path}` : path;
+  if (slash < 0) return path; // `bin` itself: base-files' symlink (dirs of that name are dropped)
+  return MERGED.includes(path.slice(0, slash)) ? `usr/${path}` : path;
 }
 
 /** Documentation that is dropped by default; copyright files and symlinks (tiny, often to them) stay. */
