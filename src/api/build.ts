@@ -7,11 +7,13 @@ import {
   type LoadedConfig,
   loadConfig,
   type PithConfig,
+  readLock,
 } from '../build/index.ts';
 import type { Compression } from '../compress/index.ts';
 import { parseTransportRef, writeArtifact } from '../io/index.ts';
 import { topDocument } from '../oci/index.ts';
 import { epochFromEnv, PithError } from '../util/index.ts';
+import { lockPath } from './lock.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
 
 export interface BuildRequest {
@@ -30,6 +32,8 @@ export interface BuildRequest {
   level?: number;
   cacheDir?: string;
   offline?: boolean;
+  /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
+  locked?: boolean;
   onStep?: (step: string) => void;
 }
 
@@ -52,7 +56,9 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const output = parseTransportRef(req.output);
   const epoch = req.epoch ?? epochFromEnv();
   const loaded = await requestConfig(req);
+  const lockFile = lockPath(req.config);
   const result = await buildFromConfig(loaded, {
+    ...(req.locked ? { lock: await readLock(lockFile), lockFile } : {}),
     epoch,
     ...(req.compression ? { compression: req.compression } : {}),
     ...(req.level !== undefined ? { level: req.level } : {}),
@@ -71,7 +77,8 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   };
 }
 
-async function requestConfig(req: BuildRequest): Promise<LoadedConfig> {
+/** The config a request names: a file, a preset, and command-line overrides. */
+export async function requestConfig(req: BuildRequest): Promise<LoadedConfig> {
   const overrides: PithConfig = {
     ...(req.preset ? { preset: req.preset } : {}),
     ...(req.variant ? { variant: req.variant } : {}),

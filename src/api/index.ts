@@ -6,4 +6,5 @@ export { removePendingTemps as abortPendingWrites } from '../io/index.ts';
 export { isPithError, PithError } from '../util/index.ts';
 export { type BuildReport, type BuildRequest, build, type DebianSummary } from './build.ts';
 export { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
+export { type LockReport, type LockRequest, lock, lockPath, type WhyReport, why } from './lock.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

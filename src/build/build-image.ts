@@ -10,7 +10,21 @@ import { FileTree } from '../tar/index.ts';
 import { accountNodes } from './accounts.ts';
 import { type Arch, archPlatform, hostArch } from './arch.ts';
 import type { LoadedConfig } from './config-load.ts';
-import { type InstallResult, installDebian, type LayerCache } from './debian/install.ts';
+import {
+  type InstallResult,
+  installDebian,
+  type LayerCache,
+  planFromLock,
+  planPackages,
+} from './debian/install.ts';
+import {
+  checkLockMatches,
+  LOCK_VERSION,
+  type Lock,
+  lockedPackages,
+  lockedSuite,
+  lockInputs,
+} from './debian/lock.ts';
 import { DebianSession } from './debian/session.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
@@ -27,6 +41,10 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Use only cached downloads. */
   offline?: boolean;
+  /** Build exactly the packages of this lock (pith build --locked). */
+  lock?: Lock;
+  /** Where the lock came from, for messages. */
+  lockFile?: string;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
@@ -67,6 +85,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     compression: opts.compression ?? 'gzip',
     ...(opts.level !== undefined ? { level: opts.level } : {}),
   };
+  if (opts.lock) checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', archs);
   const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
   const cache: LayerCache = new Map();
   const accounts = c.accounts === false ? undefined : accountsTree(opts.epoch);
@@ -78,7 +97,10 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     : undefined;
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
-    const debian = session ? await installDebian(session, c, arch, layerOpts, cache) : undefined;
+    const plan =
+      session &&
+      (opts.lock ? await planFromLock(session, opts.lock, arch) : await planPackages(session, c, arch));
+    const debian = session && plan ? await installDebian(session, c, plan, layerOpts, cache) : undefined;
     opts.onStep?.(`${arch}: collecting files`);
     const tree = await filesTree(loaded, arch, opts.epoch);
     checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
@@ -102,6 +124,33 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
           c.annotations,
         );
   return { artifact, images, config: loaded };
+}
+
+/** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
+export async function makeLock(
+  input: LoadedConfig,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep'>,
+): Promise<Lock> {
+  const loaded = await effectiveConfig(input);
+  const c = loaded.config;
+  const lock: Lock = {
+    lockfileVersion: LOCK_VERSION,
+    inputs: lockInputs(c),
+    suite: c.suite ?? DEFAULT_SUITE,
+    suites: [],
+    archs: {},
+  };
+  if (!usesDebian(loaded)) return lock;
+  const session = newSession(loaded, { epoch: 0, ...opts });
+  for (const arch of c.archs ?? [hostArch()]) {
+    const plan = await planPackages(session, c, arch);
+    lock.archs[arch] = lockedPackages(
+      plan.resolution,
+      [plan.ca, plan.busybox].filter((p) => p !== undefined),
+    );
+  }
+  for (const ref of await session.suites()) lock.suites.push(lockedSuite(ref, await session.release(ref)));
+  return lock;
 }
 
 function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {

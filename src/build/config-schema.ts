@@ -133,6 +133,12 @@ export const configSchema = z
       .array(packageName)
       .optional()
       .describe('Dependencies not to install (e.g. debconf, needed only by maintainer scripts)'),
+    exactPackages: z
+      .array(packageName)
+      .optional()
+      .describe(
+        'Packages installed exactly as listed, without their dependencies (how presets pin distroless lists)',
+      ),
     resolve: z
       .boolean()
       .optional()

@@ -79,6 +79,14 @@ export function mergeConfigs(base: LoadedConfig, over: LoadedConfig): LoadedConf
   for (const key of ['env', 'labels', 'annotations'] as const) {
     if (b[key] || o[key]) config[key] = { ...b[key], ...o[key] };
   }
+  // A preset that pins its list exactly (resolve: false) keeps it exact; the config's own packages are
+  // still resolved, with the preset's packages counting as installed.
+  if (b.resolve === false && o.resolve === undefined) {
+    config.exactPackages = [...new Set([...(b.exactPackages ?? []), ...(b.packages ?? [])])];
+    if (o.packages?.length) config.packages = o.packages;
+    else delete config.packages;
+    delete config.resolve;
+  }
   const presetFiles = b.files?.length ?? 0;
   const where = (path: FieldPath) => {
     if (path[0] === 'files' && typeof path[1] === 'number') {

@@ -5,6 +5,7 @@ import { abortPendingWrites } from '../api/index.ts';
 import { isPithError, messageOf } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
+import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 
@@ -29,6 +30,8 @@ export function makeProgram(): Command {
   inspectCommand(program);
   validateCommand(program);
   presetsCommand(program);
+  lockCommand(program);
+  whyCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -46,7 +46,12 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
       'FETCH_FAILED',
       `${where}: not found on the mirror (the index may be newer than the mirror's pool)`,
     );
-  checkHash(bytes, { size: p.size, sha256: p.sha256 }, where);
+  checkHash(
+    bytes,
+    { size: p.size, sha256: p.sha256 },
+    where,
+    p.stanza.line ? `the verified ${p.origin} index` : 'pith.lock.json',
+  );
   await opts.cache.put(p.sha256, bytes);
   opts.onReady?.(p, false);
   return bytes;

@@ -34,11 +34,13 @@ export interface ResolveRequest {
   /** Package names, optionally with a constraint: `libc6`, `libssl3t64 (>= 3.0)`. */
   packages: readonly string[];
   exclude?: readonly string[];
+  /** Packages already installed as they are (their dependencies are not followed); they satisfy relations. */
+  installed?: readonly PackageRecord[];
 }
 
 /** Resolves a request against a universe. */
 export function resolve(u: Universe, req: ResolveRequest): Resolution {
-  return new Resolver(u, new Set(req.exclude ?? [])).run(req.packages);
+  return new Resolver(u, new Set(req.exclude ?? []), req.installed ?? []).run(req.packages);
 }
 
 /** The chain of reasons from a package up to what was requested: `["libc6 ← libssl3t64 (Depends …)", …]`. */
@@ -63,9 +65,13 @@ class Resolver {
   readonly #reasons = new Map<string, Reason>();
   readonly #excluded = new Map<string, Reason>();
 
-  constructor(u: Universe, exclude: Set<string>) {
+  constructor(u: Universe, exclude: Set<string>, installed: readonly PackageRecord[]) {
     this.#u = u;
     this.#exclude = exclude;
+    for (const p of installed) {
+      this.#chosen.set(p.name, p);
+      this.#reasons.set(p.name, { relation: p.name, field: 'requested' });
+    }
   }
 
   run(requested: readonly string[]): Resolution {

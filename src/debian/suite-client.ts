@@ -109,13 +109,18 @@ async function verifiedDownload(
 }
 
 /** Throws unless bytes have the size and sha256 the signed Release lists. */
-export function checkHash(bytes: Buffer, entry: { size: number; sha256: string }, where: string): void {
+export function checkHash(
+  bytes: Buffer,
+  entry: { size: number; sha256: string },
+  where: string,
+  listedBy = 'the signed Release',
+): void {
   const actual = createHash('sha256').update(bytes).digest('hex');
   if (bytes.length !== entry.size || actual !== entry.sha256) {
     throw new PithError(
       'invalid',
       'HASH_MISMATCH',
-      `${where}: got ${bytes.length} bytes with sha256 ${actual}; the signed Release lists ${entry.size} bytes, sha256 ${entry.sha256}`,
+      `${where}: got ${bytes.length} bytes with sha256 ${actual}; ${listedBy} lists ${entry.size} bytes, sha256 ${entry.sha256}`,
     );
   }
 }

@@ -19,6 +19,7 @@ import type { PithConfig } from '../config-schema.ts';
 import { busyboxTree } from './busybox.ts';
 import { caBundleTree } from './ca-bundle.ts';
 import { debTree, textNode } from './deb-tree.ts';
+import { type Lock, type LockedPackage, lockedRecord } from './lock.ts';
 import { pithOsRelease } from './os-release.ts';
 import type { DebianSession } from './session.ts';
 
@@ -36,20 +37,79 @@ export interface InstallResult {
 /** Built layers keyed by what determines their bytes, shared across architectures and images of a build. */
 export type LayerCache = Map<string, Promise<BuiltLayer>>;
 
-export async function installDebian(
+/** Which packages an architecture gets: resolved from the indexes, or taken from a lock. */
+export interface PackagePlan {
+  resolution: Resolution;
+  ca?: PackageRecord;
+  busybox?: PackageRecord;
+}
+
+/** Resolves the config's packages against the suite's indexes. */
+export async function planPackages(
   session: DebianSession,
   config: PithConfig,
   arch: string,
+): Promise<PackagePlan> {
+  const u = await session.universe(arch);
+  const exact = exactly(u, [
+    ...(config.exactPackages ?? []),
+    ...(config.resolve === false ? (config.packages ?? []) : []),
+  ]);
+  const resolution =
+    config.resolve === false || !config.packages?.length
+      ? exact
+      : resolve(u, { packages: config.packages, exclude: config.exclude ?? [], installed: exact.packages });
+  const ca = config.caCertificates ? best(u, 'ca-certificates') : undefined;
+  const busybox = config.variant?.startsWith('debug') ? best(u, 'busybox-static') : undefined;
+  return { resolution, ...(ca ? { ca } : {}), ...(busybox ? { busybox } : {}) };
+}
+
+/** The lock's packages for an architecture, as records pointing at the current mirror. */
+export async function planFromLock(session: DebianSession, lock: Lock, arch: string): Promise<PackagePlan> {
+  const bases = new Map((await session.suites()).map((r) => [r.suite, r.base]));
+  const toRecord = (l: LockedPackage): PackageRecord => {
+    const base = bases.get(l.suite);
+    if (!base)
+      throw new PithError(
+        'input',
+        'LOCK_STALE',
+        `pith.lock.json: ${l.name} comes from suite ${l.suite}, which this build does not use`,
+      );
+    return lockedRecord(l, base);
+  };
+  const locked = lock.archs[arch] ?? [];
+  const installed = locked.filter((l) => l.requiredBy !== 'files').map(toRecord);
+  const reasons = new Map(
+    locked
+      .filter((l) => l.requiredBy !== 'files')
+      .map((l) => [
+        l.name,
+        l.requiredBy === 'requested'
+          ? { relation: l.name, field: 'requested' as const }
+          : { requiredBy: l.requiredBy, relation: l.name, field: 'Depends' as const },
+      ]),
+  );
+  const extra = locked.filter((l) => l.requiredBy === 'files').map(toRecord);
+  const ca = extra.find((p) => p.name === 'ca-certificates');
+  const busybox = extra.find((p) => p.name === 'busybox-static');
+  const resolution: Resolution = {
+    arch,
+    packages: installed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    reasons,
+    excluded: new Map(),
+  };
+  return { resolution, ...(ca ? { ca } : {}), ...(busybox ? { busybox } : {}) };
+}
+
+/** Downloads, verifies and lays out a plan's packages as layers. */
+export async function installDebian(
+  session: DebianSession,
+  config: PithConfig,
+  plan: PackagePlan,
   layerOpts: LayerOptions,
   cache: LayerCache,
 ): Promise<InstallResult> {
-  const u = await session.universe(arch);
-  const resolution =
-    config.resolve === false
-      ? exactly(u, config.packages ?? [])
-      : resolve(u, { packages: config.packages ?? [], exclude: config.exclude ?? [] });
-  const ca = config.caCertificates ? best(u, 'ca-certificates') : undefined;
-  const busybox = config.variant?.startsWith('debug') ? best(u, 'busybox-static') : undefined;
+  const { resolution, ca, busybox } = plan;
   const all = [...resolution.packages, ...(ca ? [ca] : []), ...(busybox ? [busybox] : [])];
   const debs = await fetchDebs(all, { cache: session.cache, offline: session.offline });
   const read = async (p: PackageRecord) =>

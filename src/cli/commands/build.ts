@@ -19,6 +19,7 @@ export function buildCommand(program: Command): void {
     .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', (v) =>
       v.split(',').map((a) => a.trim()),
     )
+    .option('--locked', 'build exactly what pith.lock.json lists; fail if the config or a file changed')
     .option('--offline', 'use only cached downloads')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'print the result as JSON')
@@ -42,6 +43,7 @@ export function buildCommand(program: Command): void {
         ...(opts.suite ? { suite: opts.suite as (typeof SUITES)[number] } : {}),
         ...(archs ? { archs } : {}),
         ...(opts.offline ? { offline: true } : {}),
+        ...(opts.locked ? { locked: true } : {}),
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
         onStep: (s) => out.step(s),
       });

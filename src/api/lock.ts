@@ -1,0 +1,86 @@
+// `lock` and `why`: resolve a config's Debian packages for every architecture, write pith.lock.json beside
+// the config (atomically), or explain which requirement pulled a package in.
+import { dirname, join } from 'node:path';
+import { formatLock, type Lock, makeLock } from '../build/index.ts';
+import { writeFileAtomic } from '../io/index.ts';
+import { PithError } from '../util/index.ts';
+import { type BuildRequest, requestConfig } from './build.ts';
+
+export type LockRequest = Omit<BuildRequest, 'output' | 'compression' | 'level' | 'epoch' | 'locked'>;
+
+export interface LockReport {
+  file: string;
+  lock: Lock;
+}
+
+/** The lock file that belongs to a config: pith.lock.json in its directory (or the current one). */
+export function lockPath(config: string | undefined): string {
+  return join(config ? dirname(config) : process.cwd(), 'pith.lock.json');
+}
+
+/** Resolves and writes the lock file. */
+export async function lock(req: LockRequest): Promise<LockReport> {
+  const loaded = await requestConfig({ ...req, output: '' });
+  const result = await makeLock(loaded, pick(req));
+  if (Object.keys(result.archs).length === 0) {
+    throw new PithError(
+      'input',
+      'NOTHING_TO_LOCK',
+      `${req.config ?? 'the preset'} installs no Debian packages, so there is nothing to lock`,
+    );
+  }
+  const file = lockPath(req.config);
+  await writeFileAtomic(file, Buffer.from(formatLock(result)));
+  return { file, lock: result };
+}
+
+export interface WhyReport {
+  package: string;
+  arch: string;
+  version: string;
+  /** From the package up to what was requested, e.g. ["libgcc-s1: Depends of libc6", "libc6: requested"]. */
+  chain: { package: string; requiredBy?: string; relation: string }[];
+}
+
+/** Explains why a package is in the image of a config, per architecture. */
+export async function why(req: LockRequest, pkg: string): Promise<WhyReport[]> {
+  const loaded = await requestConfig({ ...req, output: '' });
+  const result = await makeLock(loaded, pick(req));
+  const out: WhyReport[] = [];
+  for (const [arch, pkgs] of Object.entries(result.archs)) {
+    const byName = new Map(pkgs.map((p) => [p.name, p]));
+    const hit = byName.get(pkg);
+    if (!hit) continue;
+    const chain: WhyReport['chain'] = [];
+    const seen = new Set<string>();
+    for (let at: typeof hit | undefined = hit; at && !seen.has(at.name); at = byName.get(at.requiredBy)) {
+      seen.add(at.name);
+      chain.push({
+        package: at.name,
+        ...(at.requiredBy !== 'requested' && at.requiredBy !== 'files' ? { requiredBy: at.requiredBy } : {}),
+        relation:
+          at.requiredBy === 'files'
+            ? 'used for files (CA bundle or busybox)'
+            : at.requiredBy === 'requested'
+              ? 'requested'
+              : `Depends of ${at.requiredBy}`,
+      });
+    }
+    out.push({ package: pkg, arch, version: hit.version, chain });
+  }
+  if (out.length === 0)
+    throw new PithError(
+      'input',
+      'NOT_INSTALLED',
+      `${pkg} is not installed by ${req.config ?? 'this preset'}`,
+    );
+  return out;
+}
+
+function pick(req: LockRequest) {
+  return {
+    ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}),
+    ...(req.offline ? { offline: true } : {}),
+    ...(req.onStep ? { onStep: req.onStep } : {}),
+  };
+}

@@ -1,0 +1,170 @@
+// pith.lock.json: per architecture, every package's name, version, architecture, source, size, sha256 and
+// pool path, plus the verified Release each suite was read from (its Date and the sha256 of its InRelease).
+// A --locked build takes the packages from the lock (no index is read), fetches each pool path from the
+// current mirror and checks its sha256, and refuses to build when the config no longer matches the lock.
+// Mirror URLs are not recorded: a lock is meant to be committed and used against any mirror.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import type { PackageRecord, Release, SuiteRef } from '../../debian/index.ts';
+import { canonicalJson, PithError } from '../../util/index.ts';
+import type { PithConfig } from '../config-schema.ts';
+
+export const LOCK_VERSION = 1;
+
+export interface LockedPackage {
+  name: string;
+  version: string;
+  architecture: string;
+  source: string;
+  sourceVersion: string;
+  size: number;
+  sha256: string;
+  filename: string;
+  /** The suite whose index listed it, e.g. trixie-security. */
+  suite: string;
+  /** Why it is installed: `requested`, or the package whose relation pulled it in; `files` for packages only mined for files. */
+  requiredBy: string;
+}
+
+export interface LockedSuite {
+  suite: string;
+  date: string;
+  validUntil?: string;
+  inReleaseSha256: string;
+}
+
+export interface Lock {
+  lockfileVersion: number;
+  /** sha256 of the Debian-relevant part of the effective config; a change means the lock is stale. */
+  inputs: string;
+  suite: string;
+  suites: LockedSuite[];
+  archs: Record<string, LockedPackage[]>;
+}
+
+/** The config fields that decide which packages are installed. */
+export function lockInputs(c: PithConfig): string {
+  const relevant = {
+    suite: c.suite,
+    packages: c.packages ?? [],
+    exactPackages: c.exactPackages ?? [],
+    exclude: c.exclude ?? [],
+    resolve: c.resolve !== false,
+    caCertificates: c.caCertificates === true,
+    busybox: c.variant?.startsWith('debug') ?? false,
+    archs: c.archs ?? [],
+  };
+  return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`;
+}
+
+export function lockedSuite(ref: SuiteRef, r: Release): LockedSuite {
+  return {
+    suite: ref.suite,
+    date: r.date.toISOString(),
+    ...(r.validUntil ? { validUntil: r.validUntil.toISOString() } : {}),
+    inReleaseSha256: createHash('sha256').update(r.text).digest('hex'),
+  };
+}
+
+export function lockedPackage(p: PackageRecord, requiredBy: string): LockedPackage {
+  return {
+    name: p.name,
+    version: p.version,
+    architecture: p.architecture,
+    source: p.source,
+    sourceVersion: p.sourceVersion,
+    size: p.size,
+    sha256: p.sha256,
+    filename: p.filename,
+    suite: p.origin.split('/')[0]!,
+    requiredBy,
+  };
+}
+
+/** Serialises a lock: canonical JSON, pretty-printed for review in diffs, packages sorted by name. */
+export function formatLock(lock: Lock): string {
+  return `${JSON.stringify(JSON.parse(canonicalJson(lock)), null, 2)}\n`;
+}
+
+/** Reads and checks a lock file. */
+export async function readLock(file: string): Promise<Lock> {
+  const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
+    const why = cause.code === 'ENOENT' ? 'no such file; run pith lock first' : cause.message;
+    throw new PithError('input', 'NO_LOCK', `${file}: ${why}`, { cause });
+  });
+  let lock: Lock;
+  try {
+    lock = JSON.parse(text) as Lock;
+  } catch (cause) {
+    throw new PithError('input', 'BAD_LOCK', `${file}: not valid JSON`, { cause });
+  }
+  if (lock.lockfileVersion !== LOCK_VERSION || typeof lock.archs !== 'object') {
+    throw new PithError(
+      'input',
+      'BAD_LOCK',
+      `${file}: lockfileVersion ${lock.lockfileVersion} is not supported (expected ${LOCK_VERSION})`,
+    );
+  }
+  return lock;
+}
+
+/** Refuses a lock that was made for another config. */
+export function checkLockMatches(
+  lock: Lock,
+  config: PithConfig,
+  file: string,
+  archs: readonly string[],
+): void {
+  const inputs = lockInputs(config);
+  if (lock.inputs !== inputs) {
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${file}: the config's packages, suite, excludes, variant or archs changed since the lock was made; run pith lock again`,
+    );
+  }
+  const missing = archs.filter((a) => !lock.archs[a]);
+  if (missing.length)
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${file}: has no packages for ${missing.join(', ')}; run pith lock again`,
+    );
+}
+
+/** A locked package as a record to download from a mirror base URL (no index needed). */
+export function lockedRecord(l: LockedPackage, base: string): PackageRecord {
+  return {
+    name: l.name,
+    version: l.version,
+    architecture: l.architecture,
+    source: l.source,
+    sourceVersion: l.sourceVersion,
+    depends: '',
+    preDepends: '',
+    provides: '',
+    multiArch: '',
+    essential: false,
+    priority: '',
+    filename: l.filename,
+    size: l.size,
+    sha256: l.sha256,
+    installedSize: 0,
+    origin: `${l.suite}/main`,
+    url: `${base.replace(/\/+$/, '')}/${l.filename}`,
+    stanza: { fields: new Map(), get: () => undefined, line: 0 },
+  };
+}
+
+/** The lock entries of a plan: installed packages with why, and packages only mined for files. */
+export function lockedPackages(
+  resolution: { packages: PackageRecord[]; reasons: ReadonlyMap<string, { requiredBy?: string }> },
+  extra: PackageRecord[],
+): LockedPackage[] {
+  return [
+    ...resolution.packages.map((p) =>
+      lockedPackage(p, resolution.reasons.get(p.name)?.requiredBy ?? 'requested'),
+    ),
+    ...extra.map((p) => lockedPackage(p, 'files')),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.requiredBy === 'files' ? 1 : -1));
+}
