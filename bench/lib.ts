@@ -33,11 +33,11 @@ export const MiB = 1024 * 1024;
 
 /** One result line: name, pith time and throughput, peer time, ratio. */
 export function report(name: string, bytes: number, pith: Timing, peerName: string, peer: Timing): void {
-  const mbps = (t: Timing) => (bytes / MiB / t.median).toFixed(1);
+  const mbps = (t: Timing) => (bytes ? `${(bytes / MiB / t.median).toFixed(1)} MiB/s` : '');
   process.stdout.write(
     `${name}\n` +
-      `  pith        ${pith.median.toFixed(3)} s  ${mbps(pith)} MiB/s   (runs: ${pith.runs.map((r) => r.toFixed(3)).join(', ')})\n` +
-      `  ${peerName.padEnd(11)} ${peer.median.toFixed(3)} s  ${mbps(peer)} MiB/s   (runs: ${peer.runs.map((r) => r.toFixed(3)).join(', ')})\n` +
+      `  pith        ${pith.median.toFixed(3)} s  ${mbps(pith)}   (runs: ${pith.runs.map((r) => r.toFixed(3)).join(', ')})\n` +
+      `  ${peerName.padEnd(11)} ${peer.median.toFixed(3)} s  ${mbps(peer)}   (runs: ${peer.runs.map((r) => r.toFixed(3)).join(', ')})\n` +
       `  ratio       ${(peer.median / pith.median).toFixed(2)}x  (${peerName} time / pith time; >1 = pith faster)\n`,
   );
 }

@@ -1,0 +1,86 @@
+// Case 2: the `base` preset from the real Debian mirror, cold (empty download cache) and warm, against
+// `mmdebstrap --variant=extract` of the same package set from the same mirrors (cold: empty apt archive
+// cache; warm: its debs kept). Prints the ratios and the image size next to distroless base's (brief §8).
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { build } from '../../src/api/index.ts';
+import { mirrorsFrom, readAptSources } from '../../src/debian/index.ts';
+import { MiB, report, sh, time } from '../lib.ts';
+
+const BASE = join(import.meta.dirname, '..', '..', 'presets', 'trixie', 'base.yaml');
+/** distroless base-debian13 amd64, estimated in briefs/distroless.md §8. */
+const DISTROLESS_BASE = { compressedMiB: 9.0, uncompressedMiB: 24.4 };
+
+async function packageList(): Promise<string[]> {
+  const text = await readFile(BASE, 'utf8');
+  const line = /^packages: \[([^\]]+)\]/m.exec(text)?.[1] ?? '';
+  return [...line.split(',').map((s) => s.trim()), 'ca-certificates'];
+}
+
+export async function debianBaseCase(work: string): Promise<void> {
+  const mirrors = mirrorsFrom(await readAptSources());
+  if (!mirrors.archive || !mirrors.security) throw new Error('no Debian mirror in the host apt sources');
+  const pkgs = await packageList();
+  const cache = await mkdtemp(join(tmpdir(), 'pith-bench-cache-'));
+  const archives = await mkdtemp(join(tmpdir(), 'pith-bench-apt-'));
+  let n = 0;
+  let compressed = 0;
+  const pithBuild = async () => {
+    const r = await build({
+      preset: 'base',
+      output: `oci:${join(work, `base-${n++}`)}`,
+      cacheDir: cache,
+      archs: ['amd64'],
+      epoch: 0,
+    });
+    compressed = r.images[0]!.size;
+  };
+  const sources = [
+    `deb ${mirrors.archive} trixie main`,
+    `deb ${mirrors.archive} trixie-updates main`,
+    `deb ${mirrors.security} trixie-security main`,
+  ]
+    .map((s) => `'${s}'`)
+    .join(' ');
+  const tarPath = join(work, 'mmdebstrap.tar');
+  // mmdebstrap keeps no download cache of its own: its debs are synced in before and out after each run
+  // (and removed from the output), so its warm runs skip downloads as pith's do.
+  const mmdebstrap = () =>
+    sh(
+      `mmdebstrap --quiet --variant=extract --architectures=amd64 --include=${pkgs.join(',')} --skip=download/empty ` +
+        `--setup-hook='mkdir -p "$1/var/cache/apt/archives/partial"' --setup-hook='sync-in ${archives} /var/cache/apt/archives' ` +
+        `--customize-hook='sync-out /var/cache/apt/archives ${archives}' --customize-hook='rm -f "$1"/var/cache/apt/archives/*.deb' ` +
+        `trixie ${tarPath} ${sources}`,
+    );
+  const clean = async (dir: string) => {
+    await rm(dir, { recursive: true, force: true });
+    await sh(`mkdir -p '${dir}/partial'`);
+  };
+  const coldPith = await time(
+    async () => {
+      await clean(cache);
+      await pithBuild();
+    },
+    3,
+    false,
+  );
+  const coldPeer = await time(
+    async () => {
+      await clean(archives);
+      await mmdebstrap();
+    },
+    3,
+    false,
+  );
+  const warmPith = await time(pithBuild, 3);
+  const warmPeer = await time(mmdebstrap, 3);
+  const tarMiB = (await stat(tarPath)).size / MiB;
+  report('debian: base preset, cold (empty download cache)', 0, coldPith, 'mmdebstrap', coldPeer);
+  report('debian: base preset, warm (downloads cached)', 0, warmPith, 'mmdebstrap', warmPeer);
+  process.stdout.write(
+    `  sizes       pith base image ${(compressed / MiB).toFixed(1)} MiB compressed (docs dropped); mmdebstrap extract tar ${tarMiB.toFixed(1)} MiB uncompressed;\n` +
+      `              distroless base-debian13 ≈ ${DISTROLESS_BASE.compressedMiB} MiB compressed / ${DISTROLESS_BASE.uncompressedMiB} MiB uncompressed (briefs/distroless.md §8)\n`,
+  );
+  await Promise.all([cache, archives, work].map((d) => rm(d, { recursive: true, force: true })));
+}
