@@ -89,7 +89,7 @@ async function* viaSystem(source: AsyncIterable<Buffer>, bin: string): AsyncIter
   const stderr = collect(child.stderr);
   child.stdin.on('error', () => {}); // EPIPE once xz has stopped: its exit status tells what happened
   const watch: Watch = {};
-  feed(watched(source, watch), child.stdin).catch(() => {}); // the source failed: rethrown below
+  feed(watched(source, watch), child.stdin).catch(() => child.kill()); // the source failed: rethrown below
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
     const { code, signal } = await closed;

@@ -6,9 +6,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
 import { unxz } from '../../src/compress/xz.ts';
 import { PithError } from '../../src/util/index.ts';
 
@@ -55,9 +54,24 @@ function unxzWith(mode: string, source: AsyncIterable<Buffer>): AsyncIterable<Bu
   }
 }
 
+/** Collects a decoding; one that has not ended within 30 s fails, and its xz child is killed. */
 async function collect(it: AsyncIterable<Buffer>, into: Buffer[] = []): Promise<Buffer> {
-  for await (const c of it) into.push(c);
-  return Buffer.concat(into);
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      for (const pid of xzChildren()) process.kill(pid, 'SIGKILL');
+      reject(new Error('the decoding did not end within 30 s'));
+    }, 30_000);
+  });
+  const decoding = (async () => {
+    for await (const c of it) into.push(c);
+    return Buffer.concat(into);
+  })();
+  try {
+    return await Promise.race([decoding, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Pids of this process's children named xz (running or zombie), from /proc. */
@@ -114,6 +128,11 @@ before(() => {
   const slice = big.subarray(5 << 20, 6 << 20);
   concatXz = Buffer.concat([smallXz, xz(slice, ['-T2', '--block-size=64KiB'])]);
   concatPlain = Buffer.concat([TEXT, slice]);
+});
+
+// A broken unxz may leave xz waiting on its stdin, which would keep this file's process alive.
+after(() => {
+  for (const pid of xzChildren()) process.kill(pid, 'SIGKILL');
 });
 
 for (const mode of ['system', 'wasm'] as const) {
@@ -190,7 +209,7 @@ for (const mode of ['system', 'wasm'] as const) {
   });
 }
 
-describe('unxz, system path lifecycle', { timeout: 60_000 }, () => {
+describe('unxz, system path lifecycle', { timeout: 120_000 }, () => {
   it('an early break kills xz, reaps it, stops reading the source and raises nothing', async () => {
     const stray: unknown[] = [];
     const note = (err: unknown) => stray.push(err);
@@ -226,7 +245,7 @@ describe('unxz, system path lifecycle', { timeout: 60_000 }, () => {
   });
 
   it('without xz on PATH: PITH_XZ=system fails, the default falls back to WASM', () => {
-    const script = `import { unxz } from ${JSON.stringify(pathToFileURL(MODULE.pathname).href)};
+    const script = `import { unxz } from ${JSON.stringify(MODULE.href)};
       async function* one() { yield Buffer.from(process.argv[1], 'base64'); }
       try { const parts = []; for await (const c of unxz(one())) parts.push(c);
         console.log(JSON.stringify({ text: Buffer.concat(parts).toString() })); }
