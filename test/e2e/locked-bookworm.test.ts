@@ -14,7 +14,10 @@ describe('real mirror: lock and bookworm', { concurrency: 1 }, () => {
   it('an amd64+arm64 base index: two builds and a --locked rebuild give one index digest', async (t) => {
     const dir = await tempDir(t);
     const config = join(dir, 'pith.yaml');
-    await writeFile(config, 'preset: base\nvariant: nonroot\narchs: [amd64, arm64]\npackages: [libstdc++6]\n');
+    await writeFile(
+      config,
+      'preset: base\nvariant: nonroot\narchs: [amd64, arm64]\npackages: [libstdc++6]\n',
+    );
     const a = await buildJson({ config, output: `oci:${dir}/a:v1` });
     const b = await buildJson({ config, output: `oci:${dir}/b:v1` });
     assert.equal(a.mediaType, 'application/vnd.oci.image.index.v1+json');
@@ -23,14 +26,40 @@ describe('real mirror: lock and bookworm', { concurrency: 1 }, () => {
     assert.equal(lock.code, 0, lock.stderr);
     const locked = JSON.parse(lock.stdout) as { lock: { archs: Record<string, { name: string }[]> } };
     assert.deepEqual(Object.keys(locked.lock.archs).sort(), ['amd64', 'arm64']);
-    assert.ok(locked.lock.archs['arm64']!.some((p) => p.name === 'libgcc-s1'), 'libstdc++6 was resolved: its dependencies are locked');
-    const c = await pith(['build', config, '--output', `oci:${dir}/c:v1`, '--cache-dir', CACHE_DIR, '--locked', '--json']);
+    assert.ok(
+      locked.lock.archs['arm64']!.some((p) => p.name === 'libgcc-s1'),
+      'libstdc++6 was resolved: its dependencies are locked',
+    );
+    const c = await pith([
+      'build',
+      config,
+      '--output',
+      `oci:${dir}/c:v1`,
+      '--cache-dir',
+      CACHE_DIR,
+      '--locked',
+      '--json',
+    ]);
     assert.equal(c.code, 0, c.stderr);
     assert.equal((JSON.parse(c.stdout) as { digest: string }).digest, a.digest);
-    await writeFile(config, 'preset: base\nvariant: nonroot\narchs: [amd64, arm64]\npackages: [libstdc++6, libgomp1]\n');
-    const stale = await pith(['build', config, '--output', `oci:${dir}/d:v1`, '--cache-dir', CACHE_DIR, '--locked']);
+    await writeFile(
+      config,
+      'preset: base\nvariant: nonroot\narchs: [amd64, arm64]\npackages: [libstdc++6, libgomp1]\n',
+    );
+    const stale = await pith([
+      'build',
+      config,
+      '--output',
+      `oci:${dir}/d:v1`,
+      '--cache-dir',
+      CACHE_DIR,
+      '--locked',
+    ]);
     assert.equal(stale.code, 3);
-    assert.match(stale.stderr, /pith\.lock\.json: the config's packages.*changed since the lock was made; run pith lock again/);
+    assert.match(
+      stale.stderr,
+      /pith\.lock\.json: the config's packages.*changed since the lock was made; run pith lock again/,
+    );
   });
 
   for (const preset of ['static', 'base-nossl', 'base', 'cc'] as const) {
@@ -50,9 +79,19 @@ describe('real mirror: lock and bookworm', { concurrency: 1 }, () => {
   it('bookworm base:debug runs busybox under podman + runc', async (t) => {
     const dir = await tempDir(t);
     const file = join(dir, 'img.tar');
-    await buildJson({ preset: 'base', variant: 'debug', suite: 'bookworm', archs: ['amd64'], output: `docker-archive:${file}:localhost/pith-e2e/bookworm-base:debug` });
+    await buildJson({
+      preset: 'base',
+      variant: 'debug',
+      suite: 'bookworm',
+      archs: ['amd64'],
+      output: `docker-archive:${file}:localhost/pith-e2e/bookworm-base:debug`,
+    });
     const image = await podman.load(file);
-    const out = await podman.ok(image, [], ['-c', 'cat /etc/debian_version; ls /lib/x86_64-linux-gnu/libc.so.6']);
+    const out = await podman.ok(
+      image,
+      [],
+      ['-c', 'cat /etc/debian_version; ls /lib/x86_64-linux-gnu/libc.so.6'],
+    );
     assert.match(out, /^12\.\d+\n\/lib\/x86_64-linux-gnu\/libc\.so\.6\n$/);
   });
 });
