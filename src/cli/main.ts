@@ -39,7 +39,7 @@ export function makeProgram(): Command {
 /** On SIGINT/SIGTERM: remove outputs still being written (nothing partial is left), exit 130/143. */
 function onInterrupt(signal: NodeJS.Signals): void {
   abortPendingWrites();
-  process.stderr.write(`pith: interrupted (${signal}); no output written\n`);
+  process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
   process.exit(signal === 'SIGINT' ? 130 : 143);
 }
 
