@@ -158,6 +158,7 @@ function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {
   return new DebianSession({
     suite: c.suite ?? DEFAULT_SUITE,
     ...(c.mirror ? { mirrors: c.mirror } : {}),
+    ...(c.components ? { components: c.components } : {}),
     ...(c.keyring
       ? { keyrings: c.keyring.map((k) => new URL(k, `file://${loaded.baseDir}/`).pathname) }
       : {}),

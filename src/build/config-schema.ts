@@ -124,6 +124,11 @@ export const configSchema = z
           .describe('Debian security archive base URL; default: from the host apt sources'),
       })
       .optional(),
+    components: z
+      .array(z.string().regex(/^[a-z0-9-]+$/, 'must be an archive component such as main or contrib'))
+      .min(1)
+      .optional()
+      .describe('Archive components to read (default [main])'),
     keyring: z
       .array(z.string().min(1))
       .optional()

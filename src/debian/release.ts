@@ -68,8 +68,52 @@ async function verifiedText(
     );
   }
   const result = await openpgp.verify({ message, verificationKeys: [...keys] });
+  return {
+    text: result.data as string,
+    signedBy: await goodSignatures(result.signatures, 'InRelease', where),
+  };
+}
+
+/** Verifies a Release file against its detached signature (Release.gpg), then parses it. */
+export async function verifyDetachedRelease(
+  release: Buffer,
+  signature: string,
+  keys: readonly Key[],
+  where: string,
+  opts: VerifyOptions = {},
+): Promise<Release> {
+  let sig: openpgp.Signature;
+  try {
+    sig = await openpgp.readSignature({ armoredSignature: signature });
+  } catch (cause) {
+    throw new PithError(
+      'invalid',
+      'RELEASE_NOT_SIGNED',
+      `${where}: Release.gpg is not an armored OpenPGP signature (${messageOf(cause)})`,
+      { cause },
+    );
+  }
+  const message = await openpgp.createMessage({ binary: release });
+  const result = await openpgp.verify({
+    message,
+    signature: sig,
+    verificationKeys: [...keys],
+    format: 'binary',
+  });
+  const signedBy = await goodSignatures(result.signatures, 'Release', where);
+  const parsed = parseRelease(release.toString('utf8'), where, signedBy);
+  checkDates(parsed, where, opts);
+  return parsed;
+}
+
+/** Key ids of the signatures that verify; throws unless there is at least one from a trusted key. */
+async function goodSignatures(
+  signatures: openpgp.VerifyMessageResult['signatures'],
+  what: string,
+  where: string,
+): Promise<string[]> {
   const outcomes = await Promise.all(
-    result.signatures.map(async (s) => {
+    signatures.map(async (s) => {
       try {
         await s.verified;
         return { id: s.keyID.toHex(), ok: true, why: '' };
@@ -84,10 +128,10 @@ async function verifiedText(
     throw new PithError(
       'invalid',
       'RELEASE_SIGNATURE_INVALID',
-      `${where}: InRelease has no valid signature from a trusted key (${detail})`,
+      `${where}: ${what} has no valid signature from a trusted key (${detail})`,
     );
   }
-  return { text: result.data as string, signedBy: good };
+  return good;
 }
 
 /** Parses Release text (already verified). */

@@ -10,7 +10,7 @@ import { parseDeb822 } from './deb822.ts';
 import { fetchBytes } from './http.ts';
 import type { Key } from './keyring.ts';
 import { type PackageRecord, packageRecord } from './package-record.ts';
-import { type Release, type VerifyOptions, verifyInRelease } from './release.ts';
+import { type Release, type VerifyOptions, verifyDetachedRelease, verifyInRelease } from './release.ts';
 
 export interface SuiteRef {
   /** Mirror base URL, e.g. the `URIs:` value of an apt source. */
@@ -44,13 +44,29 @@ export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<
       `${url}: offline mode needs a lockfile (the Release cannot be fetched)`,
     );
   const raw = await fetchBytes(url, { maxBytes: 64 << 20 });
-  if (!raw)
-    throw new PithError(
-      'input',
-      'NO_SUCH_SUITE',
-      `${url}: not found (is "${ref.suite}" a suite of this mirror?)`,
+  if (raw) return verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+  // Older or partial mirrors: Release with a detached Release.gpg.
+  const release = await fetchBytes(`${suiteUrl(ref)}/Release`, { maxBytes: 64 << 20 });
+  const signature = release && (await fetchBytes(`${suiteUrl(ref)}/Release.gpg`, { maxBytes: 1 << 20 }));
+  if (release && signature)
+    return verifyDetachedRelease(
+      release,
+      signature.toString('utf8'),
+      opts.keys,
+      `${suiteUrl(ref)}/Release`,
+      opts,
     );
-  return verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+  if (release)
+    throw new PithError(
+      'invalid',
+      'RELEASE_NOT_SIGNED',
+      `${suiteUrl(ref)}: has a Release but neither InRelease nor Release.gpg; refusing an unsigned suite`,
+    );
+  throw new PithError(
+    'input',
+    'NO_SUCH_SUITE',
+    `${url}: not found (is "${ref.suite}" a suite of this mirror?)`,
+  );
 }
 
 /** The packages of one component and architecture, verified against the Release. */

@@ -35,10 +35,12 @@ export interface FakeSuite {
   packages: FakePackage[];
   /** Valid-Until relative to now in seconds (negative: expired). Default: 7 days. */
   validForSeconds?: number;
+  /** Serve Release + Release.gpg only (no InRelease), as old mirrors do. */
+  detachedOnly?: boolean;
 }
 
-/** Rewrites a response body for a request path (fault injection). */
-export type Tamper = (path: string, body: Buffer) => Buffer | undefined;
+/** Rewrites a response body for a request path (fault injection): undefined keeps it, null answers 404. */
+export type Tamper = (path: string, body: Buffer) => Buffer | undefined | null;
 
 export interface FakeRepo {
   /** Base URL (mirror root). */
@@ -67,7 +69,8 @@ export async function startFakeRepo(suites: FakeSuite[]): Promise<FakeRepo> {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     repo.requests.push(path);
     const body = files.get(path);
-    const out = body && repo.tamper ? (repo.tamper(path, body) ?? body) : body;
+    const tampered = body && repo.tamper ? repo.tamper(path, body) : undefined;
+    const out = tampered === null ? undefined : (tampered ?? body);
     if (!out) {
       res.writeHead(404).end();
       return;
@@ -124,8 +127,14 @@ async function addSuite(
     message: await openpgp.createCleartextMessage({ text: release }),
     signingKeys: key,
   });
-  files.set(`dists/${suite.name}/InRelease`, Buffer.from(signed));
+  if (!suite.detachedOnly) files.set(`dists/${suite.name}/InRelease`, Buffer.from(signed));
   files.set(`dists/${suite.name}/Release`, Buffer.from(release));
+  const detached = await openpgp.sign({
+    message: await openpgp.createMessage({ binary: Buffer.from(release) }),
+    signingKeys: key,
+    detached: true,
+  });
+  files.set(`dists/${suite.name}/Release.gpg`, Buffer.from(detached));
 }
 
 function releaseText(

@@ -31,6 +31,7 @@ before(async () => {
       ],
     },
     { name: 'old-suite', validForSeconds: -3600, packages: [{ name: 'x', version: '1' }] },
+    { name: 'detached', detachedOnly: true, packages: [{ name: 'y', version: '2' }] },
   ]);
   keys = await parseKeyring(Buffer.from(repo.publicKey), 'fake key');
 });
@@ -174,5 +175,38 @@ describe('suite client on a signed fake repository', () => {
       'NO_SUCH_INDEX',
       /no Packages index for main\/riscv64 \(architectures: amd64; components: main\)/,
     );
+  });
+
+  it('falls back to Release + Release.gpg when a suite has no InRelease, and verifies it', async () => {
+    const r = await fetchRelease({ base: repo.url, suite: 'detached' }, { keys });
+    assert.equal(r.suite, 'detached');
+    assert.equal(r.signedBy.length, 1);
+    const pkgs = await fetchPackages({ base: repo.url, suite: 'detached' }, r, 'main', 'amd64', { keys });
+    assert.deepEqual(
+      pkgs.map((p) => p.name),
+      ['y'],
+    );
+  });
+
+  it('refuses a tampered detached Release, and an unsigned one', async () => {
+    repo.tamper = (path, body) =>
+      path === 'dists/detached/Release'
+        ? Buffer.from(body.toString().replace('Suite: detached', 'Suite: detacheD'))
+        : undefined;
+    try {
+      await expectError(
+        fetchRelease({ base: repo.url, suite: 'detached' }, { keys }),
+        'RELEASE_SIGNATURE_INVALID',
+        /detached\/Release: Release has no valid signature from a trusted key/,
+      );
+      repo.tamper = (path) => (path === 'dists/detached/Release.gpg' ? null : undefined);
+      await expectError(
+        fetchRelease({ base: repo.url, suite: 'detached' }, { keys }),
+        'RELEASE_NOT_SIGNED',
+        /has a Release but neither InRelease nor Release\.gpg; refusing an unsigned suite/,
+      );
+    } finally {
+      repo.tamper = undefined;
+    }
   });
 });

@@ -46,6 +46,7 @@ export interface Lock {
 export function lockInputs(c: PithConfig): string {
   const relevant = {
     suite: c.suite,
+    components: c.components ?? ['main'],
     packages: c.packages ?? [],
     exactPackages: c.exactPackages ?? [],
     exclude: c.exclude ?? [],

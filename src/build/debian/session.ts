@@ -24,6 +24,8 @@ export interface SessionOptions {
   suite: string;
   mirrors?: Mirrors;
   keyrings?: string[];
+  /** Archive components (default main). */
+  components?: string[];
   cacheDir?: string;
   offline?: boolean;
   onStep?: (step: string) => void;
@@ -82,14 +84,13 @@ export class DebianSession {
     const keys = await this.keys();
     for (const ref of await this.suites()) {
       const release = await this.release(ref);
-      this.#opts.onStep?.(`${arch}: reading ${ref.suite} main Packages`);
-      records.push(
-        ...(await fetchPackages(ref, release, 'main', arch, {
-          keys,
-          cache: this.cache,
-          offline: this.offline,
-        })),
-      );
+      for (const component of this.#opts.components ?? ['main']) {
+        // a component the base suite has may be missing from -updates (e.g. non-free-firmware)
+        if (!release.components.includes(component) && ref.suite !== this.suite) continue;
+        this.#opts.onStep?.(`${arch}: reading ${ref.suite} ${component} Packages`);
+        const opts = { keys, cache: this.cache, offline: this.offline };
+        records.push(...(await fetchPackages(ref, release, component, arch, opts)));
+      }
     }
     return buildUniverse(records, arch);
   }
