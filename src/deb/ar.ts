@@ -3,8 +3,7 @@
 // Invariants: a member body is streamed, never buffered whole; bodies are one-shot and go stale when the
 // next member is read (unread bytes are skipped); GNU/BSD long-name and symbol-table members, which a .deb
 // never has, are rejected; the source is closed when iteration ends or is abandoned.
-import { PithError } from '../util/index.ts';
-import { ByteQueue } from './byte-queue.ts';
+import { ByteQueue, PithError } from '../util/index.ts';
 import { debError } from './deb-error.ts';
 
 /** One member of an ar archive. */

@@ -1,4 +1,5 @@
 // Public surface of util: zero-dependency helpers shared by every module.
+export * from './byte-queue.ts';
 export * from './canonical-json.ts';
 export * from './digest.ts';
 export * from './epoch.ts';

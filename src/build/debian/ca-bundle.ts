@@ -6,7 +6,7 @@ import type { DebContents } from '../../deb/index.ts';
 import type { PackageRecord } from '../../debian/index.ts';
 import { FileTree } from '../../tar/index.ts';
 import { PithError } from '../../util/index.ts';
-import { textNode } from './deb-tree.ts';
+import { addStatus, textNode } from './deb-tree.ts';
 
 export const CA_BUNDLE_PATH = 'etc/ssl/certs/ca-certificates.crt';
 
@@ -34,16 +34,7 @@ export function caBundleTree(pkg: PackageRecord, deb: DebContents): { tree: File
     (e) => e.path === `usr/share/doc/${pkg.name}/copyright` && e.type === 'file',
   );
   if (copyright) tree.add(copyright.path, textNode(copyright.data.toString('latin1')));
-  tree.add(
-    `var/lib/dpkg/status.d/${pkg.name}`,
-    textNode(deb.control.control.endsWith('\n') ? deb.control.control : `${deb.control.control}\n`),
-  );
-  if (deb.control.md5sums.size) {
-    tree.add(
-      `var/lib/dpkg/status.d/${pkg.name}.md5sums`,
-      textNode([...deb.control.md5sums].map(([p, m]) => `${m}  ${p}\n`).join('')),
-    );
-  }
+  addStatus(tree, pkg, deb);
   const certCount = bundle.toString('latin1').split('-----BEGIN CERTIFICATE-----').length - 1;
   return { tree, certCount };
 }

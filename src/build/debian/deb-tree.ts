@@ -78,7 +78,8 @@ function node(e: ReadEntry, mergedUsr: boolean): TreeNode {
   return n;
 }
 
-function addStatus(tree: FileTree, pkg: PackageRecord, deb: DebContents): void {
+/** Adds distroless's scanner metadata for a package: status.d/<pkg> (the control file) and <pkg>.md5sums. */
+export function addStatus(tree: FileTree, pkg: PackageRecord, deb: DebContents): void {
   const dir = 'var/lib/dpkg/status.d';
   const control = deb.control.control.endsWith('\n') ? deb.control.control : `${deb.control.control}\n`;
   tree.add(`${dir}/${pkg.name}`, textNode(control));

@@ -1,7 +1,7 @@
-// Exact-length and bounded streaming reads over an async iterable of chunks, for the ar reader.
-// Invariants: never pulls from the source more than the current request needs; chunks are handed out as
-// zero-copy views (a copy happens only when an exact read spans chunks); close() ends the source once.
-// Hand-written because the tar module's equivalent is private to it (modules meet only at index.ts).
+// Exact-length and bounded streaming reads over an async iterable of chunks: the reading core of the ar
+// (.deb) and tar stream readers. Invariants: never pulls from the source more than the current request
+// needs, so a reader can stop at an end marker and leave the rest unread; chunks are handed out as zero-copy
+// views (a copy happens only when an exact read spans chunks); close() ends the source once.
 
 /** A queue of unread chunks with exact reads, streamed reads and skips. */
 export class ByteQueue {
