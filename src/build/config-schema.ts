@@ -154,6 +154,12 @@ export const configSchema = z
       .boolean()
       .optional()
       .describe('Keep documentation, man pages and info files (copyright files are always kept)'),
+    ldSoCache: z
+      .boolean()
+      .optional()
+      .describe(
+        'Add /etc/ld.so.cache as ldconfig would write it (without running it), for ctypes.util.find_library',
+      ),
     caCertificates: z
       .boolean()
       .optional()

@@ -89,9 +89,8 @@ export function addStatus(tree: FileTree, pkg: PackageRecord, deb: DebContents):
   }
 }
 
-/** A root-owned 0644 file with the given text. */
-export function textNode(text: string, mode = 0o644, mtime = 0): TreeNode {
-  const bytes = Buffer.from(text);
+/** A root-owned file (0644 by default) with the given bytes. */
+export function bytesNode(bytes: Buffer, mode = 0o644, mtime = 0): TreeNode {
   return {
     type: 'file',
     mode,
@@ -103,4 +102,9 @@ export function textNode(text: string, mode = 0o644, mtime = 0): TreeNode {
       yield bytes;
     },
   };
+}
+
+/** A root-owned file (0644 by default) with the given text. */
+export function textNode(text: string, mode = 0o644, mtime = 0): TreeNode {
+  return bytesNode(Buffer.from(text), mode, mtime);
 }

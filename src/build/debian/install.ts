@@ -18,7 +18,8 @@ import { PithError } from '../../util/index.ts';
 import type { PithConfig } from '../config-schema.ts';
 import { busyboxTree } from './busybox.ts';
 import { caBundleTree } from './ca-bundle.ts';
-import { debTree, textNode } from './deb-tree.ts';
+import { bytesNode, debTree, textNode } from './deb-tree.ts';
+import { ldSoCache } from './ld-so-cache.ts';
 import { type Lock, type LockedPackage, lockedRecord } from './lock.ts';
 import { pithOsRelease } from './os-release.ts';
 import type { DebianSession } from './session.ts';
@@ -151,6 +152,10 @@ export async function installDebian(
     const { tree, certCount } = caBundleTree(ca, await read(ca));
     for (const e of tree.entries()) if (e.type === 'file') meta.add(e.path, { ...e });
     caCertificates = certCount;
+  }
+  if (config.ldSoCache) {
+    // what `ldconfig` would write in the image, computed without running it (ld-so-cache.ts)
+    meta.add('etc/ld.so.cache', bytesNode(await ldSoCache(trees, plan.resolution.arch)));
   }
   if (meta.size) trees.push(meta);
   if (meta.size)

@@ -1,0 +1,192 @@
+// A minimal, bounds-checked ELF reader: the file header, the program headers, PT_INTERP and the dynamic
+// section's DT_SONAME / DT_NEEDED strings — what ldconfig looks at, nothing more (no section headers, no
+// symbols). Never executes or relocates anything and never throws: garbage gives `undefined`, a header that
+// points outside the file sets `truncated`.
+//
+// Strings (soname, needed, interp) are decoded as latin1, i.e. one char per byte, so they round-trip to the
+// exact bytes of the file (Buffer.from(s, 'latin1')).
+
+export const ET_DYN = 3;
+export const EM_386 = 3;
+export const EM_IA_64 = 50;
+export const EM_X86_64 = 62;
+export const EM_ARM = 40;
+export const EM_AARCH64 = 183;
+export const EM_PPC64 = 21;
+export const EM_S390 = 22;
+export const EM_RISCV = 243;
+
+const PT_LOAD = 1;
+const PT_DYNAMIC = 2;
+const PT_INTERP = 3;
+const DT_NULL = 0n;
+const DT_NEEDED = 1n;
+const DT_STRTAB = 5n;
+const DT_SONAME = 14n;
+
+export interface ElfInfo {
+  class: 32 | 64;
+  littleEndian: boolean;
+  machine: number;
+  /** e_type; ET_DYN = 3 for shared objects (and PIE executables). */
+  type: number;
+  /** e_flags (processor-specific: ARM EABI version and float ABI, RISC-V float ABI, ...). */
+  flags: number;
+  /** DT_SONAME (the first one, if the dynamic section has several). */
+  soname?: string;
+  /** PT_INTERP without its terminating NUL. */
+  interp?: string;
+  /** DT_NEEDED entries in dynamic-section order. */
+  needed: string[];
+  /** A PT_DYNAMIC segment with a DT_STRTAB was found (ldconfig ignores files without one). */
+  dynamic: boolean;
+  /** A program header, the interpreter, the dynamic section or one of its strings lies outside the file. */
+  truncated: boolean;
+}
+
+const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
+
+/** Parses the ELF header and dynamic section of `bytes`; undefined if it is not an ELF file. */
+export function readElf(bytes: Buffer): ElfInfo | undefined {
+  try {
+    return parse(bytes);
+  } catch {
+    // Defensive only: every read below is bounds-checked, so nothing is expected to land here.
+    return undefined;
+  }
+}
+
+function parse(b: Buffer): ElfInfo | undefined {
+  if (b.length < 16 || !b.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
+  const cls = b[4];
+  const data = b[5];
+  if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return undefined;
+  const is64 = cls === 2;
+  const le = data === 1;
+  if (b.length < (is64 ? 64 : 52)) return undefined;
+  const r = new Reader(b, le, is64);
+  const info: ElfInfo = {
+    class: is64 ? 64 : 32,
+    littleEndian: le,
+    type: r.u16(16),
+    machine: r.u16(18),
+    flags: r.u32(is64 ? 48 : 36),
+    needed: [],
+    dynamic: false,
+    truncated: false,
+  };
+  const phoff = r.word(is64 ? 32 : 28);
+  const phnum = r.u16(is64 ? 56 : 44);
+  const phsize = is64 ? 56 : 32; // ldconfig steps by sizeof (Phdr), not e_phentsize
+  let loadBias: bigint | undefined;
+  let dynOffset: bigint | undefined;
+  let dynSize = 0n;
+  for (let i = 0; i < phnum; i++) {
+    const at = phoff + BigInt(i * phsize);
+    if (!r.fits(at, phsize)) {
+      info.truncated = true;
+      return info;
+    }
+    const p = Number(at);
+    const type = r.u32(p);
+    const offset = r.word(p + (is64 ? 8 : 4));
+    const vaddr = r.word(p + (is64 ? 16 : 8));
+    const filesz = r.word(p + (is64 ? 32 : 16));
+    if (type === PT_LOAD && loadBias === undefined) loadBias = r.wrap(vaddr - offset);
+    else if (type === PT_DYNAMIC) {
+      dynOffset = offset;
+      dynSize = filesz;
+    } else if (type === PT_INTERP) {
+      const s = r.cstring(offset);
+      if (s === undefined) {
+        info.truncated = true;
+        return info;
+      }
+      info.interp = s;
+    }
+  }
+  if (dynOffset === undefined || dynSize === 0n) return info;
+  const dynEntries = r.dynamic(dynOffset);
+  const strtab = dynEntries.find((d) => d.tag === DT_STRTAB);
+  if (!strtab) {
+    if (!r.fits(dynOffset, 0)) info.truncated = true;
+    return info;
+  }
+  const strBase = r.wrap(strtab.value - (loadBias ?? 0n));
+  if (!r.fits(strBase, 1)) {
+    info.truncated = true;
+    return info;
+  }
+  info.dynamic = true;
+  for (const d of dynEntries) {
+    if (d.tag !== DT_NEEDED && d.tag !== DT_SONAME) continue;
+    const name = r.cstring(r.wrap(strBase + d.value));
+    if (name === undefined) {
+      info.truncated = true;
+      return info;
+    }
+    if (d.tag === DT_NEEDED) info.needed.push(name);
+    else info.soname ??= name;
+  }
+  return info;
+}
+
+class Reader {
+  private readonly b: Buffer;
+  private readonly le: boolean;
+  private readonly is64: boolean;
+
+  constructor(b: Buffer, le: boolean, is64: boolean) {
+    this.b = b;
+    this.le = le;
+    this.is64 = is64;
+  }
+
+  u16(at: number): number {
+    return this.le ? this.b.readUInt16LE(at) : this.b.readUInt16BE(at);
+  }
+
+  u32(at: number): number {
+    return this.le ? this.b.readUInt32LE(at) : this.b.readUInt32BE(at);
+  }
+
+  /** An address-sized unsigned value (Elf32_Addr / Elf64_Addr). */
+  word(at: number): bigint {
+    if (!this.is64) return BigInt(this.u32(at));
+    return this.le ? this.b.readBigUInt64LE(at) : this.b.readBigUInt64BE(at);
+  }
+
+  /** Address arithmetic modulo 2^32 / 2^64, as the C code does it. */
+  wrap(v: bigint): bigint {
+    return BigInt.asUintN(this.is64 ? 64 : 32, v);
+  }
+
+  fits(at: bigint, len: number): boolean {
+    return at >= 0n && at + BigInt(len) <= BigInt(this.b.length);
+  }
+
+  /** A NUL-terminated string at `at`; undefined if it starts outside the file or runs past its end. */
+  cstring(at: bigint): string | undefined {
+    if (!this.fits(at, 1)) return undefined;
+    const start = Number(at);
+    const end = this.b.indexOf(0, start);
+    return end < 0 ? undefined : this.b.toString('latin1', start, end);
+  }
+
+  /** Dynamic entries from `at` up to DT_NULL or the end of the file (ldconfig reads until DT_NULL). */
+  dynamic(at: bigint): { tag: bigint; value: bigint }[] {
+    const size = this.is64 ? 16 : 8;
+    const out: { tag: bigint; value: bigint }[] = [];
+    for (let p = at; this.fits(p, size); p += BigInt(size)) {
+      const n = Number(p);
+      const tag = this.is64
+        ? this.le
+          ? this.b.readBigInt64LE(n)
+          : this.b.readBigInt64BE(n)
+        : BigInt(this.le ? this.b.readInt32LE(n) : this.b.readInt32BE(n));
+      if (tag === DT_NULL) break;
+      out.push({ tag, value: this.word(n + size / 2) });
+    }
+    return out;
+  }
+}
