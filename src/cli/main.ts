@@ -40,7 +40,12 @@ export function makeProgram(): Command {
 function onInterrupt(signal: NodeJS.Signals): void {
   abortPendingWrites();
   process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
-  process.exit(signal === 'SIGINT' ? 130 : 143);
+  // fs calls in flight on the thread pool (a mkdir, an open) can re-create a temporary path after the
+  // first removal: let them settle, then remove again before exiting.
+  setTimeout(() => {
+    abortPendingWrites();
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  }, 200);
 }
 
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */

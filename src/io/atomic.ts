@@ -6,21 +6,27 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { PithError } from '../util/index.ts';
 
 /** Temporary paths being written now; removed by `removePendingTemps` if the process is interrupted. */
 const pending = new Set<string>();
 
+let aborted = false;
+
 /** A sibling temporary path for `dest` (same directory, so rename is atomic), tracked until settled. */
 export function tempSibling(dest: string): string {
+  if (aborted) throw new PithError('io', 'ABORTED', `not writing ${dest}: pith is being interrupted`);
   const tmp = join(dirname(dest), `.${basename(dest)}.pith-${randomBytes(6).toString('hex')}.tmp`);
   pending.add(tmp);
   return tmp;
 }
 
-/** Removes every temporary output still in progress (for SIGINT/SIGTERM handlers): synchronous on purpose. */
+/** Stops new outputs and removes every temporary output in progress (SIGINT/SIGTERM): synchronous on purpose. */
 export function removePendingTemps(): void {
+  aborted = true;
+  // The set is kept: file system calls already queued on the thread pool may still re-create a path, so
+  // an interrupt handler calls this again after they have settled (see cli/main.ts).
   for (const t of pending) rmSync(t, { recursive: true, force: true });
-  pending.clear();
 }
 
 /** Writes a stream to `dest` atomically: temp file, fsync-free rename; removes the temp file on failure. */
