@@ -7,5 +7,8 @@ export * from './file-source.ts';
 export * from './layout/read.ts';
 export * from './layout/write.ts';
 export * from './read-artifact.ts';
+export * from './registry/auth/index.ts';
+export { RegistryClient } from './registry/client.ts';
+export * from './registry/remote.ts';
 export * from './transport-ref.ts';
 export * from './write-artifact.ts';

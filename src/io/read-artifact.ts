@@ -4,15 +4,18 @@ import { readDockerArchive } from './archive/docker-archive.ts';
 import { readOciArchive } from './archive/oci-archive.ts';
 import { dirSource } from './file-source.ts';
 import { readLayout } from './layout/read.ts';
+import { pullRemote, type RemoteOptions } from './registry/remote.ts';
 import type { TransportRef } from './transport-ref.ts';
 
 /** Reads the artifact a transport reference names. */
-export async function readArtifact(ref: TransportRef): Promise<Artifact> {
+export async function readArtifact(ref: TransportRef, opts: RemoteOptions = {}): Promise<Artifact> {
   switch (ref.transport) {
     case 'oci':
       return readLayout(dirSource(ref.path, `oci:${ref.path}`), ref.tag ? { tag: ref.tag } : {});
     case 'oci-archive':
       return readOciArchive(ref.path, ref.tag);
+    case 'docker':
+      return pullRemote(ref.ref, opts);
     case 'docker-archive':
       return readDockerArchive(ref.path, {
         ...(ref.name ? { name: ref.name } : {}),

@@ -2,15 +2,16 @@
 // `docker-archive:FILE[:NAME[:TAG]|:@INDEX]`. Like containers/image, the path ends at the first ':' after
 // the transport. A bare path is accepted where reading, and classified by what is on disk.
 import { existsSync, statSync } from 'node:fs';
-import { type ImageReference, isRefName, parseReference } from '../oci/index.ts';
+import { formatReference, type ImageReference, isRefName, parseReference } from '../oci/index.ts';
 import { PithError } from '../util/index.ts';
 
 export type TransportRef =
   | { transport: 'oci'; path: string; tag?: string }
   | { transport: 'oci-archive'; path: string; tag?: string }
-  | { transport: 'docker-archive'; path: string; name?: ImageReference; index?: number };
+  | { transport: 'docker-archive'; path: string; name?: ImageReference; index?: number }
+  | { transport: 'docker'; ref: ImageReference };
 
-export const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive'] as const;
+export const TRANSPORTS = ['oci', 'oci-archive', 'docker-archive', 'docker'] as const;
 
 /** Parses a transport reference; with `allowBarePath`, an existing path without transport is accepted. */
 export function parseTransportRef(text: string, opts: { allowBarePath?: boolean } = {}): TransportRef {
@@ -18,6 +19,11 @@ export function parseTransportRef(text: string, opts: { allowBarePath?: boolean 
   const transport = colon < 0 ? '' : text.slice(0, colon);
   if (!(TRANSPORTS as readonly string[]).includes(transport))
     return barePath(text, opts.allowBarePath === true);
+  if (transport === 'docker') {
+    if (!text.startsWith('docker://'))
+      throw refError(text, 'a registry reference is written docker://HOST/REPO[:TAG][@DIGEST]');
+    return { transport: 'docker', ref: parseReference(text.slice('docker://'.length)) };
+  }
   const rest = text.slice(colon + 1);
   const sep = rest.indexOf(':');
   const path = sep < 0 ? rest : rest.slice(0, sep);
@@ -43,7 +49,7 @@ function dockerArchiveRef(text: string, path: string, suffix: string | undefined
 }
 
 function barePath(text: string, allowed: boolean): TransportRef {
-  const hint = `use one of ${TRANSPORTS.map((t) => `${t}:PATH`).join(', ')}`;
+  const hint = `use one of ${TRANSPORTS.map((t) => (t === 'docker' ? 'docker://HOST/REPO:TAG' : `${t}:PATH`)).join(', ')}`;
   if (!allowed) throw refError(text, `no transport given; ${hint}`);
   if (!existsSync(text)) throw refError(text, `no such file or directory, and no transport given; ${hint}`);
   if (statSync(text).isDirectory()) return { transport: 'oci', path: text };
@@ -56,6 +62,7 @@ function refError(text: string, why: string): PithError {
 
 /** Text form of a transport reference. */
 export function formatTransportRef(r: TransportRef): string {
+  if (r.transport === 'docker') return `docker://${formatReference(r.ref)}`;
   if (r.transport === 'docker-archive') {
     const suffix = r.name
       ? `:${r.name.registry}/${r.name.repository}${r.name.tag ? `:${r.name.tag}` : ''}`

@@ -5,15 +5,22 @@ import { PithError } from '../util/index.ts';
 import { writeDockerArchive } from './archive/docker-archive.ts';
 import { writeOciArchive } from './archive/oci-archive.ts';
 import { writeLayoutDir } from './layout/write.ts';
+import { pushRemote, type RemoteOptions } from './registry/remote.ts';
 import type { TransportRef } from './transport-ref.ts';
 
 /** Writes an artifact; returns the descriptor of what was written. */
-export async function writeArtifact(ref: TransportRef, artifact: Artifact): Promise<Descriptor> {
+export async function writeArtifact(
+  ref: TransportRef,
+  artifact: Artifact,
+  opts: RemoteOptions = {},
+): Promise<Descriptor> {
   switch (ref.transport) {
     case 'oci':
       return writeLayoutDir(ref.path, artifact, { tag: ref.tag ?? 'latest' });
     case 'oci-archive':
       return writeOciArchive(ref.path, artifact, ref.tag ?? 'latest');
+    case 'docker':
+      return pushRemote(ref.ref, artifact, opts);
     case 'docker-archive':
       if (ref.index !== undefined)
         throw new PithError('input', 'BAD_TRANSPORT_REF', 'docker-archive:FILE:@INDEX is only for reading');

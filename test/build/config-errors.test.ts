@@ -135,6 +135,6 @@ test('bad output reference: unknown transport', async (t) => {
   assert.equal(r.code, 3);
   assert.match(
     r.stderr,
-    /"out\/x": no transport given; use one of oci:PATH, oci-archive:PATH, docker-archive:PATH/,
+    /"out\/x": no transport given; use one of oci:PATH, oci-archive:PATH, docker-archive:PATH, docker:\/\/HOST\/REPO:TAG/,
   );
 });

@@ -69,7 +69,8 @@ describe('parseTransportRef', () => {
   });
 
   for (const [text, why] of [
-    ['docker://busybox', 'unknown transport'],
+    ['dir://busybox', 'unknown transport'],
+    ['docker:busybox', 'docker without //'],
     ['containers-storage:busybox', 'unknown transport'],
     ['out/hello', 'no transport'],
     ['oci:', 'empty path'],
@@ -100,7 +101,18 @@ describe('parseTransportRef', () => {
   });
 
   it('an unknown transport is refused even with allowBarePath when no such path exists', () => {
-    assert.throws(() => parseTransportRef('docker://busybox', { allowBarePath: true }), badRef);
+    assert.throws(() => parseTransportRef('dir://busybox', { allowBarePath: true }), badRef);
+  });
+
+  it('docker://HOST/REPO:TAG names a registry image, normalised', () => {
+    assert.deepEqual(parseTransportRef('docker://127.0.0.1:5000/team/app:1'), {
+      transport: 'docker',
+      ref: { registry: '127.0.0.1:5000', repository: 'team/app', tag: '1' },
+    });
+    assert.deepEqual(parseTransportRef('docker://busybox'), {
+      transport: 'docker',
+      ref: { registry: 'docker.io', repository: 'library/busybox' },
+    });
   });
 
   it('the message lists the transports', () => {

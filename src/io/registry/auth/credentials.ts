@@ -1,13 +1,7 @@
-// Registry credentials as pith handles them: a username/password, an identity (refresh) token, or a
-// registry token. They are passed around only in memory: never printed, logged, or put in an error.
+// How auth files name registries (docker.io has legacy spellings) and which URL credential helpers are
+// asked about; the credential types themselves belong to the transport that consumes them.
 
-export type Credentials =
-  | { username: string; password: string }
-  | { identityToken: string }
-  | { registryToken: string };
-
-/** Looks up the credentials for a registry host[:port]; undefined when there are none (anonymous). */
-export type CredentialSource = (registry: string) => Promise<Credentials | undefined>;
+export type { CredentialSource, Credentials } from '../transport/credentials.ts';
 
 /** The keys a registry may be stored under in docker/podman auth files (docker.io has legacy spellings). */
 export function registryKeys(registry: string): string[] {

@@ -1,0 +1,145 @@
+// Blob uploads (distribution-spec v1.1 §Pushing blobs): skip blobs the repository has, mount from another
+// repository when told where the blob is, else POST a session and either PUT the whole blob (small blobs)
+// or PATCH it in chunks with Content-Range, asking the registry where it stands after a failed chunk and
+// resuming from there. The content is re-read from the blob for every attempt and verified as it goes.
+import { type Blob, verifiedContent } from '../../oci/index.ts';
+import { PithError } from '../../util/index.ts';
+import { push, type RegistryClient } from './client.ts';
+
+export interface UploadOptions {
+  /** Another repository of the same registry that has the blob (cross-repository mount). */
+  mountFrom?: string;
+  /** Blobs up to this size go up in one PUT; larger ones in chunks of this size (default 32 MiB). */
+  chunkSize?: number;
+  onProgress?: (bytes: number) => void;
+}
+
+const MAX_RESUMES = 5;
+
+/** Makes sure the repository has the blob; resolves how it got there. */
+export async function uploadBlob(
+  client: RegistryClient,
+  repo: string,
+  blob: Blob,
+  opts: UploadOptions = {},
+): Promise<'present' | 'mounted' | 'uploaded'> {
+  const { digest } = blob.descriptor;
+  if (await client.hasBlob(repo, digest)) return 'present';
+  let location = await startSession(client, repo, digest, opts.mountFrom);
+  if (location === 'mounted') return 'mounted';
+  const chunk = opts.chunkSize ?? 32 << 20;
+  if (blob.descriptor.size <= chunk) {
+    await client.transport.request({
+      method: 'PUT',
+      path: withDigest(location, digest),
+      headers: { 'content-type': 'application/octet-stream' },
+      body: () => verifiedContent(blob),
+      scope: push(repo),
+      expect: [201],
+    });
+    opts.onProgress?.(blob.descriptor.size);
+    return 'uploaded';
+  }
+  location = await chunked(client, repo, blob, location, chunk, opts);
+  await client.transport.request({
+    method: 'PUT',
+    path: withDigest(location, digest),
+    scope: push(repo),
+    expect: [201],
+  });
+  return 'uploaded';
+}
+
+async function startSession(
+  client: RegistryClient,
+  repo: string,
+  digest: string,
+  mountFrom?: string,
+): Promise<string | 'mounted'> {
+  const query = mountFrom ? `?mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(mountFrom)}` : '';
+  const res = await client.transport.request({
+    method: 'POST',
+    path: `/v2/${repo}/blobs/uploads/${query}`,
+    scope: mountFrom ? `${push(repo)} repository:${mountFrom}:pull` : push(repo),
+    expect: [201, 202],
+  });
+  await res.bytes(64 << 10);
+  if (res.status === 201 && mountFrom) return 'mounted';
+  return location(res.headers.get('location'), client.where(repo));
+}
+
+async function chunked(
+  client: RegistryClient,
+  repo: string,
+  blob: Blob,
+  start: string,
+  chunk: number,
+  opts: UploadOptions,
+): Promise<string> {
+  let at = 0;
+  let loc = start;
+  let resumes = 0;
+  while (at < blob.descriptor.size) {
+    const end = Math.min(at + chunk, blob.descriptor.size);
+    try {
+      const res = await client.transport.request({
+        method: 'PATCH',
+        path: loc,
+        headers: {
+          'content-type': 'application/octet-stream',
+          'content-range': `${at}-${end - 1}`,
+          'content-length': String(end - at),
+        },
+        body: () => slice(blob, at, end),
+        scope: push(repo),
+        expect: [202],
+      });
+      await res.bytes(64 << 10);
+      loc = location(res.headers.get('location'), client.where(repo));
+      at = end;
+      opts.onProgress?.(at);
+    } catch (err) {
+      if (++resumes > MAX_RESUMES) throw err;
+      ({ at, loc } = await status(client, repo, loc));
+    }
+  }
+  return loc;
+}
+
+/** GET on the upload session: where the registry's copy ends (Range: 0-<last>). */
+async function status(
+  client: RegistryClient,
+  repo: string,
+  loc: string,
+): Promise<{ at: number; loc: string }> {
+  const res = await client.transport.request({ method: 'GET', path: loc, scope: push(repo), expect: [204] });
+  const m = /^0-(\d+)$/.exec(res.headers.get('range') ?? '');
+  return {
+    at: m ? Number(m[1]) + 1 : 0,
+    loc: location(res.headers.get('location') ?? loc, client.where(repo)),
+  };
+}
+
+/** Bytes [start, end) of a blob, re-read from its source. */
+async function* slice(blob: Blob, start: number, end: number): AsyncIterable<Buffer> {
+  let pos = 0;
+  for await (const c of blob.open()) {
+    const from = Math.max(start - pos, 0);
+    const to = Math.min(end - pos, c.length);
+    if (to > from) yield c.subarray(from, to);
+    pos += c.length;
+    if (pos >= end) return;
+  }
+}
+
+/** A Location header as a path+query on the registry (absolute same-registry URLs are reduced). */
+function location(header: string | null, where: string): string {
+  if (!header)
+    throw new PithError('io', 'NO_LOCATION', `${where}: upload answered without a Location header`);
+  const url = new URL(header, 'http://registry.invalid');
+  return `${url.pathname}${url.search}`;
+}
+
+function withDigest(loc: string, digest: string): string {
+  return `${loc}${loc.includes('?') ? '&' : '?'}digest=${encodeURIComponent(digest)}`;
+}
