@@ -7,6 +7,7 @@ import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
+import { registryCommands } from './commands/registry.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 
 const EXIT_HELP = `
@@ -32,6 +33,7 @@ export function makeProgram(): Command {
   presetsCommand(program);
   lockCommand(program);
   whyCommand(program);
+  registryCommands(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -1,0 +1,94 @@
+// Registry commands: copy, digest, ls, tag, login, logout.
+import type { Command } from '@commander-js/extra-typings';
+import { copy, digest, listTags, login, logout, tag } from '../../api/index.ts';
+import { PithError } from '../../util/index.ts';
+import { makeOutput } from '../output.ts';
+
+const ANY_REF =
+  'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://HOST/REPO[:TAG][@DIGEST]';
+
+export function registryCommands(program: Command): void {
+  program
+    .command('copy')
+    .description('copy an image or index between any two transports (registries, layouts, archives)')
+    .argument('<source>', ANY_REF)
+    .argument('<destination>', ANY_REF)
+    .option('--platform <os/arch[/variant]>', 'copy only the image for this platform')
+    .option('--json', 'print the result as JSON')
+    .action(async (source, destination, opts) => {
+      const report = await copy(source, destination, opts.platform ? { platform: opts.platform } : {});
+      makeOutput(opts).result(
+        report,
+        () => `copied ${source} → ${destination}\n  ${report.digest} (${report.platforms.join(', ')})`,
+      );
+    });
+  program
+    .command('digest')
+    .description('print the digest of what a reference names')
+    .argument('<ref>', ANY_REF)
+    .option('--json', 'print the result as JSON')
+    .action(async (ref, opts) => {
+      const d = await digest(ref);
+      makeOutput(opts).result({ reference: ref, digest: d }, () => d);
+    });
+  program
+    .command('ls')
+    .description('list the tags of a repository')
+    .argument('<repository>', 'docker://HOST/REPO or HOST/REPO')
+    .option('--json', 'print the result as JSON')
+    .action(async (repository, opts) => {
+      const tags = await listTags(repository);
+      makeOutput(opts).result(tags, () => tags.join('\n'));
+    });
+  program
+    .command('tag')
+    .description('add a tag to an image in a registry (no blob is copied)')
+    .argument('<ref>', 'docker://HOST/REPO:TAG or @DIGEST')
+    .argument('<tag>', 'the new tag')
+    .option('--json', 'print the result as JSON')
+    .action(async (ref, newTag, opts) => {
+      const r = await tag(ref, newTag);
+      makeOutput(opts).result(r, () => `${r.reference} → ${r.digest}`);
+    });
+  program
+    .command('login')
+    .description(
+      'save registry credentials where docker and podman read them (the password is read from stdin)',
+    )
+    .argument('<registry>', 'HOST[:PORT]')
+    .requiredOption('-u, --username <user>', 'user name')
+    .option(
+      '--password-stdin',
+      'read the password from standard input (the only way: it never appears in ps or shell history)',
+    )
+    .option('--json', 'print the result as JSON')
+    .action(async (registry, opts) => {
+      if (!opts.passwordStdin)
+        throw new PithError(
+          'usage',
+          'PASSWORD_STDIN',
+          'pass the password on standard input with --password-stdin',
+        );
+      const password = (await readStdin()).replace(/\r?\n$/, '');
+      if (!password) throw new PithError('input', 'EMPTY_PASSWORD', 'no password on standard input');
+      const r = await login(registry, opts.username, password);
+      makeOutput(opts).result(r, () => `credentials for ${registry} saved in ${r.file}`);
+    });
+  program
+    .command('logout')
+    .description('remove saved registry credentials')
+    .argument('<registry>', 'HOST[:PORT]')
+    .option('--json', 'print the result as JSON')
+    .action(async (registry, opts) => {
+      const r = await logout(registry);
+      makeOutput(opts).result(r, () =>
+        r.removed ? `removed credentials for ${registry}` : `no saved credentials for ${registry}`,
+      );
+    });
+}
+
+async function readStdin(): Promise<string> {
+  const parts: Buffer[] = [];
+  for await (const c of process.stdin) parts.push(c as Buffer);
+  return Buffer.concat(parts).toString('utf8');
+}
