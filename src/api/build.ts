@@ -10,8 +10,8 @@ import {
   readLock,
 } from '../build/index.ts';
 import type { Compression } from '../compress/index.ts';
-import { parseTransportRef, writeArtifact } from '../io/index.ts';
-import { topDocument } from '../oci/index.ts';
+import { parseTransportRef, readArtifact, writeArtifact } from '../io/index.ts';
+import { type Artifact, topDocument } from '../oci/index.ts';
 import { epochFromEnv, PithError } from '../util/index.ts';
 import { lockPath } from './lock.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
@@ -48,6 +48,8 @@ export interface DebianSummary {
 export interface BuildReport extends ArtifactSummary {
   output: string;
   epoch: number;
+  /** The `from:` base image and the digest it was pinned to. */
+  base?: { name: string; digest: string };
   debian?: DebianSummary[];
 }
 
@@ -59,6 +61,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const lockFile = lockPath(req.config);
   const result = await buildFromConfig(loaded, {
     ...(req.locked ? { lock: await readLock(lockFile), lockFile } : {}),
+    loadBase,
     epoch,
     ...(req.compression ? { compression: req.compression } : {}),
     ...(req.level !== undefined ? { level: req.level } : {}),
@@ -73,8 +76,16 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     output: req.output,
     epoch,
     ...describeArtifact(result.artifact),
+    ...(result.base ? { base: result.base } : {}),
     ...(debian.length ? { debian } : {}),
   };
+}
+
+/** Reads a `from:` base: a transport reference, or a registry reference (`docker://` optional). */
+export function loadBase(reference: string): Promise<Artifact> {
+  const hasTransport =
+    /^(oci|oci-archive|docker-archive):/.test(reference) || reference.startsWith('docker://');
+  return readArtifact(parseTransportRef(hasTransport ? reference : `docker://${reference}`));
 }
 
 /** The config a request names: a file, a preset, and command-line overrides. */

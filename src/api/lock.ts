@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { formatLock, type Lock, makeLock } from '../build/index.ts';
 import { writeFileAtomic } from '../io/index.ts';
 import { PithError } from '../util/index.ts';
-import { type BuildRequest, requestConfig } from './build.ts';
+import { type BuildRequest, loadBase, requestConfig } from './build.ts';
 
 export type LockRequest = Omit<BuildRequest, 'output' | 'compression' | 'level' | 'epoch' | 'locked'>;
 
@@ -21,8 +21,8 @@ export function lockPath(config: string | undefined): string {
 /** Resolves and writes the lock file. */
 export async function lock(req: LockRequest): Promise<LockReport> {
   const loaded = await requestConfig({ ...req, output: '' });
-  const result = await makeLock(loaded, pick(req));
-  if (Object.keys(result.archs).length === 0) {
+  const result = await makeLock(loaded, { ...pick(req), loadBase });
+  if (Object.keys(result.archs).length === 0 && !result.base) {
     throw new PithError(
       'input',
       'NOTHING_TO_LOCK',
@@ -45,7 +45,7 @@ export interface WhyReport {
 /** Explains why a package is in the image of a config, per architecture. */
 export async function why(req: LockRequest, pkg: string): Promise<WhyReport[]> {
   const loaded = await requestConfig({ ...req, output: '' });
-  const result = await makeLock(loaded, pick(req));
+  const result = await makeLock(loaded, { ...pick(req), loadBase });
   const out: WhyReport[] = [];
   for (const [arch, pkgs] of Object.entries(result.archs)) {
     const byName = new Map(pkgs.map((p) => [p.name, p]));

@@ -5,10 +5,12 @@
 import { basename } from 'node:path';
 import type { Compression } from '../compress/index.ts';
 import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
-import { type Artifact, buildImage, buildIndexOf, type Image } from '../oci/index.ts';
+import { type Artifact, buildImage, buildIndexOf, type Image, type LayerBlob } from '../oci/index.ts';
 import { FileTree } from '../tar/index.ts';
+import { PithError } from '../util/index.ts';
 import { accountNodes } from './accounts.ts';
 import { type Arch, archPlatform, hostArch } from './arch.ts';
+import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
 import type { LoadedConfig } from './config-load.ts';
 import {
   type InstallResult,
@@ -28,7 +30,7 @@ import {
 import { DebianSession } from './debian/session.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
-import { addContentEntry } from './host-files.ts';
+import { addContentEntry, fieldError } from './host-files.ts';
 import { DEFAULT_SUITE, withPreset } from './preset.ts';
 import { applyVariant } from './variant.ts';
 
@@ -45,13 +47,17 @@ export interface BuildOptions {
   lock?: Lock;
   /** Where the lock came from, for messages. */
   lockFile?: string;
+  /** Loads a `from:` base image (the api layer pulls it); required when a config has `from`. */
+  loadBase?: LoadBase;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
 }
 
 export interface BuildResult {
   artifact: Artifact;
-  images: { arch: Arch; image: Image; layers: BuiltLayer[]; debian?: InstallResult }[];
+  images: { arch: Arch; image: Image; layers: LayerBlob[]; debian?: InstallResult }[];
+  /** The base image, by name and pinned digest. */
+  base?: { name: string; digest: string };
   /** The config after its preset and variant were applied. */
   config: LoadedConfig;
 }
@@ -79,16 +85,19 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   const loaded = await effectiveConfig(input);
   const c = loaded.config;
   const archs = c.archs ?? [hostArch()];
-  const config = execConfig(loaded);
+  const base = c.from ? await loadBaseFor(loaded, opts) : undefined;
   const layerOpts: LayerOptions = {
     epoch: opts.epoch,
     compression: opts.compression ?? 'gzip',
     ...(opts.level !== undefined ? { level: opts.level } : {}),
   };
-  if (opts.lock) checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', archs);
+  if (opts.lock)
+    checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', usesDebian(loaded) ? archs : []);
   const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
   const cache: LayerCache = new Map();
-  const accounts = c.accounts === false ? undefined : accountsTree(opts.epoch);
+  // a base image brings its own accounts; add pith's only when asked to
+  const accounts =
+    c.accounts === false || (base && c.accounts !== true) ? undefined : accountsTree(opts.epoch);
   const accountsLayer = accounts
     ? await layerFromEntries(accounts.entries(), {
         ...layerOpts,
@@ -105,14 +114,17 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     const tree = await filesTree(loaded, arch, opts.epoch);
     checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
     const filesLayer = tree.size ? await filesLayerFor(loaded, tree, arch, layerOpts, cache) : undefined;
-    const layers = [...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
-      (l): l is BuiltLayer => l !== undefined,
+    const fromBase = base ? baseFor(base.artifact, base.name, arch) : undefined;
+    const layers = [...(fromBase?.layers ?? []), ...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
+      (l): l is LayerBlob => l !== undefined,
     );
+    const annotations = { ...fromBase?.annotations, ...c.annotations };
     const image = buildImage({
-      config: { ...archPlatform(arch), config },
+      config: { ...archPlatform(arch), config: execConfig(loaded, fromBase?.config) },
       layers,
       epoch: opts.epoch,
-      ...(c.annotations ? { annotations: c.annotations } : {}),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ...(fromBase ? { baseHistory: fromBase.history } : {}),
     });
     images.push({ arch, image, layers, ...(debian ? { debian } : {}) });
   }
@@ -123,13 +135,18 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
           images.map((i) => i.image),
           c.annotations,
         );
-  return { artifact, images, config: loaded };
+  return {
+    artifact,
+    images,
+    config: loaded,
+    ...(base ? { base: { name: base.name, digest: baseDigest(base.artifact) } } : {}),
+  };
 }
 
 /** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
 export async function makeLock(
   input: LoadedConfig,
-  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep'>,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep' | 'loadBase'>,
 ): Promise<Lock> {
   const loaded = await effectiveConfig(input);
   const c = loaded.config;
@@ -140,6 +157,10 @@ export async function makeLock(
     suites: [],
     archs: {},
   };
+  if (c.from) {
+    const base = await loadBaseFor(loaded, { epoch: 0, ...opts });
+    lock.base = { name: base.name, digest: baseDigest(base.artifact) };
+  }
   if (!usesDebian(loaded)) return lock;
   const session = newSession(loaded, { epoch: 0, ...opts });
   for (const arch of c.archs ?? [hostArch()]) {
@@ -151,6 +172,42 @@ export async function makeLock(
   }
   for (const ref of await session.suites()) lock.suites.push(lockedSuite(ref, await session.release(ref)));
   return lock;
+}
+
+/** Loads the base image, pinned to the lock's digest for a --locked build. */
+async function loadBaseFor(
+  loaded: LoadedConfig,
+  opts: BuildOptions,
+): Promise<{ name: string; artifact: Artifact }> {
+  const from = loaded.config.from!;
+  if (!opts.loadBase) throw new PithError('internal', 'NO_BASE_LOADER', 'this build cannot load base images');
+  const name = from.replace(/^docker:\/\//, '');
+  const locked = opts.lock?.base;
+  if (opts.lock && (!locked || locked.name !== name)) {
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${opts.lockFile ?? 'pith.lock.json'}: the base image changed since the lock was made; run pith lock again`,
+    );
+  }
+  const reference = locked ? `${name.replace(/@sha256:[0-9a-f]{64}$/, '')}@${locked.digest}` : from;
+  const artifact = await opts.loadBase(reference).catch((cause: unknown) => {
+    throw fieldError(
+      loaded,
+      ['from'],
+      (cause as PithError).code ?? 'BASE_UNAVAILABLE',
+      (cause as Error).message,
+      cause,
+    );
+  });
+  if (locked && baseDigest(artifact) !== locked.digest) {
+    throw new PithError(
+      'invalid',
+      'DIGEST_MISMATCH',
+      `base ${name}: got ${baseDigest(artifact)}, the lock says ${locked.digest}`,
+    );
+  }
+  return { name, artifact };
 }
 
 function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {

@@ -101,6 +101,13 @@ export const configSchema = z
       .describe(
         'Add the distroless accounts (root 0, nobody 65534, nonroot 65532), /root, /home/nonroot and /tmp. Default true',
       ),
+    from: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'Base image: a registry reference (HOST/REPO:TAG[@DIGEST] or docker://…) or any transport reference; its layers come first and its config is inherited',
+      ),
     preset: z
       .string()
       .regex(/^[a-z0-9-]+$/, 'must be a preset name such as base (see pith presets)')

@@ -10,23 +10,42 @@ import { userSpec } from './owner.ts';
 export const DEFAULT_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 export const DEFAULT_USER = '65532';
 
-/** Builds the `config` member of the image config. */
-export function execConfig(loaded: LoadedConfig): ExecConfig {
+/** Builds the `config` member of the image config, on top of a base image's when there is one. */
+export function execConfig(loaded: LoadedConfig, base?: ExecConfig): ExecConfig {
   const c = loaded.config;
-  const env = { PATH: DEFAULT_PATH, ...c.env };
+  const env = { ...(base ? envMap(base.Env) : { PATH: DEFAULT_PATH }), ...c.env };
   const out: ExecConfig = {
     Env: Object.entries(env)
       .map(([k, v]) => `${k}=${v}`)
       .sort(),
-    User: user(loaded),
-    WorkingDir: c.workdir ?? '/',
+    User: c.user !== undefined ? user(loaded) : (base?.User ?? DEFAULT_USER),
+    WorkingDir: c.workdir ?? (base?.WorkingDir || '/'),
   };
-  if (c.entrypoint) out.Entrypoint = c.entrypoint;
-  if (c.cmd) out.Cmd = c.cmd;
-  if (c.labels && Object.keys(c.labels).length) out.Labels = c.labels;
-  if (c.ports?.length) out.ExposedPorts = keySet(c.ports.map((p) => (p.includes('/') ? p : `${p}/tcp`)));
-  if (c.volumes?.length) out.Volumes = keySet(c.volumes);
-  if (c.stopSignal) out.StopSignal = c.stopSignal;
+  // Docker's rule: a new entrypoint drops the base's cmd.
+  const entrypoint = c.entrypoint ?? base?.Entrypoint ?? undefined;
+  const cmd = c.cmd ?? (c.entrypoint ? undefined : (base?.Cmd ?? undefined));
+  if (entrypoint) out.Entrypoint = entrypoint;
+  if (cmd) out.Cmd = cmd;
+  const labels = { ...base?.Labels, ...c.labels };
+  if (Object.keys(labels).length) out.Labels = labels;
+  const ports = [
+    ...Object.keys(base?.ExposedPorts ?? {}),
+    ...(c.ports ?? []).map((p) => (p.includes('/') ? p : `${p}/tcp`)),
+  ];
+  if (ports.length) out.ExposedPorts = keySet(ports);
+  const volumes = [...Object.keys(base?.Volumes ?? {}), ...(c.volumes ?? [])];
+  if (volumes.length) out.Volumes = keySet(volumes);
+  const stop = c.stopSignal ?? base?.StopSignal;
+  if (stop) out.StopSignal = stop;
+  return out;
+}
+
+function envMap(env: readonly string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of env ?? []) {
+    const i = e.indexOf('=');
+    if (i > 0) out[e.slice(0, i)] = e.slice(i + 1);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@ import type { JsonDocument } from './document.ts';
 import {
   buildImageConfig,
   configPlatform,
+  type HistoryEntry,
   type ImageConfig,
   type ImageConfigJson,
   parseImageConfig,
@@ -77,6 +78,13 @@ export interface BuildImageOptions {
   /** Seconds since the epoch for `created` and the history entries. */
   epoch: number;
   annotations?: Annotations;
+  /** History of the base image's layers; `layers` then starts with the base's layers. */
+  baseHistory?: HistoryEntry[];
+}
+
+/** How many layers a history describes (entries without empty_layer). */
+function baseLayerCount(h: HistoryEntry[] | undefined): number {
+  return (h ?? []).filter((e) => !e.empty_layer).length;
 }
 
 /** Builds an OCI image from layers: config with diff_ids and aligned history, then the manifest. */
@@ -86,7 +94,12 @@ export function buildImage(opts: BuildImageOptions): Image {
     ...opts.config,
     created,
     rootfs: { type: 'layers', diff_ids: opts.layers.map((l) => l.diffId) },
-    history: opts.layers.map((l) => ({ created, created_by: l.createdBy ?? 'pith' })),
+    history: [
+      ...(opts.baseHistory ?? []),
+      ...opts.layers
+        .slice(baseLayerCount(opts.baseHistory))
+        .map((l) => ({ created, created_by: l.createdBy ?? 'pith' })),
+    ],
   };
   const config = buildImageConfig(configValue);
   const configBlob = memoryBlob(config.descriptor(), config.raw);

@@ -40,6 +40,8 @@ export interface Lock {
   suite: string;
   suites: LockedSuite[];
   archs: Record<string, LockedPackage[]>;
+  /** The `from:` base image, pinned (its index digest for a multi-platform base). */
+  base?: { name: string; digest: string };
 }
 
 /** The config fields that decide which packages are installed. */
@@ -54,6 +56,7 @@ export function lockInputs(c: PithConfig): string {
     caCertificates: c.caCertificates === true,
     busybox: c.variant?.startsWith('debug') ?? false,
     archs: c.archs ?? [],
+    from: c.from ?? null,
   };
   return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`;
 }
