@@ -3,9 +3,11 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildFilesCase } from './cases/build-files.ts';
 import { debianBaseCase } from './cases/debian-base.ts';
+import { registryCase } from './cases/registry.ts';
 
 const work = resolve(import.meta.dirname, '..', '.bench');
 process.stdout.write(`pith benchmarks (Node ${process.version}, ${process.arch})\n\n`);
 await mkdir(work, { recursive: true });
 await buildFilesCase(join(work, 'build-files'));
 await debianBaseCase(join(work, 'debian-base'));
+await registryCase(join(work, 'registry'));

@@ -15,9 +15,10 @@ const ALLOWED: Record<string, string[]> = {
   layer: ['oci', 'tar', 'compress', 'util'],
   io: ['oci', 'tar', 'compress', 'util'],
   build: ['debian', 'deb', 'oci', 'tar', 'layer', 'compress', 'util'],
-  api: ['build', 'io', 'debian', 'deb', 'oci', 'layer', 'tar', 'compress', 'util'],
+  api: ['build', 'io', 'pin', 'debian', 'deb', 'oci', 'layer', 'tar', 'compress', 'util'],
   cli: ['api', 'util'],
   testing: ['debian', 'deb', 'tar', 'compress', 'util'],
+  pin: ['oci', 'util'],
 };
 // compress may use its decoders (xz-decompress); the model and codecs below it use Node built-ins only.
 const NO_PACKAGES = new Set(['util', 'oci', 'tar']);

@@ -13,6 +13,8 @@ export const ExitCode = {
   invalid: 4,
   /** The environment failed: disk, permissions, a peer tool. */
   io: 5,
+  /** A check failed (pin --check found unpinned references). */
+  check: 6,
 } as const;
 
 export function exitCodeFor(kind: ErrorKind): number {

@@ -7,7 +7,7 @@ import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
-import { registryCommands } from './commands/registry.ts';
+import { pinCommand, registryCommands } from './commands/registry.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 
 const EXIT_HELP = `
@@ -17,7 +17,8 @@ Exit codes:
   2  usage error (unknown command or option, missing argument)
   3  bad input (config, source files, references)
   4  invalid image (validation failed, or a broken image was read)
-  5  environment failure (disk, permissions)`;
+  5  environment failure (disk, permissions, network)
+  6  check failed (pin --check found unpinned references)`;
 
 export function makeProgram(): Command {
   const program = new Command()
@@ -34,6 +35,7 @@ export function makeProgram(): Command {
   lockCommand(program);
   whyCommand(program);
   registryCommands(program);
+  pinCommand(program);
   for (const c of program.commands) c.exitOverride();
   return program;
 }

@@ -11,6 +11,8 @@ export type ErrorKind =
   | 'invalid'
   /** The environment failed: disk, permissions, a peer tool. */
   | 'io'
+  /** A check found what it looks for (e.g. `pin --check` found unpinned references). */
+  | 'check'
   /** A bug in pith. Printed with its stack. */
   | 'internal';
 

@@ -1,6 +1,6 @@
-// Registry commands: copy, digest, ls, tag, login, logout.
+// Registry commands: copy, digest, ls, tag, login, logout, pin.
 import type { Command } from '@commander-js/extra-typings';
-import { copy, digest, listTags, login, logout, tag } from '../../api/index.ts';
+import { copy, digest, listTags, login, logout, pin, tag } from '../../api/index.ts';
 import { PithError } from '../../util/index.ts';
 import { makeOutput } from '../output.ts';
 
@@ -91,4 +91,35 @@ async function readStdin(): Promise<string> {
   const parts: Buffer[] = [];
   for await (const c of process.stdin) parts.push(c as Buffer);
   return Buffer.concat(parts).toString('utf8');
+}
+
+export function pinCommand(program: Command): void {
+  program
+    .command('pin')
+    .description(
+      'pin image references to name:tag@sha256:… in Dockerfiles, pith configs, Kubernetes and Compose YAML',
+    )
+    .argument('<files...>', 'files to rewrite in place')
+    .option('--check', 'change nothing; exit 6 if a reference is not pinned (for CI)')
+    .option('--update', 're-resolve references that already carry a digest')
+    .option('--json', 'print the result as JSON')
+    .action(async (files, opts) => {
+      const reports = await pin(files, {
+        ...(opts.check ? { check: true } : {}),
+        ...(opts.update ? { update: true } : {}),
+      });
+      makeOutput(opts).result(reports, () =>
+        reports
+          .map((r) => {
+            const lines = r.changes.map((c) => `  ${c.line}:${c.column} ${c.before} → ${c.after}`);
+            const skips = r.skipped.map((s) => `  ${s.line}: skipped ${s.text} (${s.why})`);
+            return [
+              `${r.file}: ${opts.check ? 'all pinned' : `${r.changes.length} pinned`}`,
+              ...lines,
+              ...skips,
+            ].join('\n');
+          })
+          .join('\n'),
+      );
+    });
 }

@@ -3,7 +3,7 @@
 // or PATCH it in chunks with Content-Range, asking the registry where it stands after a failed chunk and
 // resuming from there. The content is re-read from the blob for every attempt and verified as it goes.
 import { type Blob, verifiedContent } from '../../oci/index.ts';
-import { PithError } from '../../util/index.ts';
+import { ByteQueue, PithError } from '../../util/index.ts';
 import { push, type RegistryClient } from './client.ts';
 
 export interface UploadOptions {
@@ -76,33 +76,39 @@ async function chunked(
   chunk: number,
   opts: UploadOptions,
 ): Promise<string> {
+  const size = blob.descriptor.size;
+  let source = new ByteQueue(blob.open());
   let at = 0;
   let loc = start;
   let resumes = 0;
-  while (at < blob.descriptor.size) {
-    const end = Math.min(at + chunk, blob.descriptor.size);
+  while (at < size) {
+    // one sequential pass over the blob; only a resume re-opens it and skips to the registry's offset
+    const data = await source.readUpTo(Math.min(chunk, size - at));
     try {
       const res = await client.transport.request({
         method: 'PATCH',
         path: loc,
         headers: {
           'content-type': 'application/octet-stream',
-          'content-range': `${at}-${end - 1}`,
-          'content-length': String(end - at),
+          'content-range': `${at}-${at + data.length - 1}`,
         },
-        body: () => slice(blob, at, end),
+        body: data,
         scope: push(repo),
         expect: [202],
       });
       await res.bytes(64 << 10);
       loc = location(res.headers.get('location'), client.where(repo));
-      at = end;
+      at += data.length;
       opts.onProgress?.(at);
     } catch (err) {
       if (++resumes > MAX_RESUMES) throw err;
       ({ at, loc } = await status(client, repo, loc));
+      await source.close();
+      source = new ByteQueue(blob.open());
+      await source.skip(at);
     }
   }
+  await source.close();
   return loc;
 }
 
@@ -118,18 +124,6 @@ async function status(
     at: m ? Number(m[1]) + 1 : 0,
     loc: location(res.headers.get('location') ?? loc, client.where(repo)),
   };
-}
-
-/** Bytes [start, end) of a blob, re-read from its source. */
-async function* slice(blob: Blob, start: number, end: number): AsyncIterable<Buffer> {
-  let pos = 0;
-  for await (const c of blob.open()) {
-    const from = Math.max(start - pos, 0);
-    const to = Math.min(end - pos, c.length);
-    if (to > from) yield c.subarray(from, to);
-    pos += c.length;
-    if (pos >= end) return;
-  }
 }
 
 /** A Location header as a path+query on the registry (absolute same-registry URLs are reduced). */

@@ -1,0 +1,58 @@
+// Case 3: push and pull of a 200 MiB image (one layer of four 50 MiB incompressible files) to and from a
+// real registry (Debian's docker-registry, distribution 2.8, on 127.0.0.1), against `skopeo copy` of the
+// same image in the same run. Every run uses a new repository, so nothing is skipped as already present.
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { copy } from '../../src/api/index.ts';
+import { startRegistry } from '../../test/interop/registry-server.ts';
+import { MiB, report, sh, time } from '../lib.ts';
+
+export async function registryCase(work: string): Promise<void> {
+  const files = join(work, 'files');
+  await mkdir(files, { recursive: true });
+  const yaml = ['archs: [amd64]', 'accounts: false', 'files:'];
+  for (let i = 0; i < 4; i++) {
+    await writeFile(join(files, `blob${i}.bin`), randomBytes(50 * MiB));
+    yaml.push(`  - src: files/blob${i}.bin`, `    dst: /data/blob${i}.bin`);
+  }
+  await writeFile(join(work, 'pith.yaml'), `${yaml.join('\n')}\n`);
+  const layout = join(work, 'layout');
+  await sh(
+    `node ${join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')} build ${join(work, 'pith.yaml')} --output oci:${layout}:bench -q > /dev/null`,
+  );
+  const reg = await startRegistry({});
+  try {
+    let n = 0;
+    const pithPush = await time(() => copy(`oci:${layout}:bench`, `docker://${reg.host}/pith/p${n++}:1`));
+    // skopeo remembers where blobs are (blob-info-cache) and would mount instead of uploading: forget it
+    const forget =
+      'rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb"';
+    const skopeoPush = await time(() =>
+      sh(
+        `${forget}; skopeo copy -q --dest-tls-verify=false oci:${layout}:bench docker://${reg.host}/skopeo/p${n++}:1`,
+      ),
+    );
+    let m = 0;
+    const pithPull = await time(() =>
+      copy(`docker://${reg.host}/pith/p0:1`, `oci:${join(work, `pull-${m++}`)}:x`),
+    );
+    const skopeoPull = await time(() =>
+      sh(
+        `skopeo copy -q --src-tls-verify=false docker://${reg.host}/pith/p0:1 oci:${join(work, `skpull-${m++}`)}:x`,
+      ),
+    );
+    const bytes = 200 * MiB;
+    report(
+      'registry: push a 200 MiB image (docker-registry on 127.0.0.1)',
+      bytes,
+      pithPush,
+      'skopeo copy',
+      skopeoPush,
+    );
+    report('registry: pull a 200 MiB image', bytes, pithPull, 'skopeo copy', skopeoPull);
+  } finally {
+    await reg.stop();
+    await rm(work, { recursive: true, force: true });
+  }
+}
