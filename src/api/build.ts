@@ -70,7 +70,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     ...(req.onStep ? { onStep: req.onStep } : {}),
   });
   req.onStep?.(`writing ${req.output} (${topDocument(result.artifact).digest})`);
-  await writeArtifact(output, result.artifact);
+  await writeArtifact(output, result.artifact, blobProgress(req.onStep));
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
     output: req.output,
@@ -78,6 +78,15 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     ...describeArtifact(result.artifact),
     ...(result.base ? { base: result.base } : {}),
     ...(debian.length ? { debian } : {}),
+  };
+}
+
+/** Progress lines for pushes: one per blob, with how it got there. */
+export function blobProgress(onStep: ((s: string) => void) | undefined) {
+  if (!onStep) return {};
+  return {
+    onBlob: (d: { digest: string; size: number }, how: string) =>
+      onStep(`  ${how} ${d.digest.slice(0, 19)}… (${(d.size / 1048576).toFixed(1)} MiB)`),
   };
 }
 

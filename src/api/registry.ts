@@ -2,6 +2,7 @@
 // in, JSON-friendly reports out. `copy` works between any two transports and can pick one platform.
 import {
   clientFor,
+  copyReferrers,
   loginFile,
   parseTransportRef,
   readArtifact,
@@ -21,6 +22,7 @@ import {
   topDocument,
 } from '../oci/index.ts';
 import { PithError } from '../util/index.ts';
+import { blobProgress } from './build.ts';
 
 export interface CopyReport {
   source: string;
@@ -28,23 +30,53 @@ export interface CopyReport {
   digest: string;
   mediaType: string;
   platforms: string[];
+  /** How many referrers (signatures, SBOMs, attestations) were copied, with --all. */
+  referrers?: number;
 }
 
 /** Copies an artifact between transports; `platform` (os/arch[/variant]) selects one image of an index. */
 export async function copy(
   source: string,
   destination: string,
-  opts: { platform?: string } = {},
+  opts: { platform?: string; all?: boolean; onStep?: (s: string) => void } = {},
 ): Promise<CopyReport> {
   const src = parseTransportRef(source, { allowBarePath: true });
   const dst = parseTransportRef(destination);
   let artifact = await readArtifact(src);
   if (opts.platform) artifact = selectPlatform(artifact, opts.platform, source);
-  const written = await writeArtifact(dst, artifact);
+  const written = await writeArtifact(dst, artifact, {
+    ...blobProgress(opts.onStep),
+    ...(src.transport === 'docker' &&
+    dst.transport === 'docker' &&
+    src.ref.registry === dst.ref.registry &&
+    src.ref.repository !== dst.ref.repository
+      ? { mountFrom: src.ref.repository }
+      : {}),
+  });
+  let referrers: number | undefined;
+  if (opts.all) {
+    if (src.transport !== 'docker' || dst.transport !== 'docker') {
+      throw new PithError(
+        'usage',
+        'ALL_NEEDS_REGISTRIES',
+        '--all copies referrers (signatures, SBOMs) and needs a registry on both sides',
+      );
+    }
+    const digests = [topDocument(artifact).digest, ...imagesOf(artifact).map((i) => i.manifest.digest)];
+    referrers = (await copyReferrers(src.ref, dst.ref, [...new Set(digests)], blobProgress(opts.onStep)))
+      .copied.length;
+  }
   const platforms = imagesOf(artifact).flatMap((i) =>
     i.config ? [formatPlatform(configPlatform(i.config.value))] : [],
   );
-  return { source, destination, digest: written.digest, mediaType: written.mediaType, platforms };
+  return {
+    source,
+    destination,
+    digest: written.digest,
+    mediaType: written.mediaType,
+    platforms,
+    ...(referrers !== undefined ? { referrers } : {}),
+  };
 }
 
 /** The image of an artifact for a platform. */

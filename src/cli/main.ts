@@ -1,7 +1,7 @@
 // The pith command line: parses arguments, calls the API facade, and turns errors into one clear line and
 // a documented exit code. Stack traces are printed only for bugs (errors that are not PithErrors).
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { abortPendingWrites } from '../api/index.ts';
+import { abortPendingWrites, setRemoteDefaults } from '../api/index.ts';
 import { isPithError, messageOf } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
@@ -27,7 +27,21 @@ export function makeProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP)
+    .option(
+      '--insecure-registry <host>',
+      'allow plain HTTP to this registry host[:port] (repeatable; loopback never needs it)',
+      (v, prev: string[]) => [...prev, v],
+      [] as string[],
+    )
+    .option('--registry-ca-file <file>', 'trust the CA certificates in this PEM file for registries (TLS)')
     .exitOverride();
+  program.hook('preAction', () => {
+    const o = program.opts();
+    setRemoteDefaults({
+      insecure: o.insecureRegistry,
+      ...(o.registryCaFile ? { caFile: o.registryCaFile } : {}),
+    });
+  });
   buildCommand(program);
   inspectCommand(program);
   validateCommand(program);

@@ -5,6 +5,7 @@ import { PithError } from '../util/index.ts';
 import { writeDockerArchive } from './archive/docker-archive.ts';
 import { writeOciArchive } from './archive/oci-archive.ts';
 import { writeLayoutDir } from './layout/write.ts';
+import type { PushOptions } from './registry/push.ts';
 import { pushRemote, type RemoteOptions } from './registry/remote.ts';
 import type { TransportRef } from './transport-ref.ts';
 
@@ -12,7 +13,7 @@ import type { TransportRef } from './transport-ref.ts';
 export async function writeArtifact(
   ref: TransportRef,
   artifact: Artifact,
-  opts: RemoteOptions = {},
+  opts: RemoteOptions & PushOptions = {},
 ): Promise<Descriptor> {
   switch (ref.transport) {
     case 'oci':

@@ -61,6 +61,17 @@ describe('registry commands', () => {
     const back = await pith(['copy', `oci:${dir}/arm:x`, `docker://${reg.host}/other/arm:only`, '--json']);
     assert.equal(back.code, 0, back.stderr);
     assert.equal((await pith(['validate', `docker://${reg.host}/other/arm:only`])).code, 0);
+    reg.requests.length = 0;
+    const mirrored = await pith(['copy', ref, `docker://${reg.host}/mirror/hello:1`, '--json']);
+    assert.equal(mirrored.code, 0, mirrored.stderr);
+    const toMirror = reg.requests.filter((r) => r.path.startsWith('/v2/mirror/hello/blobs/uploads/'));
+    // the memory registry shares blobs across repositories, so they are found present; none is re-uploaded
+    assert.deepEqual(
+      toMirror.filter((r) => r.method !== 'POST' || !r.path.includes('mount=')),
+      [],
+      'no blob is re-uploaded within one registry',
+    );
+    assert.equal(json<{ digest: string }>(mirrored).digest, report.digest);
     const none = await pith(['copy', ref, `oci:${dir}/x`, '--platform', 'linux/s390x']);
     assert.equal(none.code, 3);
     assert.match(none.stderr, /has no image for linux\/s390x \(platforms: linux\/amd64, linux\/arm64\/v8\)/);

@@ -14,10 +14,18 @@ export function registryCommands(program: Command): void {
     .argument('<source>', ANY_REF)
     .argument('<destination>', ANY_REF)
     .option('--platform <os/arch[/variant]>', 'copy only the image for this platform')
+    .option('--all', 'also copy the referrers (signatures, SBOMs, attestations), between registries')
     .option('--json', 'print the result as JSON')
+    .option('-q, --quiet', 'no progress output')
     .action(async (source, destination, opts) => {
-      const report = await copy(source, destination, opts.platform ? { platform: opts.platform } : {});
-      makeOutput(opts).result(
+      const out = makeOutput(opts);
+      const report = await copy(source, destination, {
+        ...(opts.platform ? { platform: opts.platform } : {}),
+        ...(opts.all ? { all: true } : {}),
+        onStep: (s) => out.step(s),
+      });
+      out.done();
+      out.result(
         report,
         () => `copied ${source} → ${destination}\n  ${report.digest} (${report.platforms.join(', ')})`,
       );

@@ -3,6 +3,7 @@
 // index under the tag (or its digest). Returns the top descriptor.
 import { type Artifact, type Blob, type Child, type Descriptor, topDocument } from '../../oci/index.ts';
 import type { RegistryClient } from './client.ts';
+import { subjectOf, updateFallbackTag } from './referrers.ts';
 import { type UploadOptions, uploadBlob } from './upload.ts';
 
 export interface PushOptions extends UploadOptions {
@@ -45,10 +46,14 @@ function collectBlobs(c: Child, out: Map<string, Blob>): void {
   } else for (const child of c.children) collectBlobs(child, out);
 }
 
-/** Children before their index; every manifest by digest. */
+/**
+ * Children before their index; every manifest by digest. A manifest with a subject is also listed in the
+ * referrers tag when the registry has no referrers API (referrers.ts).
+ */
 async function pushManifests(client: RegistryClient, repo: string, c: Child): Promise<void> {
   if (c.kind === 'blob') return;
   if (c.kind === 'index') for (const child of c.children) await pushManifests(client, repo, child);
   const doc = topDocument(c);
   await client.putManifest(repo, doc.digest, doc.raw, doc.mediaType);
+  if (subjectOf(doc)) await updateFallbackTag(client, repo, doc);
 }

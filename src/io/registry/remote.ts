@@ -1,10 +1,25 @@
 // The registry side of `docker://HOST/REPO[:TAG][@DIGEST]`: a client for the reference's registry with
 // credentials from the keychain, then pull or push. Plain HTTP only for loopback or hosts marked insecure.
-import type { Artifact, Descriptor, ImageReference } from '../../oci/index.ts';
+import {
+  type Artifact,
+  type Child,
+  type Descriptor,
+  type ImageReference,
+  isIndexType,
+  isManifestType,
+  topDocument,
+} from '../../oci/index.ts';
+import type { Digest } from '../../util/index.ts';
 import { keychain } from './auth/index.ts';
 import { RegistryClient } from './client.ts';
 import { pullArtifact } from './pull.ts';
 import { type PushOptions, pushArtifact } from './push.ts';
+import {
+  type CopyReferrersOptions,
+  type CopyReferrersResult,
+  type ListReferrersOptions,
+  listReferrers,
+} from './referrers.ts';
 import { type CredentialSource, RegistryTransport } from './transport/index.ts';
 
 export interface RemoteOptions {
@@ -17,13 +32,38 @@ export interface RemoteOptions {
   onRetry?: (info: { attempt: number; reason: string; delayMs: number }) => void;
 }
 
+/** Process-wide defaults: the CLI's --insecure-registry/--registry-ca-file, else the environment. */
+let defaults: Pick<RemoteOptions, 'insecure' | 'caFile'> = remoteDefaultsFromEnv(process.env);
+
+/** PITH_INSECURE_REGISTRIES (comma-separated host[:port]) and PITH_REGISTRY_CA_FILE. */
+export function remoteDefaultsFromEnv(env: NodeJS.ProcessEnv): Pick<RemoteOptions, 'insecure' | 'caFile'> {
+  const insecure = (env['PITH_INSECURE_REGISTRIES'] ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  return {
+    ...(insecure.length ? { insecure } : {}),
+    ...(env['PITH_REGISTRY_CA_FILE'] ? { caFile: env['PITH_REGISTRY_CA_FILE'] } : {}),
+  };
+}
+
+/** Sets the defaults every later client uses (merged under per-call options). */
+export function setRemoteDefaults(d: Pick<RemoteOptions, 'insecure' | 'caFile'>): void {
+  defaults = {
+    insecure: [...(defaults.insecure ?? []), ...(d.insecure ?? [])],
+    ...((d.caFile ?? defaults.caFile) ? { caFile: d.caFile ?? defaults.caFile } : {}),
+  };
+}
+
 /** A client for a reference's registry. */
 export function clientFor(ref: ImageReference, opts: RemoteOptions = {}): RegistryClient {
+  const insecure = [...(defaults.insecure ?? []), ...(opts.insecure ?? [])];
+  const caFile = opts.caFile ?? defaults.caFile;
   const transport = new RegistryTransport({
     registry: ref.registry,
     credentials: opts.credentials ?? keychain(),
-    ...(opts.insecure?.includes(ref.registry) ? { insecure: true } : {}),
-    ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    ...(insecure.includes(ref.registry) ? { insecure: true } : {}),
+    ...(caFile ? { caFile } : {}),
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
     userAgent: 'pith/0.1.0',
   });
@@ -48,4 +88,81 @@ export function pushRemote(
     ref.tag ?? (ref.digest ? undefined : 'latest'),
     opts,
   );
+}
+
+/** The referrers of a digest in the reference's repository (referrers API, else the referrers tag). */
+export async function referrersOf(
+  ref: ImageReference,
+  digest: Digest,
+  opts: RemoteOptions & ListReferrersOptions = {},
+): Promise<Descriptor[]> {
+  const client = clientFor(ref, opts);
+  try {
+    return await listReferrers(client, ref.repository, digest, opts);
+  } finally {
+    client.transport.close();
+  }
+}
+
+/**
+ * `copy --all`: copies the referrers of `digests` (the top and child manifests of an artifact already
+ * copied) from the source repository to the destination, each pulled and pushed by digest (no tag), then
+ * their own referrers, breadth first, to `maxDepth` levels and `maxArtifacts` artifacts. The destination
+ * lists them through its referrers API, or through the referrers tag pushArtifact maintains without one.
+ */
+export async function copyReferrers(
+  srcRef: ImageReference,
+  dstRef: ImageReference,
+  digests: Digest[],
+  opts: RemoteOptions & PushOptions & CopyReferrersOptions = {},
+): Promise<CopyReferrersResult> {
+  const maxDepth = opts.maxDepth ?? 4;
+  const maxArtifacts = opts.maxArtifacts ?? 1000;
+  const src = clientFor(srcRef, opts);
+  const dst = clientFor(dstRef, opts);
+  const sameRegistry = srcRef.registry === dstRef.registry && srcRef.repository !== dstRef.repository;
+  const pushOpts: PushOptions = {
+    ...opts,
+    ...(opts.mountFrom === undefined && sameRegistry ? { mountFrom: srcRef.repository } : {}),
+  };
+  const result: CopyReferrersResult = { copied: [], skipped: [], truncated: false };
+  const seen = new Set<string>(digests);
+  let level = [...seen] as Digest[];
+  try {
+    for (let depth = 1; level.length > 0 && !result.truncated; depth++) {
+      const next: Digest[] = [];
+      for (const subject of level) {
+        for (const d of await listReferrers(src, srcRef.repository, subject)) {
+          if (seen.has(d.digest)) continue;
+          if (depth > maxDepth || result.copied.length >= maxArtifacts) {
+            result.truncated = true;
+            break;
+          }
+          seen.add(d.digest);
+          if (!isManifestType(d.mediaType) && !isIndexType(d.mediaType)) {
+            result.skipped.push(d);
+            continue;
+          }
+          const artifact = await pullArtifact(src, srcRef.repository, d.digest);
+          await pushArtifact(dst, dstRef.repository, artifact, undefined, pushOpts);
+          result.copied.push(d);
+          opts.onReferrer?.(d, depth);
+          next.push(...manifestDigests(artifact));
+        }
+        if (result.truncated) break;
+      }
+      level = next;
+    }
+    return result;
+  } finally {
+    src.transport.close();
+    dst.transport.close();
+  }
+}
+
+/** The digests of an artifact's top manifest and every child manifest: what referrers may name. */
+function manifestDigests(c: Child): Digest[] {
+  if (c.kind === 'blob') return [];
+  const own = topDocument(c).digest;
+  return c.kind === 'index' ? [own, ...c.children.flatMap(manifestDigests)] : [own];
 }
