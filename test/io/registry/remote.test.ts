@@ -119,3 +119,36 @@ describe('push and pull against the in-memory registry', () => {
     });
   });
 });
+
+describe('redirects', () => {
+  it('follows a blob redirect to another host without sending it the credentials', async () => {
+    const artifact = await helloIndex();
+    const storage = await startMemoryRegistry({});
+    try {
+      await withRegistry(
+        { auth: { kind: 'basic', users: { alice: 'pw' } }, redirectBlobsTo: storage.url },
+        async (host, reg) => {
+          const credentials = async (r: string) =>
+            r === host ? { username: 'alice', password: 'pw' } : undefined;
+          const ref = parseReference(`${host}/pith/redirected:1`);
+          await pushRemote(ref, artifact, { credentials });
+          for (const [digest, bytes] of reg.blobs) storage.blobs.set(digest, bytes);
+          const pulled = await pullRemote(ref, { credentials });
+          assert.deepEqual(await validate(pulled), []);
+          const redirected = storage.requests.filter((r) => r.path.startsWith('/blob/'));
+          assert.ok(redirected.length > 0, 'blobs were fetched from the other host');
+          assert.ok(
+            redirected.every((r) => r.headers['authorization'] === undefined),
+            'no credentials sent to the other host',
+          );
+          assert.ok(
+            reg.requests.some((r) => r.headers['authorization']?.startsWith('Basic ')),
+            'the registry itself got them',
+          );
+        },
+      );
+    } finally {
+      await storage.close();
+    }
+  });
+});
