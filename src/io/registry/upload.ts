@@ -9,12 +9,17 @@ import { push, type RegistryClient } from './client.ts';
 export interface UploadOptions {
   /** Another repository of the same registry that has the blob (cross-repository mount). */
   mountFrom?: string;
-  /** Blobs up to this size go up in one PUT; larger ones in chunks of this size (default 32 MiB). */
+  /** Blobs up to this size go up in one PUT; larger ones in chunks of this size (default 256 MiB). */
   chunkSize?: number;
   onProgress?: (bytes: number) => void;
 }
 
 const MAX_RESUMES = 5;
+/**
+ * Blobs up to this size go up in one streamed PUT (one round trip, as skopeo does); larger ones in
+ * chunks of this size, so that a failure costs at most one chunk.
+ */
+const DEFAULT_CHUNK = 256 << 20;
 
 /** Makes sure the repository has the blob; resolves how it got there. */
 export async function uploadBlob(
@@ -27,7 +32,7 @@ export async function uploadBlob(
   if (await client.hasBlob(repo, digest)) return 'present';
   let location = await startSession(client, repo, digest, opts.mountFrom);
   if (location === 'mounted') return 'mounted';
-  const chunk = opts.chunkSize ?? 32 << 20;
+  const chunk = opts.chunkSize ?? DEFAULT_CHUNK;
   if (blob.descriptor.size <= chunk) {
     await client.transport.request({
       method: 'PUT',
