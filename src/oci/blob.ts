@@ -28,11 +28,12 @@ export async function readBlob(blob: Blob): Promise<Buffer> {
 }
 
 /**
- * Streams a blob while checking it against its descriptor: the stream fails at the end (before the
+ * Streams a blob while checking it against its descriptor (`where` prefixes the messages): the stream fails at the end (before the
  * consumer can commit the bytes) if the size or digest differ. Sinks copy blobs only through this.
  */
-export async function* verifiedContent(blob: Blob): AsyncIterable<Buffer> {
+export async function* verifiedContent(blob: Blob, where?: string): AsyncIterable<Buffer> {
   const { descriptor } = blob;
+  const at = where ? `${where}: ` : '';
   const h = hasherFor(descriptor.digest);
   let size = 0;
   for await (const c of blob.open()) {
@@ -41,7 +42,7 @@ export async function* verifiedContent(blob: Blob): AsyncIterable<Buffer> {
       throw new PithError(
         'invalid',
         'SIZE_MISMATCH',
-        `blob ${descriptor.digest} is larger than its descriptor's ${descriptor.size} bytes`,
+        `${at}blob ${descriptor.digest} is larger than its descriptor's ${descriptor.size} bytes`,
       );
     }
     h.update(c);
@@ -52,9 +53,13 @@ export async function* verifiedContent(blob: Blob): AsyncIterable<Buffer> {
     throw new PithError(
       'invalid',
       'SIZE_MISMATCH',
-      `blob ${descriptor.digest} is ${size} bytes, its descriptor says ${descriptor.size}`,
+      `${at}blob ${descriptor.digest} is ${size} bytes, its descriptor says ${descriptor.size}`,
     );
   }
   if (actual !== descriptor.digest)
-    throw new PithError('invalid', 'DIGEST_MISMATCH', `blob ${descriptor.digest} hashes to ${actual}`);
+    throw new PithError(
+      'invalid',
+      'DIGEST_MISMATCH',
+      `${at}blob ${descriptor.digest} hashes to ${actual}; refusing it`,
+    );
 }

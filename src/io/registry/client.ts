@@ -1,9 +1,8 @@
 // One method per distribution-spec endpoint (v1.1 §end-1 … §end-13), over RegistryTransport. No image
 // knowledge beyond descriptors: pull/push compose these. Every blob and manifest read is checked against the
 // digest it was asked for before it is returned (size first, then digest).
-import { createHash } from 'node:crypto';
-import type { Descriptor } from '../../oci/index.ts';
-import { type Digest, PithError } from '../../util/index.ts';
+import { type Descriptor, verifiedContent } from '../../oci/index.ts';
+import { type Digest, PithError, sha256 } from '../../util/index.ts';
 import { MANIFEST_ACCEPT } from './manifest-accept.ts';
 import type { RegistryResponse, RegistryTransport } from './transport/index.ts';
 
@@ -128,7 +127,8 @@ export class RegistryClient {
       scope: pull(repo),
       expect: [200],
     });
-    yield* verified(res, desc, this.where(repo));
+    const where = this.where(repo);
+    yield* verifiedContent({ descriptor: desc, open: () => chunksOf(res, desc, where) }, where);
   }
 
   /** end-8a: tags, following Link pagination. */
@@ -165,34 +165,11 @@ export class RegistryClient {
   }
 }
 
-async function* verified(res: RegistryResponse, desc: Descriptor, where: string): AsyncIterable<Buffer> {
-  const h = createHash(desc.digest.startsWith('sha512:') ? 'sha512' : 'sha256');
-  let size = 0;
+/** A response body as Buffers. */
+async function* chunksOf(res: RegistryResponse, desc: Descriptor, where: string): AsyncIterable<Buffer> {
   if (!res.body) throw new PithError('io', 'EMPTY_BODY', `${where}: blob ${desc.digest} came without a body`);
-  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>) {
-    size += c.length;
-    if (size > desc.size)
-      throw new PithError(
-        'invalid',
-        'SIZE_MISMATCH',
-        `${where}: blob ${desc.digest} is larger than ${desc.size} bytes`,
-      );
-    h.update(c);
+  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>)
     yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
-  }
-  const actual = `${desc.digest.slice(0, desc.digest.indexOf(':'))}:${h.digest('hex')}`;
-  if (size !== desc.size)
-    throw new PithError(
-      'invalid',
-      'SIZE_MISMATCH',
-      `${where}: blob ${desc.digest} is ${size} bytes, expected ${desc.size}`,
-    );
-  if (actual !== desc.digest)
-    throw new PithError(
-      'invalid',
-      'DIGEST_MISMATCH',
-      `${where}: blob ${desc.digest} hashes to ${actual}; refusing it`,
-    );
 }
 
 /** RFC 5988 `Link: </v2/…?last=x&n=y>; rel="next"` → the path to fetch next. */
@@ -210,10 +187,6 @@ function mediaTypeOf(bytes: Buffer): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sha256(bytes: Buffer): Digest {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
 export const pull = (repo: string) => `repository:${repo}:pull`;
