@@ -35,6 +35,8 @@ export interface BuildRequest {
   /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
   locked?: boolean;
   onStep?: (step: string) => void;
+  /** Called for each warning as it arises; warnings are also listed in the report. */
+  onWarning?: (warning: string) => void;
 }
 
 export interface DebianSummary {
@@ -51,6 +53,8 @@ export interface BuildReport extends ArtifactSummary {
   /** The `from:` base image and the digest it was pinned to. */
   base?: { name: string; digest: string };
   debian?: DebianSummary[];
+  /** What the user should know but that did not stop the build (e.g. a package pinned behind security). */
+  warnings?: string[];
 }
 
 /** Builds the image a config (or preset) describes and writes it to `output`. */
@@ -59,7 +63,12 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
   const epoch = req.epoch ?? epochFromEnv();
   const loaded = await requestConfig(req);
   const lockFile = lockPath(req.config);
+  const warnings: string[] = [];
   const result = await buildFromConfig(loaded, {
+    onWarning: (w) => {
+      warnings.push(w);
+      req.onWarning?.(w);
+    },
     ...(req.locked ? { lock: await readLock(lockFile), lockFile } : {}),
     loadBase,
     epoch,
@@ -78,6 +87,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     ...describeArtifact(result.artifact),
     ...(result.base ? { base: result.base } : {}),
     ...(debian.length ? { debian } : {}),
+    ...(warnings.length ? { warnings } : {}),
   };
 }
 

@@ -8,5 +8,6 @@ export { type BuildReport, type BuildRequest, build, type DebianSummary } from '
 export { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
 export { type LockReport, type LockRequest, lock, lockPath, type WhyReport, why } from './lock.ts';
 export { type PinFileReport, pin } from './pin.ts';
+export { type PresetReport, showPreset } from './presets.ts';
 export { type CopyReport, copy, digest, listTags, login, logout, selectPlatform, tag } from './registry.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

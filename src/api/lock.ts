@@ -11,6 +11,8 @@ export type LockRequest = Omit<BuildRequest, 'output' | 'compression' | 'level' 
 export interface LockReport {
   file: string;
   lock: Lock;
+  /** e.g. a package pinned to a version the security suite has superseded. */
+  warnings?: string[];
 }
 
 /** The lock file that belongs to a config: pith.lock.json in its directory (or the current one). */
@@ -21,7 +23,15 @@ export function lockPath(config: string | undefined): string {
 /** Resolves and writes the lock file. */
 export async function lock(req: LockRequest): Promise<LockReport> {
   const loaded = await requestConfig({ ...req, output: '' });
-  const result = await makeLock(loaded, { ...pick(req), loadBase });
+  const warnings: string[] = [];
+  const result = await makeLock(loaded, {
+    ...pick(req),
+    loadBase,
+    onWarning: (w) => {
+      warnings.push(w);
+      req.onWarning?.(w);
+    },
+  });
   if (Object.keys(result.archs).length === 0 && !result.base) {
     throw new PithError(
       'input',
@@ -31,7 +41,7 @@ export async function lock(req: LockRequest): Promise<LockReport> {
   }
   const file = lockPath(req.config);
   await writeFileAtomic(file, Buffer.from(formatLock(result)));
-  return { file, lock: result };
+  return { file, lock: result, ...(warnings.length ? { warnings } : {}) };
 }
 
 export interface WhyReport {

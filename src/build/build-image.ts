@@ -51,6 +51,8 @@ export interface BuildOptions {
   loadBase?: LoadBase;
   /** Called as each step starts, for progress output. */
   onStep?: (step: string) => void;
+  /** Called for what the user should know but that does not stop the build (e.g. a pin behind security). */
+  onWarning?: (warning: string) => void;
 }
 
 export interface BuildResult {
@@ -69,7 +71,10 @@ export async function effectiveConfig(loaded: LoadedConfig): Promise<LoadedConfi
     merged.config.preset && !merged.config.variant
       ? { ...merged.config, variant: 'latest' as const }
       : merged.config;
-  return { ...merged, config: applyVariant(withDefault, loaded.config) };
+  const config = { ...applyVariant(withDefault, loaded.config) };
+  // `--arch amd64,amd64` (or a repeated list entry) means one image per architecture, not two identical ones
+  if (config.archs) config.archs = [...new Set(config.archs)];
+  return { ...merged, config };
 }
 
 /** Whether a config needs the Debian archive. */
@@ -109,6 +114,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     const plan =
       session &&
       (opts.lock ? await planFromLock(session, opts.lock, arch) : await planPackages(session, c, arch));
+    for (const w of plan?.warnings ?? []) opts.onWarning?.(w);
     const debian = session && plan ? await installDebian(session, c, plan, layerOpts, cache) : undefined;
     opts.onStep?.(`${arch}: collecting files`);
     const tree = await filesTree(loaded, arch, opts.epoch);
@@ -146,7 +152,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
 /** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
 export async function makeLock(
   input: LoadedConfig,
-  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep' | 'loadBase'>,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep' | 'onWarning' | 'loadBase'>,
 ): Promise<Lock> {
   const loaded = await effectiveConfig(input);
   const c = loaded.config;
@@ -165,6 +171,7 @@ export async function makeLock(
   const session = newSession(loaded, { epoch: 0, ...opts });
   for (const arch of c.archs ?? [hostArch()]) {
     const plan = await planPackages(session, c, arch);
+    for (const w of plan.warnings ?? []) opts.onWarning?.(w);
     lock.archs[arch] = lockedPackages(
       plan.resolution,
       [plan.ca, plan.busybox].filter((p) => p !== undefined),

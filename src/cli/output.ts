@@ -7,6 +7,8 @@ export interface Output {
   result(value: unknown, human: () => string): void;
   /** Reports a step of long work. */
   step(text: string): void;
+  /** Prints a warning on its own line (even with --quiet): `pith: warning: …`. */
+  warn(text: string): void;
   /** Ends the progress display. */
   done(): void;
 }
@@ -25,6 +27,11 @@ export function makeOutput(opts: { json?: boolean; quiet?: boolean }): Output {
         process.stderr.write(`\r\x1b[2K${text}`);
         live = true;
       } else process.stderr.write(`${text}\n`);
+    },
+    warn(text) {
+      if (live) process.stderr.write('\r\x1b[2K');
+      live = false;
+      process.stderr.write(`pith: warning: ${text}\n`);
     },
     done() {
       if (live) process.stderr.write('\r\x1b[2K');

@@ -3,6 +3,7 @@
 // package universe and the resolver. No image knowledge.
 export * from './apt-sources.ts';
 export * from './arch.ts';
+export * from './behind-suite.ts';
 export * from './cache.ts';
 export * from './deb822.ts';
 export * from './fetch-debs.ts';

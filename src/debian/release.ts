@@ -21,6 +21,11 @@ export interface Release {
   date: Date;
   validUntil?: Date;
   architectures: string[];
+  /**
+   * Component names as sources.list names them: the security archive lists `updates/main` while its
+   * indexes live under `main/`, so only the part after the last `/` is kept, as apt does
+   * (apt-pkg/deb/debmetaindex.cc).
+   */
   components: string[];
   acquireByHash: boolean;
   /** SHA256 section, by path relative to the dists/SUITE directory. */
@@ -145,7 +150,7 @@ export function parseRelease(text: string, where: string, signedBy: string[] = [
   const release: Release = {
     date,
     architectures: words('Architectures'),
-    components: words('Components'),
+    components: words('Components').map((c) => c.slice(c.lastIndexOf('/') + 1)),
     acquireByHash: stanza.get('Acquire-By-Hash')?.toLowerCase() === 'yes',
     files: parseSha256(stanza.get('SHA256') ?? '', where),
     signedBy,

@@ -34,28 +34,29 @@ export function suiteUrl(ref: SuiteRef): string {
   return `${ref.base.replace(/\/+$/, '')}/dists/${ref.suite}`;
 }
 
-/** Fetches and verifies the suite's InRelease. */
+/**
+ * Fetches and verifies the suite's InRelease (or Release + Release.gpg). The verified files are kept in the
+ * cache under their URLs, so offline mode verifies the last copies again (signature, Date and Valid-Until)
+ * instead of refusing: a build works offline for as long as the suite's cached Release is valid.
+ */
 export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<Release> {
+  if (opts.offline) return cachedRelease(ref, opts);
   const url = `${suiteUrl(ref)}/InRelease`;
-  if (opts.offline)
-    throw new PithError(
-      'input',
-      'OFFLINE',
-      `${url}: offline mode needs a lockfile (the Release cannot be fetched)`,
-    );
   const raw = await fetchBytes(url, { maxBytes: 64 << 20 });
-  if (raw) return verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+  if (raw) {
+    const release = await verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+    await opts.cache?.putNamed(url, raw);
+    return release;
+  }
   // Older or partial mirrors: Release with a detached Release.gpg.
   const release = await fetchBytes(`${suiteUrl(ref)}/Release`, { maxBytes: 64 << 20 });
   const signature = release && (await fetchBytes(`${suiteUrl(ref)}/Release.gpg`, { maxBytes: 1 << 20 }));
-  if (release && signature)
-    return verifyDetachedRelease(
-      release,
-      signature.toString('utf8'),
-      opts.keys,
-      `${suiteUrl(ref)}/Release`,
-      opts,
-    );
+  if (release && signature) {
+    const verified = await verifyDetached(ref, release, signature, opts);
+    await opts.cache?.putNamed(`${suiteUrl(ref)}/Release`, release);
+    await opts.cache?.putNamed(`${suiteUrl(ref)}/Release.gpg`, signature);
+    return verified;
+  }
   if (release)
     throw new PithError(
       'invalid',
@@ -66,6 +67,38 @@ export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<
     'input',
     'NO_SUCH_SUITE',
     `${url}: not found (is "${ref.suite}" a suite of this mirror?)`,
+  );
+}
+
+function verifyDetached(ref: SuiteRef, release: Buffer, signature: Buffer, opts: ClientOptions) {
+  const where = `${suiteUrl(ref)}/Release`;
+  return verifyDetachedRelease(release, signature.toString('utf8'), opts.keys, where, opts);
+}
+
+/** Offline: the last verified Release of the suite from the cache, verified again now. */
+async function cachedRelease(ref: SuiteRef, opts: ClientOptions): Promise<Release> {
+  const url = `${suiteUrl(ref)}/InRelease`;
+  const inRelease = await opts.cache?.getNamed(url);
+  const release = inRelease ? undefined : await opts.cache?.getNamed(`${suiteUrl(ref)}/Release`);
+  const signature = release && (await opts.cache?.getNamed(`${suiteUrl(ref)}/Release.gpg`));
+  try {
+    if (inRelease)
+      return await verifyInRelease(inRelease.toString('utf8'), opts.keys, `${url} (cached)`, opts);
+    if (release && signature) return await verifyDetached(ref, release, signature, opts);
+  } catch (err) {
+    if (err instanceof PithError && err.code === 'RELEASE_EXPIRED')
+      throw new PithError(
+        'input',
+        'OFFLINE',
+        `${err.message.replace(/; the mirror is stale or replayed$/, '')}: the cached copy is too old to build offline; go online once to refresh it`,
+        { cause: err },
+      );
+    throw err;
+  }
+  throw new PithError(
+    'input',
+    'OFFLINE',
+    `${url}: offline mode, and the cache holds no verified copy (build once online, or use --locked with a lock)`,
   );
 }
 

@@ -2,11 +2,15 @@
 // client, resolver and fetcher (the ggcr "fakes are product code" rule). Packages are generated .debs;
 // the InRelease is cleartext-signed with a key generated per repository; Packages is served as .xz (via the
 // xz tool, which Debian always has) and .gz, by path and by hash. Faults can be injected per request path.
+// The layout is Debian's own: the archive under /debian (`Suite: stable`, `Codename: trixie`) and the
+// security archive under /debian-security, whose Release lists its components as `updates/main` while the
+// indexes live under `main/binary-*/` and the pool under `pool/updates/main/`, exactly as Debian publishes it.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path/posix';
 import { gzipSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
 import { buildDeb } from '../deb/index.ts';
@@ -43,8 +47,10 @@ export interface FakeSuite {
 export type Tamper = (path: string, body: Buffer) => Buffer | undefined | null;
 
 export interface FakeRepo {
-  /** Base URL (mirror root). */
+  /** Base URL of the archive (`mirror.archive`): every suite not named `*-security`. */
   url: string;
+  /** Base URL of the security archive (`mirror.security`): the `*-security` suites. */
+  securityUrl: string;
   /** The public key, armored, to trust. */
   publicKey: string;
   /** Every request path served, in order. */
@@ -64,7 +70,7 @@ export async function startFakeRepo(suites: FakeSuite[]): Promise<FakeRepo> {
   const signingKey = await openpgp.readPrivateKey({ armoredKey: privateKey });
   const files = new Map<string, Buffer>();
   for (const suite of suites) await addSuite(files, suite, signingKey);
-  const repo: FakeRepo = { url: '', publicKey, requests: [], close: async () => {} };
+  const repo: FakeRepo = { url: '', securityUrl: '', publicKey, requests: [], close: async () => {} };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     repo.requests.push(path);
@@ -78,7 +84,9 @@ export async function startFakeRepo(suites: FakeSuite[]): Promise<FakeRepo> {
     res.writeHead(200, { 'content-length': out.length }).end(out);
   });
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  repo.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const root = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  repo.url = `${root}/${ARCHIVE_ROOT}`;
+  repo.securityUrl = `${root}/${SECURITY_ROOT}`;
   repo.close = () => closeServer(server);
   return repo;
 }
@@ -90,55 +98,94 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+const ARCHIVE_ROOT = 'debian';
+const SECURITY_ROOT = 'debian-security';
+
+/** Where a suite lives and how its Release names things, as Debian publishes it. */
+interface SuiteLayout {
+  /** Path of the mirror root the suite is served under. */
+  root: string;
+  security: boolean;
+  /** `Suite:` (the alias, e.g. stable-security). */
+  alias: string;
+  label: string;
+}
+
+function layoutOf(suite: FakeSuite): SuiteLayout {
+  const security = suite.name.endsWith('-security');
+  const [codename = suite.name, tail] = suite.name.split(/-(?=updates$|security$)/);
+  const release = RELEASE_ALIASES[codename] ?? codename;
+  return {
+    root: security ? SECURITY_ROOT : ARCHIVE_ROOT,
+    security,
+    alias: tail ? `${release}-${tail}` : release,
+    label: security ? 'Debian-Security' : 'Debian',
+  };
+}
+
+/** Codename → the archive's alias for it, as the real Release files say it. */
+const RELEASE_ALIASES: Record<string, string> = { trixie: 'stable', bookworm: 'oldstable' };
+
 async function addSuite(
   files: Map<string, Buffer>,
   suite: FakeSuite,
   key: openpgp.PrivateKey,
 ): Promise<void> {
+  const layout = layoutOf(suite);
   const components = suite.components ?? ['main'];
   const archs = suite.archs ?? ['amd64'];
+  const dists = `${layout.root}/dists/${suite.name}`;
   const listed: { path: string; bytes: Buffer }[] = [];
+  const publish = (path: string, bytes: Buffer, byHash: boolean) => {
+    listed.push({ path, bytes });
+    files.set(`${dists}/${path}`, bytes);
+    if (byHash) files.set(`${dists}/${dirname(path)}/by-hash/SHA256/${sha256(bytes)}`, bytes);
+  };
   for (const component of components) {
+    // the security archive names its components updates/main… and pools them there too
+    const listedComponent = layout.security ? `updates/${component}` : component;
     for (const arch of archs) {
       const stanzas: string[] = [];
       for (const p of suite.packages.filter((x) => (x.arch ?? arch) === arch || x.arch === 'all')) {
         const deb = await buildDeb({ control: controlText(p, arch), files: entries(p) });
-        const pool = `pool/${component}/${p.name[0]}/${(p.source ?? p.name).split(' ')[0]}/${p.name}_${p.version.replace(/^\d+:/, '')}_${p.arch ?? arch}.deb`;
-        files.set(pool, deb);
+        const pool = `pool/${listedComponent}/${p.name[0]}/${(p.source ?? p.name).split(' ')[0]}/${p.name}_${p.version.replace(/^\d+:/, '')}_${p.arch ?? arch}.deb`;
+        files.set(`${layout.root}/${pool}`, deb);
         stanzas.push(
           `${controlText(p, arch)}Filename: ${pool}\nSize: ${deb.length}\nSHA256: ${sha256(deb)}\n`,
         );
       }
       const text = Buffer.from(stanzas.join('\n'));
       const dir = `${component}/binary-${arch}`;
-      for (const [name, bytes] of [
-        ['Packages', text],
-        ['Packages.gz', gzipSync(text)],
-        ['Packages.xz', xz(text)],
-      ] as const) {
-        listed.push({ path: `${dir}/${name}`, bytes });
-        files.set(`dists/${suite.name}/${dir}/${name}`, bytes);
-        files.set(`dists/${suite.name}/${dir}/by-hash/SHA256/${sha256(bytes)}`, bytes);
-      }
+      publish(`${dir}/Packages`, text, true);
+      publish(`${dir}/Packages.gz`, gzipSync(text), true);
+      publish(`${dir}/Packages.xz`, xz(text), true);
+      publish(`${dir}/Release`, Buffer.from(componentRelease(layout, listedComponent, arch)), false);
     }
   }
-  const release = releaseText(suite, components, archs, listed);
+  listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const release = releaseText(suite, layout, components, archs, listed);
   const signed = await openpgp.sign({
     message: await openpgp.createCleartextMessage({ text: release }),
     signingKeys: key,
   });
-  if (!suite.detachedOnly) files.set(`dists/${suite.name}/InRelease`, Buffer.from(signed));
-  files.set(`dists/${suite.name}/Release`, Buffer.from(release));
+  if (!suite.detachedOnly) files.set(`${dists}/InRelease`, Buffer.from(signed));
+  files.set(`${dists}/Release`, Buffer.from(release));
   const detached = await openpgp.sign({
     message: await openpgp.createMessage({ binary: Buffer.from(release) }),
     signingKeys: key,
     detached: true,
   });
-  files.set(`dists/${suite.name}/Release.gpg`, Buffer.from(detached));
+  files.set(`${dists}/Release.gpg`, Buffer.from(detached));
+}
+
+/** The per-index `Release` file beside each Packages (Debian publishes one per component and arch). */
+function componentRelease(layout: SuiteLayout, component: string, arch: string): string {
+  return `Archive: ${layout.alias}\nOrigin: Debian\nLabel: ${layout.label}\nAcquire-By-Hash: yes\nComponent: ${component}\nArchitecture: ${arch}\n`;
 }
 
 function releaseText(
   suite: FakeSuite,
+  layout: SuiteLayout,
   components: string[],
   archs: string[],
   listed: { path: string; bytes: Buffer }[],
@@ -147,14 +194,14 @@ function releaseText(
   const valid = new Date(now + (suite.validForSeconds ?? 7 * 86400) * 1000);
   const lines = [
     'Origin: Debian',
-    'Label: Debian',
-    `Suite: ${suite.name}`,
+    `Label: ${layout.label}`,
+    `Suite: ${layout.alias}`,
     `Codename: ${suite.codename ?? suite.name}`,
     `Date: ${new Date(now - 60_000).toUTCString()}`,
     `Valid-Until: ${valid.toUTCString()}`,
     'Acquire-By-Hash: yes',
     `Architectures: ${archs.join(' ')}`,
-    `Components: ${components.join(' ')}`,
+    `Components: ${components.map((c) => (layout.security ? `updates/${c}` : c)).join(' ')}`,
     'SHA256:',
     ...listed.map((f) => ` ${sha256(f.bytes)} ${String(f.bytes.length).padStart(8)} ${f.path}`),
   ];

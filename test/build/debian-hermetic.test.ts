@@ -3,7 +3,7 @@
 // layers carry the files and status.d, the lock pins them; a tampered .deb, InRelease or Packages index is
 // refused with a clear error and no output is written; two builds sharing one cache at once both succeed.
 import assert from 'node:assert/strict';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
@@ -29,6 +29,7 @@ before(async () => {
         },
         { name: 'libfoo', version: '1.0-1', files: { 'lib/x86_64-linux-gnu/libfoo.so.1': 'old foo\n' } },
         { name: 'debconf', version: '1.5', arch: 'all' },
+        { name: 'libbar', version: '2.0-1' },
       ],
     },
     { name: 'trixie-updates', packages: [] },
@@ -40,6 +41,7 @@ before(async () => {
           version: '1.1-1+deb13u1',
           files: { 'lib/x86_64-linux-gnu/libfoo.so.1': 'fixed foo\n' },
         },
+        { name: 'libbar', version: '2.0-1+deb13u1' },
       ],
     },
   ]);
@@ -51,7 +53,7 @@ async function project(t: Parameters<typeof tempDir>[0], extra = ''): Promise<st
   await writeFile(join(dir, 'fake.asc'), repo.publicKey);
   await writeFile(
     join(dir, 'pith.yaml'),
-    `archs: [amd64]\nmirror:\n  archive: ${repo.url}\n  security: ${repo.url}\nkeyring: [fake.asc]\npackages: [app]\nexclude: [debconf]\n${extra}`,
+    `archs: [amd64]\nmirror:\n  archive: ${repo.url}\n  security: ${repo.securityUrl}\nkeyring: [fake.asc]\npackages: [app]\nexclude: [debconf]\n${extra}`,
   );
   return dir;
 }
@@ -145,10 +147,10 @@ describe('Debian packages from a signed fake repository', () => {
     it(`refuses ${what}, names it, and writes nothing`, async (t) => {
       const dir = await project(t);
       repo.tamper = (path, body) => {
-        if (!path.includes(match) || (match === 'InRelease' && !path.startsWith('dists/trixie/')))
+        if (!path.includes(match) || (match === 'InRelease' && !path.startsWith('debian/dists/trixie/')))
           return undefined;
         if (match === 'InRelease')
-          return Buffer.from(body.toString().replace('Suite: trixie', 'Suite: trixiE'));
+          return Buffer.from(body.toString().replace('Codename: trixie', 'Codename: trixiE'));
         const copy = Buffer.from(body);
         copy[copy.length - 20]! ^= 0xff;
         return copy;
@@ -184,6 +186,71 @@ describe('Debian packages from a signed fake repository', () => {
       [],
       'no temporary files left in the cache',
     );
+  });
+
+  it('warns, in the report and on stderr, when a pin installs a version the security suite superseded', async (t) => {
+    const dir = await project(t);
+    const cache = join(dir, 'cache');
+    await writeFile(
+      join(dir, 'pith.yaml'),
+      `${await readFile(join(dir, 'pith.yaml'), 'utf8')}`.replace(
+        'packages: [app]',
+        'packages: [app, "libbar (= 2.0-1)"]',
+      ),
+    );
+    const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', cache, '--json'], {
+      cwd: dir,
+    });
+    assert.equal(r.code, 0, r.stderr);
+    const warning =
+      'amd64: libbar 2.0-1 is older than 2.0-1+deb13u1 in trixie-security: its security fixes are left out by "libbar (= 2.0-1)"';
+    assert.deepEqual((JSON.parse(r.stdout) as { warnings?: string[] }).warnings, [warning]);
+    assert.ok(r.stderr.includes(`pith: warning: ${warning}\n`), r.stderr);
+    const lock = await pith(['lock', 'pith.yaml', '--cache-dir', cache, '--json'], { cwd: dir });
+    assert.deepEqual((JSON.parse(lock.stdout) as { warnings?: string[] }).warnings, [warning]);
+    // without the pin the security version is installed and nothing is said
+    const dir2 = await project(t, '');
+    const plain = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', cache, '--json'], {
+      cwd: dir2,
+    });
+    assert.equal((JSON.parse(plain.stdout) as { warnings?: string[] }).warnings, undefined);
+    assert.doesNotMatch(plain.stderr, /warning/);
+  });
+
+  it('--offline without a lock builds from the verified indexes a previous online run cached', async (t) => {
+    const dir = await project(t);
+    const cache = join(dir, 'cache');
+    const online = await pith(['build', 'pith.yaml', '-o', 'oci:a', '--cache-dir', cache, '--json'], {
+      cwd: dir,
+    });
+    assert.equal(online.code, 0, online.stderr);
+    const requests = repo.requests.length;
+    const offline = await pith(
+      ['build', 'pith.yaml', '-o', 'oci:b', '--cache-dir', cache, '--offline', '--json'],
+      {
+        cwd: dir,
+      },
+    );
+    assert.equal(offline.code, 0, offline.stderr);
+    assert.equal(repo.requests.length, requests, 'no request reached the mirror');
+    assert.equal(JSON.parse(offline.stdout).digest, JSON.parse(online.stdout).digest);
+    // a cached InRelease that was tampered with is verified again, and refused
+    const refs = join(cache, 'refs');
+    for (const name of await readdir(refs)) {
+      const target = join(cache, 'sha256', (await readFile(join(refs, name), 'utf8')).trim());
+      const text = await readFile(target, 'utf8');
+      if (!/^Codename: trixie\r?$/m.test(text)) continue;
+      const forged = text.replace(/^Codename: trixie(?=\r?$)/m, 'Codename: trixiE');
+      const { createHash } = await import('node:crypto');
+      const hex = createHash('sha256').update(forged).digest('hex');
+      await writeFile(join(cache, 'sha256', hex), forged);
+      await writeFile(join(refs, name), hex);
+    }
+    const forged = await pith(['build', 'pith.yaml', '-o', 'oci:c', '--cache-dir', cache, '--offline'], {
+      cwd: dir,
+    });
+    assert.equal(forged.code, 4, forged.stderr);
+    assert.match(forged.stderr, /InRelease \(cached\): InRelease has no valid signature/);
   });
 
   it('offline without a cache says so', async (t) => {

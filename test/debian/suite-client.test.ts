@@ -32,6 +32,7 @@ before(async () => {
     },
     { name: 'old-suite', validForSeconds: -3600, packages: [{ name: 'x', version: '1' }] },
     { name: 'detached', detachedOnly: true, packages: [{ name: 'y', version: '2' }] },
+    { name: 'trixie-security', packages: [{ name: 'libc6', version: '2.41-12+deb13u1' }] },
   ]);
   keys = await parseKeyring(Buffer.from(repo.publicKey), 'fake key');
 });
@@ -50,12 +51,34 @@ async function expectError(p: Promise<unknown>, code: string, message: RegExp): 
 describe('suite client on a signed fake repository', () => {
   it('verifies InRelease and parses the signed fields', async () => {
     const r = await fetchRelease(ref(), { keys });
-    assert.equal(r.suite, 'trixie');
+    assert.equal(r.suite, 'stable');
+    assert.equal(r.codename, 'trixie');
     assert.deepEqual(r.architectures, ['amd64']);
     assert.equal(r.acquireByHash, true);
     assert.equal(r.signedBy.length, 1);
     assert.ok(r.files.has('main/binary-amd64/Packages.xz'));
     assert.ok(r.validUntil && r.validUntil > new Date());
+  });
+
+  it('reads the security suite in the Debian layout: updates/main listed, main/binary-* served', async () => {
+    const sec = { base: repo.securityUrl, suite: 'trixie-security' };
+    const r = await fetchRelease(sec, { keys });
+    assert.match(r.text, /^Suite: stable-security$/m);
+    assert.match(r.text, /^Components: updates\/main$/m, 'the Release says updates/main, as Debian does');
+    assert.deepEqual(r.components, ['main'], 'named as sources.list names it');
+    const pkgs = await fetchPackages(sec, r, 'main', 'amd64', { keys });
+    assert.deepEqual(
+      pkgs.map((p) => [p.name, p.version, p.origin, p.filename]),
+      [
+        [
+          'libc6',
+          '2.41-12+deb13u1',
+          'trixie-security/main',
+          'pool/updates/main/l/libc6/libc6_2.41-12+deb13u1_amd64.deb',
+        ],
+      ],
+    );
+    assert.ok(pkgs[0]!.url.startsWith(`${repo.securityUrl}/pool/updates/main/`));
   });
 
   it('fetches Packages.xz by hash, verifies and parses it, then serves it from the cache', async (t) => {
@@ -72,7 +95,7 @@ describe('suite client on a signed fake repository', () => {
     assert.deepEqual([gcc.source, gcc.sourceVersion, gcc.origin], ['gcc-14', '14.2.0-19', 'trixie/main']);
     assert.match(gcc.filename, /^pool\/main\/l\/gcc-14\/libgcc-s1_14\.2\.0-19_amd64\.deb$/);
     assert.deepEqual(repo.requests, [
-      `dists/trixie/main/binary-amd64/by-hash/SHA256/${r.files.get('main/binary-amd64/Packages.xz')!.sha256}`,
+      `debian/dists/trixie/main/binary-amd64/by-hash/SHA256/${r.files.get('main/binary-amd64/Packages.xz')!.sha256}`,
     ]);
     repo.requests.length = 0;
     const again = await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache, offline: true });
@@ -83,7 +106,7 @@ describe('suite client on a signed fake repository', () => {
   it('refuses an InRelease whose signed text was changed', async () => {
     repo.tamper = (path, body) =>
       path.endsWith('InRelease')
-        ? Buffer.from(body.toString().replace('Suite: trixie', 'Suite: trixi3'))
+        ? Buffer.from(body.toString().replace('Codename: trixie', 'Codename: trixi3'))
         : undefined;
     try {
       await expectError(
@@ -190,7 +213,7 @@ describe('suite client on a signed fake repository', () => {
 
   it('refuses a tampered detached Release, and an unsigned one', async () => {
     repo.tamper = (path, body) =>
-      path === 'dists/detached/Release'
+      path === 'debian/dists/detached/Release'
         ? Buffer.from(body.toString().replace('Suite: detached', 'Suite: detacheD'))
         : undefined;
     try {
@@ -199,7 +222,7 @@ describe('suite client on a signed fake repository', () => {
         'RELEASE_SIGNATURE_INVALID',
         /detached\/Release: Release has no valid signature from a trusted key/,
       );
-      repo.tamper = (path) => (path === 'dists/detached/Release.gpg' ? null : undefined);
+      repo.tamper = (path) => (path === 'debian/dists/detached/Release.gpg' ? null : undefined);
       await expectError(
         fetchRelease({ base: repo.url, suite: 'detached' }, { keys }),
         'RELEASE_NOT_SIGNED',

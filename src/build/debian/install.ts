@@ -5,6 +5,7 @@
 import { readDeb } from '../../deb/index.ts';
 import {
   fetchDebs,
+  newerInSuite,
   type PackageRecord,
   parseRelations,
   type Resolution,
@@ -43,6 +44,8 @@ export interface PackagePlan {
   resolution: Resolution;
   ca?: PackageRecord;
   busybox?: PackageRecord;
+  /** Packages installed at a version older than the security suite carries (only an explicit pin does that). */
+  warnings?: string[];
 }
 
 /** Resolves the config's packages against the suite's indexes. */
@@ -62,7 +65,28 @@ export async function planPackages(
       : resolve(u, { packages: config.packages, exclude: config.exclude ?? [], installed: exact.packages });
   const ca = config.caCertificates ? best(u, 'ca-certificates') : undefined;
   const busybox = config.variant?.startsWith('debug') ? best(u, 'busybox-static') : undefined;
-  return { resolution, ...(ca ? { ca } : {}), ...(busybox ? { busybox } : {}) };
+  const warnings = behindSecurity(u, resolution, `${session.suite}-security`);
+  return {
+    resolution,
+    ...(ca ? { ca } : {}),
+    ...(busybox ? { busybox } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/** One warning per package installed older than the security suite's version of it, naming the pin. */
+function behindSecurity(u: Universe, resolution: Resolution, securitySuite: string): string[] {
+  return resolution.packages.flatMap((p) => {
+    const fixed = newerInSuite(u, p, securitySuite);
+    if (!fixed) return [];
+    const r = resolution.reasons.get(p.name);
+    const pin = r?.requiredBy
+      ? `"${r.relation}" (${r.field} of ${r.requiredBy})`
+      : `"${r?.relation ?? p.name}"`;
+    return [
+      `${u.arch}: ${p.name} ${p.version} is older than ${fixed.version} in ${securitySuite}: its security fixes are left out by ${pin}`,
+    ];
+  });
 }
 
 /** The lock's packages for an architecture, as records pointing at the current mirror. */

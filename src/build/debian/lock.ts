@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import type { PackageRecord, Release, SuiteRef } from '../../debian/index.ts';
 import { canonicalJson, PithError } from '../../util/index.ts';
 import type { PithConfig } from '../config-schema.ts';
+import { DEFAULT_SUITE } from '../preset.ts';
 
 export const LOCK_VERSION = 1;
 
@@ -44,18 +45,23 @@ export interface Lock {
   base?: { name: string; digest: string };
 }
 
-/** The config fields that decide which packages are installed. */
+/**
+ * The config fields that decide which packages are installed, in a normal form: a preset given with
+ * `--preset` (its list becomes exactPackages) and the same preset's text in a file (`resolve: false` with
+ * packages) install the same set, so they give the same inputs hash.
+ */
 export function lockInputs(c: PithConfig): string {
+  const exact =
+    c.resolve === false ? [...(c.exactPackages ?? []), ...(c.packages ?? [])] : (c.exactPackages ?? []);
   const relevant = {
-    suite: c.suite,
+    suite: c.suite ?? DEFAULT_SUITE,
     components: c.components ?? ['main'],
-    packages: c.packages ?? [],
-    exactPackages: c.exactPackages ?? [],
-    exclude: c.exclude ?? [],
-    resolve: c.resolve !== false,
+    exactPackages: [...new Set(exact)].sort(),
+    packages: c.resolve === false ? [] : [...new Set(c.packages ?? [])],
+    exclude: [...new Set(c.exclude ?? [])].sort(),
     caCertificates: c.caCertificates === true,
     busybox: c.variant?.startsWith('debug') ?? false,
-    archs: c.archs ?? [],
+    archs: [...new Set(c.archs ?? [])],
     from: c.from ?? null,
   };
   return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`;

@@ -84,9 +84,12 @@ export class DebianSession {
     const keys = await this.keys();
     for (const ref of await this.suites()) {
       const release = await this.release(ref);
-      for (const component of this.#opts.components ?? ['main']) {
+      const components = (this.#opts.components ?? ['main']).filter(
         // a component the base suite has may be missing from -updates (e.g. non-free-firmware)
-        if (!release.components.includes(component) && ref.suite !== this.suite) continue;
+        (c) => ref.suite === this.suite || release.components.includes(c),
+      );
+      if (components.length === 0) throw noComponents(ref, release, this.#opts.components ?? ['main']);
+      for (const component of components) {
         this.#opts.onStep?.(`${arch}: reading ${ref.suite} ${component} Packages`);
         const opts = { keys, cache: this.cache, offline: this.offline };
         records.push(...(await fetchPackages(ref, release, component, arch, opts)));
@@ -120,4 +123,16 @@ export class DebianSession {
       { base: security, suite: `${this.suite}-security` },
     ];
   }
+}
+
+/**
+ * A suite that offers none of the components asked for would silently contribute nothing: for -security
+ * that means images without Debian's security fixes, so it is an error, never a skip.
+ */
+function noComponents(ref: SuiteRef, release: Release, wanted: string[]): PithError {
+  return new PithError(
+    'invalid',
+    'SUITE_WITHOUT_COMPONENTS',
+    `${ref.base}/dists/${ref.suite}: its Release lists components ${release.components.join(' ') || '(none)'}, none of ${wanted.join(' ')}; refusing to build without it`,
+  );
 }

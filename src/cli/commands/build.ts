@@ -11,7 +11,7 @@ export function buildCommand(program: Command): void {
     .argument('[config]', 'path of the pith.yaml config (optional with --preset)')
     .requiredOption(
       '-o, --output <ref>',
-      'where to write: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG]',
+      'where to write: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://HOST/REPO[:TAG]',
     )
     .option('--preset <name>', 'start from a shipped preset (see pith presets)')
     .addOption(new Option('--variant <variant>', 'distroless variant').choices(VARIANTS))
@@ -46,6 +46,7 @@ export function buildCommand(program: Command): void {
         ...(opts.locked ? { locked: true } : {}),
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
         onStep: (s) => out.step(s),
+        onWarning: (w) => out.warn(w),
       });
       out.done();
       out.result(report, () => {

@@ -1,7 +1,7 @@
 // `pith lock [CONFIG]` writes pith.lock.json; `pith why PKG [CONFIG]` explains why a package is installed.
 import { type Command, Option } from '@commander-js/extra-typings';
 import { type ARCHS, lock, SUITES, VARIANTS, why } from '../../api/index.ts';
-import { makeOutput } from '../output.ts';
+import { makeOutput, type Output } from '../output.ts';
 
 /** Adds the options shared by lock and why (their values are read back as SelectionOpts). */
 function selection(cmd: Command<unknown[], Record<string, unknown>>): void {
@@ -29,7 +29,7 @@ type SelectionOpts = {
   quiet?: boolean;
 };
 
-function request(config: string | undefined, o: SelectionOpts, onStep: (s: string) => void) {
+function request(config: string | undefined, o: SelectionOpts, out: Output) {
   return {
     ...(config ? { config } : {}),
     ...(o.preset ? { preset: o.preset } : {}),
@@ -38,7 +38,8 @@ function request(config: string | undefined, o: SelectionOpts, onStep: (s: strin
     ...(o.arch ? { archs: o.arch as (typeof ARCHS)[number][] } : {}),
     ...(o.offline ? { offline: true } : {}),
     ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
-    onStep,
+    onStep: (s: string) => out.step(s),
+    onWarning: (w: string) => out.warn(w),
   };
 }
 
@@ -51,7 +52,7 @@ export function lockCommand(program: Command): void {
   cmd.action(async (config, raw) => {
     const opts = raw as SelectionOpts;
     const out = makeOutput(opts);
-    const report = await lock(request(config, opts, (s) => out.step(s)));
+    const report = await lock(request(config, opts, out));
     out.done();
     out.result(report, () => {
       const lines = [`wrote ${report.file}`];
@@ -72,10 +73,7 @@ export function whyCommand(program: Command): void {
   cmd.action(async (pkg, config, raw) => {
     const opts = raw as SelectionOpts;
     const out = makeOutput(opts);
-    const reports = await why(
-      request(config, opts, (s) => out.step(s)),
-      pkg,
-    );
+    const reports = await why(request(config, opts, out), pkg);
     out.done();
     out.result(reports, () =>
       reports

@@ -1,8 +1,6 @@
 // `pith presets` lists the shipped presets; `pith presets show NAME` prints one (a config to copy).
-import { readFile } from 'node:fs/promises';
 import type { Command } from '@commander-js/extra-typings';
-import { listPresets } from '../../api/index.ts';
-import { PithError } from '../../util/index.ts';
+import { listPresets, showPreset } from '../../api/index.ts';
 import { makeOutput } from '../output.ts';
 
 export function presetsCommand(program: Command): void {
@@ -20,12 +18,13 @@ export function presetsCommand(program: Command): void {
     .command('show')
     .description('print a preset; copy it to start your own config')
     .argument('<name>', 'preset name, optionally SUITE/NAME (default suite trixie)')
-    .action(async (name) => {
-      const [suite, preset] = name.includes('/') ? name.split('/', 2) : ['trixie', name];
-      const hit = (await listPresets()).find((p) => p.suite === suite && p.name === preset);
-      if (!hit)
-        throw new PithError('input', 'NO_SUCH_PRESET', `no preset ${suite}/${preset} (see pith presets)`);
-      process.stdout.write(await readFile(hit.file, 'utf8'));
+    .option('--json', 'print the preset as JSON (its config, suite, name and text)')
+    .action(async (name, opts) => {
+      const preset = await showPreset(name);
+      const { file: _file, ...report } = preset;
+      makeOutput({ ...opts, json: opts.json === true || presets.opts().json === true }).result(report, () =>
+        preset.text.replace(/\n$/, ''),
+      );
     });
   presets.exitOverride();
 }
