@@ -8,6 +8,7 @@ import type { TestContext } from 'node:test';
 
 export const ROOT = resolve(import.meta.dirname, '..');
 export const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+const COMPILE_CACHE = join(tmpdir(), 'pith-test-compile-cache');
 
 export interface RunResult {
   code: number;
@@ -42,7 +43,8 @@ export function pith(
   args: string[],
   opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunResult> {
-  const env = { ...process.env, CI: 'true', ...opts.env };
+  // Node's compile cache: each of the suite's hundreds of CLI processes skips recompiling pith's modules
+  const env = { ...process.env, CI: 'true', NODE_COMPILE_CACHE: COMPILE_CACHE, ...opts.env };
   return run(process.execPath, [CLI, ...args], { ...opts, env });
 }
 

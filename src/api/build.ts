@@ -10,7 +10,7 @@ import {
   readLock,
 } from '../build/index.ts';
 import type { Compression } from '../compress/index.ts';
-import { parseTransportRef, readArtifact, writeArtifact } from '../io/index.ts';
+import { type OnProgress, parseTransportRef, readArtifact, writeArtifact } from '../io/index.ts';
 import { type Artifact, topDocument } from '../oci/index.ts';
 import { epochFromEnv, PithError } from '../util/index.ts';
 import { lockPath } from './lock.ts';
@@ -37,6 +37,8 @@ export interface BuildRequest {
   onStep?: (step: string) => void;
   /** Called for each warning as it arises; warnings are also listed in the report. */
   onWarning?: (warning: string) => void;
+  /** Bytes of each blob as it moves to or from a registry (a `docker://` output or base). */
+  onProgress?: OnProgress;
 }
 
 export interface DebianSummary {
@@ -70,7 +72,7 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
       req.onWarning?.(w);
     },
     ...(req.locked ? { lock: await readLock(lockFile), lockFile } : {}),
-    loadBase,
+    loadBase: (reference: string) => loadBase(reference, req.onProgress),
     epoch,
     ...(req.compression ? { compression: req.compression } : {}),
     ...(req.level !== undefined ? { level: req.level } : {}),
@@ -79,7 +81,10 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     ...(req.onStep ? { onStep: req.onStep } : {}),
   });
   req.onStep?.(`writing ${req.output} (${topDocument(result.artifact).digest})`);
-  await writeArtifact(output, result.artifact, blobProgress(req.onStep));
+  await writeArtifact(output, result.artifact, {
+    ...blobProgress(req.onStep),
+    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+  });
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
     output: req.output,
@@ -101,10 +106,11 @@ export function blobProgress(onStep: ((s: string) => void) | undefined) {
 }
 
 /** Reads a `from:` base: a transport reference, or a registry reference (`docker://` optional). */
-export function loadBase(reference: string): Promise<Artifact> {
+export function loadBase(reference: string, onProgress?: OnProgress): Promise<Artifact> {
   const hasTransport =
     /^(oci|oci-archive|docker-archive):/.test(reference) || reference.startsWith('docker://');
-  return readArtifact(parseTransportRef(hasTransport ? reference : `docker://${reference}`));
+  const ref = parseTransportRef(hasTransport ? reference : `docker://${reference}`);
+  return readArtifact(ref, onProgress ? { onProgress } : {});
 }
 
 /** The config a request names: a file, a preset, and command-line overrides. */

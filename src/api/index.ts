@@ -2,6 +2,7 @@
 // JSON-friendly reports out.
 
 export { ARCHS, listPresets, type PresetInfo, SUITES, VARIANTS } from '../build/index.ts';
+export { setFetchDefaults } from '../debian/index.ts';
 export { removePendingTemps as abortPendingWrites, setRemoteDefaults } from '../io/index.ts';
 export { isPithError, PithError } from '../util/index.ts';
 export { type BuildReport, type BuildRequest, build, type DebianSummary } from './build.ts';

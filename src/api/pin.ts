@@ -14,9 +14,12 @@ export interface PinFileReport {
   skipped: PinResult['skipped'];
 }
 
-/** Resolves a tag to the digest of what it names (an index for a multi-platform image). */
+/**
+ * Resolves a tag to the digest of what it names (an index for a multi-platform image): the hash of the
+ * manifest received, as a pull computes it, never the registry's Docker-Content-Digest header.
+ */
 async function resolveDigest(ref: ImageReference): Promise<Digest> {
-  const desc = await clientFor(ref).headManifest(ref.repository, ref.tag ?? 'latest');
+  const desc = await clientFor(ref).manifestDescriptor(ref.repository, ref.tag ?? 'latest');
   if (!desc)
     throw new PithError(
       'input',

@@ -1,6 +1,8 @@
 // Registry verbs of the facade (crane's copy, digest, ls, tag; docker's login/logout): string references
-// in, JSON-friendly reports out. `copy` works between any two transports and can pick one platform.
+// in, JSON-friendly reports out. `copy` works between any two transports, can pick one platform and
+// reports blob bytes as they move; `digest` hashes what it receives; `login` checks before it saves.
 import {
+  type BlobProgress,
   clientFor,
   copyReferrers,
   loginFile,
@@ -8,6 +10,8 @@ import {
   readArtifact,
   removeLogin,
   saveLogin,
+  transportFor,
+  verifyLogin,
   writeArtifact,
 } from '../io/index.ts';
 import {
@@ -34,18 +38,26 @@ export interface CopyReport {
   referrers?: number;
 }
 
+export interface CopyOptions {
+  platform?: string;
+  all?: boolean;
+  onStep?: (s: string) => void;
+  /** Bytes of each blob as they move: pushed when the destination is a registry, else pulled. */
+  onProgress?: (p: BlobProgress) => void;
+}
+
 /** Copies an artifact between transports; `platform` (os/arch[/variant]) selects one image of an index. */
-export async function copy(
-  source: string,
-  destination: string,
-  opts: { platform?: string; all?: boolean; onStep?: (s: string) => void } = {},
-): Promise<CopyReport> {
+export async function copy(source: string, destination: string, opts: CopyOptions = {}): Promise<CopyReport> {
   const src = parseTransportRef(source, { allowBarePath: true });
   const dst = parseTransportRef(destination);
-  let artifact = await readArtifact(src);
+  const { onProgress } = opts;
+  // one count per blob: a push reads its source as it sends, so the pushed bytes say it all
+  const pushing = dst.transport === 'docker';
+  let artifact = await readArtifact(src, onProgress && !pushing ? { onProgress } : {});
   if (opts.platform) artifact = selectPlatform(artifact, opts.platform, source);
   const written = await writeArtifact(dst, artifact, {
     ...blobProgress(opts.onStep),
+    ...(onProgress && pushing ? { onProgress } : {}),
     ...(src.transport === 'docker' &&
     dst.transport === 'docker' &&
     src.ref.registry === dst.ref.registry &&
@@ -98,12 +110,12 @@ export function selectPlatform(artifact: Artifact, platform: string, where: stri
   return hit;
 }
 
-/** The digest of what a reference names (the index for a multi-platform image). */
+/** The digest of what a reference names (the index for a multi-platform image): the hash of its bytes. */
 export async function digest(reference: string): Promise<string> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
   if (ref.transport === 'docker' && ref.ref.digest) return ref.ref.digest;
   if (ref.transport === 'docker') {
-    const desc = await clientFor(ref.ref).headManifest(ref.ref.repository, ref.ref.tag ?? 'latest');
+    const desc = await clientFor(ref.ref).manifestDescriptor(ref.ref.repository, ref.ref.tag ?? 'latest');
     if (!desc) throw new PithError('input', 'MANIFEST_UNKNOWN', `${reference}: not found`);
     return desc.digest;
   }
@@ -126,12 +138,21 @@ export async function tag(reference: string, newTag: string): Promise<{ referenc
   return { reference: formatReference({ ...named, tag: newTag }), digest: m.digest };
 }
 
-/** Saves credentials where docker and podman read them (REGISTRY_AUTH_FILE, else ~/.docker/config.json). */
+/**
+ * Checks credentials with the registry (as `docker login` does), then saves them where docker and podman
+ * read them (REGISTRY_AUTH_FILE, else ~/.docker/config.json). Refused or unreachable: nothing is saved.
+ */
 export async function login(
   registry: string,
   username: string,
   password: string,
 ): Promise<{ registry: string; file: string }> {
+  const transport = transportFor(registry, { credentials: async () => ({ username, password }) });
+  try {
+    await verifyLogin(transport, username);
+  } finally {
+    transport.close();
+  }
   const file = loginFile();
   await saveLogin(file, registry, username, password);
   return { registry, file };

@@ -11,6 +11,7 @@ import { PithError } from '../util/index.ts';
 import { accountNodes } from './accounts.ts';
 import { type Arch, archPlatform, hostArch } from './arch.ts';
 import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
+import { contextDir } from './build-context.ts';
 import type { LoadedConfig } from './config-load.ts';
 import {
   type InstallResult,
@@ -261,7 +262,7 @@ function accountsTree(epoch: number): FileTree {
 
 async function filesTree(loaded: LoadedConfig, arch: Arch, epoch: number): Promise<FileTree> {
   const tree = new FileTree();
-  const ctx = { tree, baseDir: loaded.baseDir, arch, where: loaded.where };
+  const ctx = { tree, baseDir: loaded.baseDir, context: contextDir(loaded), arch, where: loaded.where };
   for (const [i, entry] of (loaded.config.files ?? []).entries()) await addContentEntry(ctx, entry, i);
   // A directory entry in an upper layer replaces the lower one's attributes (image-spec layer.md), so
   // implicit parents such as /tmp or /home/nonroot must keep the accounts layer's modes and owners.

@@ -1,18 +1,21 @@
 // Loads pith.yaml: YAML syntax errors and schema errors alike come out as one clear message per problem
 // with `file:line:col` and the field path (yaml's LineCounter maps every node back to its source).
 import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
-import { PithError } from '../util/index.ts';
+import { fromSystemError, PithError } from '../util/index.ts';
 import { configSchema, type PithConfig } from './config-schema.ts';
 
 export type FieldPath = readonly (string | number)[];
 
+/** yaml's default bound on alias expansion, stated here because the error message names it. */
+const MAX_ALIAS_COUNT = 100;
+
 export interface LoadedConfig {
   config: PithConfig;
   file: string;
-  /** Directory that relative `src` paths resolve against. */
+  /** Directory that relative `src` and `context` paths resolve against (the config file's). */
   baseDir: string;
   /** `file:line:col` of a field (or of its nearest existing parent). */
   where(path: FieldPath): string;
@@ -20,9 +23,12 @@ export interface LoadedConfig {
 
 /** Reads and validates a config file. */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
-  const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-    const why = cause.code === 'ENOENT' ? 'no such file' : cause.message;
-    throw new PithError('input', 'CONFIG_NOT_FOUND', `${file}: ${why}`, { cause });
+  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+    const e = fromSystemError(cause, { action: `read ${file}` });
+    if (!e) throw cause;
+    const hint = e.code === 'EISDIR' ? `; name the config file in it (e.g. ${join(file, 'pith.yaml')})` : '';
+    const code = e.code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
+    throw new PithError(e.kind, code, `${e.message}${hint}`, { cause, details: { file } });
   });
   return parseConfig(text, file);
 }
@@ -41,13 +47,30 @@ export function parseConfig(text: string, file: string): LoadedConfig {
   }
   modesAsSourceText(doc, text);
   const where = (path: FieldPath) => pos(nodeAt(doc, path)?.range?.[0] ?? 0);
-  const raw = doc.toJS() ?? {};
+  const raw = toJS(doc, file);
   const result = configSchema.safeParse(raw);
   if (!result.success) {
     const lines = result.error.issues.flatMap((i) => issueLines(i, doc, where, pos));
     throw new PithError('input', 'CONFIG_INVALID', lines.join('\n'), { details: { file } });
   }
   return { config: result.data, file, baseDir: dirname(resolve(file)), where };
+}
+
+/** The document's data; yaml refuses aliases that expand too far (its maxAliasCount), as an alias bomb. */
+function toJS(doc: Document, file: string): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (cause) {
+    if (!(cause instanceof ReferenceError)) throw cause;
+    const bomb = /excessive alias count/i.test(cause.message);
+    const why = bomb
+      ? `YAML aliases expand too far (more than ${MAX_ALIAS_COUNT} alias expansions); write the values out`
+      : cause.message;
+    throw new PithError('input', bomb ? 'CONFIG_ALIAS_BOMB' : 'CONFIG_SYNTAX', `${file}: ${why}`, {
+      cause,
+      details: { file },
+    });
+  }
 }
 
 /** Text of a field path: `files[2].mode`. */

@@ -11,6 +11,12 @@ const execForm = z.array(z.string().min(1, 'arguments cannot be empty strings'),
 
 const imagePath = z.string().min(1).regex(/^\//, 'must be an absolute path in the image, starting with /');
 
+/** A path on the host, relative to the config file. */
+const hostPath = z
+  .string()
+  .min(1)
+  .regex(/^[^\0]*$/, 'cannot contain a NUL byte');
+
 /** chmod-style octal text: "0755", "755", "0o755", "1777" (YAML numbers are read from their source text). */
 const mode = z
   .string({ error: 'must be an octal mode such as "0755"' })
@@ -24,12 +30,10 @@ const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(Strin
 // One object shape with cross-field rules (instead of a union) so that every error names the exact field.
 export const contentEntry = z
   .strictObject({
-    src: z
-      .string()
-      .min(1)
+    src: hostPath
       .optional()
       .describe(
-        'Host file or directory to copy, relative to the config file; {arch} expands to the build architecture',
+        'Host file or directory to copy, relative to the config file; {arch} expands to the build architecture. It must be inside the build context (see context), also after following symlinks; symlinks inside a directory are copied as symlinks',
       ),
     dst: imagePath
       .optional()
@@ -39,7 +43,9 @@ export const contentEntry = z
     target: z.string().min(1).optional().describe('Target of symlink, stored as written'),
     mode: mode
       .optional()
-      .describe('Octal mode; default: 0755 if the source is executable (or a directory), else 0644'),
+      .describe(
+        'Octal mode; default: 0755 if the source is executable (or a directory), else 0644, without any group or other permission the host file lacks',
+      ),
     owner: owner
       .optional()
       .describe('uid[:gid] or a standard account name (root, nobody, nonroot); default 0:0'),
@@ -137,7 +143,7 @@ export const configSchema = z
       .optional()
       .describe('Archive components to read (default [main])'),
     keyring: z
-      .array(z.string().min(1))
+      .array(hostPath)
       .optional()
       .describe('OpenPGP keyring files to trust instead of the shipped Debian keys'),
     packages: z.array(packageName).optional().describe('Debian packages to install, with their dependencies'),
@@ -171,6 +177,11 @@ export const configSchema = z
       .boolean()
       .optional()
       .describe('Add /etc/ssl/certs/ca-certificates.crt built from Debian ca-certificates'),
+    context: hostPath
+      .optional()
+      .describe(
+        'The build context: the directory host files (src) may come from, relative to this file; default: the directory of this file. A src outside it, or a symlink that resolves outside it, is refused; e.g. context: .. allows ../ sources',
+      ),
     files: z.array(contentEntry).optional().describe('Files, directories and links to put in the image'),
     entrypoint: execForm.optional(),
     cmd: execForm.optional(),

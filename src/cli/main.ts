@@ -1,14 +1,21 @@
 // The pith command line: parses arguments, calls the API facade, and turns errors into one clear line and
 // a documented exit code. Stack traces are printed only for bugs (errors that are not PithErrors).
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { abortPendingWrites, setRemoteDefaults } from '../api/index.ts';
-import { isPithError, messageOf } from '../util/index.ts';
+import { abortPendingWrites, setFetchDefaults, setRemoteDefaults } from '../api/index.ts';
+import {
+  fromSystemError,
+  isPithError,
+  messageOf,
+  type PithError,
+  parseNetworkTimeout,
+} from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { type ErrorReport, errorJson } from './output.ts';
 
 const EXIT_HELP = `
 Exit codes:
@@ -17,8 +24,9 @@ Exit codes:
   2  usage error (unknown command or option, missing argument)
   3  bad input (config, source files, references)
   4  invalid image (validation failed, or a broken image was read)
-  5  environment failure (disk, permissions, network)
-  6  check failed (pin --check found unpinned references)`;
+  5  environment failure (disk, permissions, network: unreachable, or retries exhausted)
+  6  check failed (pin --check found unpinned references)
+  130, 143  interrupted (SIGINT, SIGTERM); outputs being written are removed`;
 
 export function makeProgram(): Command {
   const program = new Command()
@@ -34,13 +42,21 @@ export function makeProgram(): Command {
       [] as string[],
     )
     .option('--registry-ca-file <file>', 'trust the CA certificates in this PEM file for registries (TLS)')
+    .option(
+      '--network-timeout <seconds>',
+      'give up an attempt (and retry) after this long without a byte either way; default 30, or PITH_NETWORK_TIMEOUT',
+    )
     .exitOverride();
   program.hook('preAction', () => {
     const o = program.opts();
+    const idleTimeoutMs =
+      o.networkTimeout !== undefined ? parseNetworkTimeout(o.networkTimeout, '--network-timeout') : undefined;
     setRemoteDefaults({
       insecure: o.insecureRegistry,
       ...(o.registryCaFile ? { caFile: o.registryCaFile } : {}),
+      ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     });
+    setFetchDefaults({ ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}) });
   });
   buildCommand(program);
   inspectCommand(program);
@@ -68,35 +84,96 @@ function onInterrupt(signal: NodeJS.Signals): void {
 
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
+  const json = wantsJson(args);
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
+  process.stdout.on('error', onStdoutError);
+  // an error emitted where nobody listens (a stream's late 'error') is reported like any other failure,
+  // never as Node's default crash with a stack
+  const uncaught = (err: unknown) => process.exit(report(err, json));
+  process.once('uncaughtException', uncaught);
+  process.once('unhandledRejection', uncaught);
   try {
     await makeProgram().parseAsync(args, { from: 'user' });
     return ExitCode.ok;
   } catch (err) {
-    return report(err);
+    return report(err, json);
   }
 }
 
-function report(err: unknown): number {
-  if (err instanceof CommanderError) {
-    // commander has already printed its message (or the help/version text)
-    return err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version'
-      ? ExitCode.ok
-      : ExitCode.usage;
+/** `--json` before any `--`: failures are then also printed as a JSON object on stdout. */
+function wantsJson(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end < 0 ? args : args.slice(0, end)).includes('--json');
+}
+
+/** A reader that stops early (`pith … | head`) is not a failure of pith. */
+function onStdoutError(err: NodeJS.ErrnoException): void {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? ExitCode.ok);
+  process.stderr.write(`pith: cannot write the output: ${err.message}\n`);
+  process.exit(ExitCode.io);
+}
+
+/**
+ * Turns any failure into one line on stderr (and with --json an object on stdout) and its exit code. A
+ * system error that no caller named still gets its errno's kind and message; only bugs print a stack.
+ */
+function report(err: unknown, json: boolean): number {
+  const r = describe(err);
+  if (r.exitCode === ExitCode.ok) return r.exitCode;
+  if (!r.printed) process.stderr.write(`pith: ${r.message}\n`);
+  if (r.stack) process.stderr.write(`${r.stack}\n`);
+  if (json && !r.reported) process.stdout.write(errorJson(r));
+  return r.exitCode;
+}
+
+interface Described extends ErrorReport {
+  /** Already on stderr (commander prints its own errors). */
+  printed?: boolean;
+  /** The result was already printed (validate prints its report, then fails). */
+  reported?: boolean;
+  stack?: string;
+}
+
+function describe(err: unknown): Described {
+  if (err instanceof CommanderError) return describeUsage(err);
+  const e: PithError | undefined = isPithError(err) ? err : fromSystemError(err);
+  if (e) {
+    const { reported, ...details } = e.details;
+    return {
+      code: e.code,
+      kind: e.kind,
+      exitCode: exitCodeFor(e.kind),
+      message: e.message,
+      details,
+      printed: reported === true,
+      reported: reported === true,
+      ...(e.kind === 'internal' ? { stack: e.stack ?? '' } : {}),
+    };
   }
-  if (isPithError(err)) {
-    if (!err.details['reported']) process.stderr.write(`pith: ${err.message}\n`);
-    if (err.kind === 'internal') process.stderr.write(`${err.stack ?? ''}\n`);
-    return exitCodeFor(err.kind);
-  }
-  const e = err as NodeJS.ErrnoException;
-  if (e?.code === 'ENOSPC' || e?.code === 'EACCES' || e?.code === 'EROFS' || e?.code === 'EPERM') {
-    process.stderr.write(`pith: ${messageOf(err)}\n`);
-    return ExitCode.io;
-  }
-  process.stderr.write(`pith: internal error: ${messageOf(err)}\n${(err as Error)?.stack ?? ''}\n`);
-  return ExitCode.internal;
+  return {
+    code: 'INTERNAL',
+    kind: 'internal',
+    exitCode: ExitCode.internal,
+    message: `internal error: ${messageOf(err)}`,
+    details: {},
+    stack: (err as Error)?.stack ?? '',
+  };
+}
+
+/** commander has already printed its message (or the help or version text). */
+function describeUsage(err: CommanderError): Described {
+  const done =
+    err.exitCode === 0 || err.code === 'commander.helpDisplayed' || err.code === 'commander.version';
+  const name = err.code.replace(/^commander\./, '').replace(/[A-Z]/g, (c) => `_${c}`);
+  return {
+    code: name.toUpperCase(),
+    kind: 'usage',
+    exitCode: done ? ExitCode.ok : ExitCode.usage,
+    message: err.message.replace(/^error: /, ''),
+    details: {},
+    printed: true,
+  };
 }
 
 if (import.meta.main) {

@@ -1,84 +1,176 @@
-// HTTP GET for the Debian mirror: bounded timeouts, retries with backoff on 5xx/429 and connection
-// failures (Retry-After honoured), a size cap, and errors that name the URL. Redirects are followed only
-// to http(s) URLs; nothing here ever carries credentials.
-import { messageOf, PithError } from '../util/index.ts';
+// HTTP GET for the Debian mirror: an idle timeout (no byte for a while fails the attempt; a large .deb on a
+// slow link is fine while bytes flow), retries with backoff on 5xx/429 and on connections that fail before
+// or during the body (Retry-After honoured), a body cut short resumed with `Range: bytes=N-` when the
+// mirror answers 206 (else read again from the start), a size cap, and one error naming the URL and how far
+// it got when attempts run out. Redirects are followed only to http(s) URLs; nothing here carries
+// credentials. Callers verify the hash of the whole file.
+import { DEFAULT_IDLE_TIMEOUT_MS, idleTimeoutFromEnv, messageOf, PithError } from '../util/index.ts';
 
 export interface FetchOptions {
   /** Refuse bodies larger than this many bytes. */
   maxBytes?: number;
   /** Attempts in all (default 4). */
   attempts?: number;
-  /** Timeout of one attempt in ms (default 60 s). */
-  timeoutMs?: number;
+  /** No byte for this many ms fails the attempt (default: setFetchDefaults, else 30 s). */
+  idleTimeoutMs?: number;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
+let defaultIdleMs: number | undefined;
+
+/** Sets the idle timeout of every later fetch that does not give its own (the CLI's network timeout). */
+export function setFetchDefaults(d: { idleTimeoutMs?: number }): void {
+  if (d.idleTimeoutMs !== undefined) defaultIdleMs = d.idleTimeoutMs;
+}
+
+/** The idle timeout in force: set by setFetchDefaults, else PITH_NETWORK_TIMEOUT, else the default. */
+function idleTimeoutMs(): number {
+  return defaultIdleMs ?? idleTimeoutFromEnv(process.env) ?? DEFAULT_IDLE_TIMEOUT_MS;
+}
 
 /** GETs a URL into memory; resolves undefined for 404/410 (absent files are normal in a mirror). */
 export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<Buffer | undefined> {
   const attempts = opts.attempts ?? 4;
+  const got = new Received();
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await sleep(backoff(i, last));
     try {
-      return await once(url, opts);
+      return await once(url, opts, got);
     } catch (err) {
       last = err;
       if (!(err instanceof Retryable)) throw err;
     }
   }
-  throw new PithError('io', 'FETCH_FAILED', `${url}: ${messageOf(last)} (after ${attempts} attempts)`, {
-    cause: last,
-  });
+  const after = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+  throw new PithError('io', 'FETCH_FAILED', `GET ${url}: ${messageOf(last)}${after}`, { cause: last });
 }
 
 class Retryable extends Error {
   readonly retryAfterMs: number | undefined;
-  constructor(message: string, retryAfterMs?: number) {
-    super(message);
-    this.retryAfterMs = retryAfterMs;
+  constructor(message: string, opts: { retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, { cause: opts.cause });
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 
-async function once(url: string, opts: FetchOptions): Promise<Buffer | undefined> {
-  let res: Response;
+/** The body bytes received so far, over attempts. */
+class Received {
+  parts: Buffer[] = [];
+  size = 0;
+  /** The whole file's size, once an answer said it. */
+  total: number | undefined;
+
+  reset(): void {
+    this.parts = [];
+    this.size = 0;
+  }
+
+  add(chunk: Buffer): void {
+    this.parts.push(chunk);
+    this.size += chunk.length;
+  }
+}
+
+/** Aborts a fetch when no byte came for `ms`; every byte that comes starts the wait again. */
+class IdleTimer {
+  readonly #ac = new AbortController();
+  readonly #timer: NodeJS.Timeout;
+
+  constructor(ms: number) {
+    const err = Object.assign(new Error(`no data for ${Math.round(ms / 100) / 10} s`), { code: 'ETIMEDOUT' });
+    this.#timer = setTimeout(() => this.#ac.abort(err), ms);
+  }
+
+  get signal(): AbortSignal {
+    return this.#ac.signal;
+  }
+
+  touch(): void {
+    this.#timer.refresh();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+/** One attempt: the rest of the file from `got.size` on, appended to `got`. */
+async function once(url: string, opts: FetchOptions, got: Received): Promise<Buffer | undefined> {
+  const idle = new IdleTimer(opts.idleTimeoutMs ?? idleTimeoutMs());
   try {
-    res = await fetch(url, { signal: AbortSignal.timeout(opts.timeoutMs ?? 60_000), redirect: 'follow' });
-  } catch (err) {
-    throw new Retryable(`cannot connect: ${messageOf((err as Error).cause ?? err)}`);
+    const res = await send(url, got.size, idle.signal);
+    if (res.status === 404 || res.status === 410) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (RETRYABLE.has(res.status)) {
+      await res.body?.cancel();
+      throw new Retryable(`HTTP ${res.status}`, { retryAfterMs: retryAfter(res.headers.get('retry-after')) });
+    }
+    if (!res.ok) {
+      await res.body?.cancel();
+      throw new PithError('io', 'FETCH_FAILED', `GET ${url}: HTTP ${res.status} ${res.statusText}`);
+    }
+    continueFrom(res, got);
+    await readInto(res, got, url, opts.maxBytes ?? 1 << 30, idle);
+    return Buffer.concat(got.parts, got.size);
+  } finally {
+    idle.stop();
   }
-  if (res.status === 404 || res.status === 410) {
-    await res.body?.cancel();
-    return undefined;
-  }
-  if (RETRYABLE.has(res.status)) {
-    await res.body?.cancel();
-    throw new Retryable(`HTTP ${res.status}`, retryAfter(res.headers.get('retry-after')));
-  }
-  if (!res.ok) {
-    await res.body?.cancel();
-    throw new PithError('io', 'FETCH_FAILED', `${url}: HTTP ${res.status} ${res.statusText}`);
-  }
-  return readCapped(res, url, opts.maxBytes ?? 1 << 30);
 }
 
-async function readCapped(res: Response, url: string, max: number): Promise<Buffer> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > max)
-    throw new PithError('io', 'TOO_LARGE', `${url}: ${declared} bytes is over the ${max}-byte limit`);
-  const parts: Buffer[] = [];
-  let size = 0;
+/** GET, asking for the bytes from `from` on when some arrived before. */
+async function send(url: string, from: number, signal: AbortSignal): Promise<Response> {
+  try {
+    const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
+    return await fetch(url, { signal, redirect: 'follow', headers });
+  } catch (err) {
+    throw new Retryable(`cannot connect: ${reason(err)}`, { cause: err });
+  }
+}
+
+/** Keeps what arrived when the answer is a 206 from there; starts again from zero on a 200. */
+function continueFrom(res: Response, got: Received): void {
+  const range = /^bytes\s+(\d+)-\d+\/(\d+)$/i.exec(res.headers.get('content-range')?.trim() ?? '');
+  if (res.status === 206) {
+    if (range && Number(range[1]) === got.size) {
+      got.total = Number(range[2]);
+      return;
+    }
+    const asked = got.size;
+    got.reset(); // not the part asked for: the next attempt asks for the whole file
+    void res.body?.cancel();
+    throw new Retryable(`asked for bytes from ${asked}, got ${res.headers.get('content-range')}`);
+  }
+  got.reset();
+  const length = Number(res.headers.get('content-length') ?? Number.NaN);
+  got.total = res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
+}
+
+async function readInto(res: Response, got: Received, url: string, max: number, idle: IdleTimer) {
+  if (got.total !== undefined && got.total > max)
+    throw new PithError('io', 'TOO_LARGE', `${url}: ${got.total} bytes is over the ${max}-byte limit`);
   try {
     for await (const c of res.body ?? []) {
-      size += c.length;
-      if (size > max) throw new PithError('io', 'TOO_LARGE', `${url}: more than ${max} bytes`);
-      parts.push(Buffer.from(c));
+      idle.touch();
+      if (got.size + c.length > max) throw new PithError('io', 'TOO_LARGE', `${url}: more than ${max} bytes`);
+      got.add(Buffer.from(c));
     }
   } catch (err) {
     if (err instanceof PithError) throw err;
-    throw new Retryable(`connection lost: ${messageOf(err)}`);
+    const of = got.total === undefined ? '' : ` of ${got.total}`;
+    throw new Retryable(`connection lost after ${got.size}${of} bytes (${reason(err)})`, { cause: err });
   }
-  return Buffer.concat(parts, size);
+}
+
+/** The innermost cause of a fetch failure, with its code: `ETIMEDOUT: no data for 30 s`. */
+function reason(err: unknown): string {
+  let e = err;
+  for (let depth = 0; e instanceof Error && e.cause instanceof Error && depth < 5; depth++) e = e.cause;
+  const code = (e as { code?: unknown } | null)?.code;
+  const message = messageOf(e);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
 function retryAfter(header: string | null): number | undefined {

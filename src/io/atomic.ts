@@ -1,22 +1,28 @@
 // Atomic outputs: everything is written beside the destination under a temporary name and renamed into
-// place only when complete, so a failed or interrupted write never leaves a partial output behind.
+// place only when complete, so a failed or interrupted write never leaves a partial output behind. Failures
+// of the file system (a parent that is a file, a read-only or full disk, /proc) become one clear error
+// naming the destination; failures of the data being written pass through as they are.
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { basename, dirname, join, parse, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { PithError } from '../util/index.ts';
+import { asSystemError, errnoOf, fileTypeName, PithError } from '../util/index.ts';
 
 /** Temporary paths being written now; removed by `removePendingTemps` if the process is interrupted. */
 const pending = new Set<string>();
 
 let aborted = false;
 
+/** Code points of the destination's name kept in a temporary name, so it stays within NAME_MAX (255 bytes). */
+const TEMP_NAME_KEEP = 48;
+
 /** A sibling temporary path for `dest` (same directory, so rename is atomic), tracked until settled. */
 export function tempSibling(dest: string): string {
   if (aborted) throw new PithError('io', 'ABORTED', `not writing ${dest}: pith is being interrupted`);
-  const tmp = join(dirname(dest), `.${basename(dest)}.pith-${randomBytes(6).toString('hex')}.tmp`);
+  const name = Array.from(basename(dest)).slice(0, TEMP_NAME_KEEP).join('');
+  const tmp = join(dirname(dest), `.${name}.pith-${randomBytes(6).toString('hex')}.tmp`);
   pending.add(tmp);
   return tmp;
 }
@@ -35,17 +41,45 @@ export async function writeFileAtomic(
   data: AsyncIterable<Buffer> | Buffer,
   mode = 0o644,
 ): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
+  await makeParentDir(dest);
   const tmp = tempSibling(dest);
+  const fromData = new WeakSet<object>();
   try {
-    const source = Buffer.isBuffer(data) ? Readable.from([data]) : Readable.from(data);
+    const mark = (err: unknown) => {
+      if (typeof err === 'object' && err !== null) fromData.add(err);
+      return err;
+    };
+    const source = Buffer.isBuffer(data)
+      ? Readable.from([data])
+      : Readable.from(withSourceErrors(data, mark));
     await pipeline(source, createWriteStream(tmp, { mode }));
     await rename(tmp, dest);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw fromData.has(err as object) ? err : writeError(err, dest);
   } finally {
     pending.delete(tmp);
+  }
+}
+
+/**
+ * The chunks of `data`, with the errors `data` itself raises passed through `onError`. Only the source's
+ * own `next()` is watched: a failure that a consuming stream throws back in at `yield` (a write error) is
+ * not the source's and passes unchanged.
+ */
+export async function* withSourceErrors(
+  data: AsyncIterable<Buffer>,
+  onError: (err: unknown) => unknown,
+): AsyncIterable<Buffer> {
+  const it = data[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const r = await it.next().catch((err: unknown) => Promise.reject(onError(err)));
+      if (r.done) return;
+      yield r.value;
+    }
+  } finally {
+    await it.return?.();
   }
 }
 
@@ -54,16 +88,62 @@ export async function writeFileAtomic(
  * not exist) only when `fill` succeeds. On failure the temporary directory is removed.
  */
 export async function buildDirAtomic(dest: string, fill: (dir: string) => Promise<void>): Promise<void> {
-  await mkdir(dirname(dest), { recursive: true });
+  await makeParentDir(dest);
   const tmp = tempSibling(dest);
-  await mkdir(tmp);
   try {
+    await mkdir(tmp).catch((err: unknown) => Promise.reject(writeError(err, dest)));
     await fill(tmp);
-    await rename(tmp, dest);
+    await rename(tmp, dest).catch((err: unknown) => Promise.reject(writeError(err, dest)));
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
-    throw err;
+    throw inDestination(err, tmp, dest);
   } finally {
     pending.delete(tmp);
   }
+}
+
+/** Creates the parent directories of `dest`; a parent that exists as something else is named. */
+async function makeParentDir(dest: string): Promise<void> {
+  try {
+    await mkdir(dirname(dest), { recursive: true });
+  } catch (err) {
+    const code = errnoOf(err);
+    const blocker =
+      code === 'EEXIST' || code === 'ENOTDIR' ? await firstNonDirectory(dirname(dest)) : undefined;
+    if (blocker)
+      throw new PithError(
+        'input',
+        'NOT_A_DIRECTORY',
+        `cannot create ${dest}: ${blocker.path} is ${blocker.type}, not a directory`,
+        { cause: err, details: { path: blocker.path } },
+      );
+    throw writeError(err, dest);
+  }
+}
+
+/** The first ancestor (from the top) of `dir` that exists and is not a directory. */
+async function firstNonDirectory(dir: string): Promise<{ path: string; type: string } | undefined> {
+  const root = parse(dir).root;
+  let path = root;
+  for (const part of relative(root, dir).split(sep)) {
+    path = join(path, part);
+    const s = await stat(path).catch(() => undefined);
+    if (!s) return undefined;
+    if (!s.isDirectory()) return { path, type: fileTypeName(s) };
+  }
+  return undefined;
+}
+
+/** A failure inside a temporary directory, told in terms of the destination it stands for. */
+function inDestination(err: unknown, tmp: string, dest: string): unknown {
+  if (!(err instanceof PithError) || !err.message.includes(tmp)) return err;
+  return new PithError(err.kind, err.code, err.message.replaceAll(tmp, dest), {
+    cause: err.cause,
+    details: err.details,
+  });
+}
+
+/** A file system failure while writing `dest`, named after the destination (never the temporary path). */
+function writeError(err: unknown, dest: string): unknown {
+  return asSystemError(err, { action: `write ${dest}`, writing: true });
 }

@@ -9,6 +9,7 @@ export * from './layout/write.ts';
 export * from './read-artifact.ts';
 export * from './registry/auth/index.ts';
 export { RegistryClient } from './registry/client.ts';
+export type { BlobProgress, OnProgress } from './registry/progress.ts';
 export * from './registry/remote.ts';
 export * from './transport-ref.ts';
 export * from './write-artifact.ts';

@@ -2,8 +2,7 @@
 import type { Artifact } from '../oci/index.ts';
 import { readDockerArchive } from './archive/docker-archive.ts';
 import { readOciArchive } from './archive/oci-archive.ts';
-import { dirSource } from './file-source.ts';
-import { readLayout } from './layout/read.ts';
+import { layoutDirSource, readLayout } from './layout/read.ts';
 import { pullRemote, type RemoteOptions } from './registry/remote.ts';
 import type { TransportRef } from './transport-ref.ts';
 
@@ -11,7 +10,7 @@ import type { TransportRef } from './transport-ref.ts';
 export async function readArtifact(ref: TransportRef, opts: RemoteOptions = {}): Promise<Artifact> {
   switch (ref.transport) {
     case 'oci':
-      return readLayout(dirSource(ref.path, `oci:${ref.path}`), ref.tag ? { tag: ref.tag } : {});
+      return readLayout(await layoutDirSource(ref.path, `oci:${ref.path}`), ref.tag ? { tag: ref.tag } : {});
     case 'oci-archive':
       return readOciArchive(ref.path, ref.tag);
     case 'docker':

@@ -1,9 +1,9 @@
 // Transport references in skopeo's syntax: `oci:DIR[:TAG]`, `oci-archive:FILE[:TAG]`,
 // `docker-archive:FILE[:NAME[:TAG]|:@INDEX]`. Like containers/image, the path ends at the first ':' after
 // the transport. A bare path is accepted where reading, and classified by what is on disk.
-import { existsSync, statSync } from 'node:fs';
+import { type Stats, statSync } from 'node:fs';
 import { formatReference, type ImageReference, isRefName, parseReference } from '../oci/index.ts';
-import { PithError } from '../util/index.ts';
+import { asSystemError, errnoOf, PithError } from '../util/index.ts';
 
 export type TransportRef =
   | { transport: 'oci'; path: string; tag?: string }
@@ -51,9 +51,15 @@ function dockerArchiveRef(text: string, path: string, suffix: string | undefined
 function barePath(text: string, allowed: boolean): TransportRef {
   const hint = `use one of ${TRANSPORTS.map((t) => (t === 'docker' ? 'docker://HOST/REPO:TAG' : `${t}:PATH`)).join(', ')}`;
   if (!allowed) throw refError(text, `no transport given; ${hint}`);
-  if (!existsSync(text)) throw refError(text, `no such file or directory, and no transport given; ${hint}`);
-  if (statSync(text).isDirectory()) return { transport: 'oci', path: text };
-  return { transport: 'docker-archive', path: text };
+  let s: Stats;
+  try {
+    s = statSync(text);
+  } catch (err) {
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR')
+      throw refError(text, `no such file or directory, and no transport given; ${hint}`);
+    throw asSystemError(err, { action: `read ${text}` });
+  }
+  return s.isDirectory() ? { transport: 'oci', path: text } : { transport: 'docker-archive', path: text };
 }
 
 function refError(text: string, why: string): PithError {

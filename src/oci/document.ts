@@ -2,6 +2,7 @@
 // Digests are always of those bytes, never of a re-serialisation; the digest is computed once.
 import { canonicalJsonBytes, type Digest, PithError, sha256 } from '../util/index.ts';
 import type { Descriptor } from './descriptor.ts';
+import { checkJsonDepth, checkSize, type Limit } from './limits.ts';
 
 export class JsonDocument<T> {
   readonly raw: Buffer;
@@ -35,14 +36,23 @@ export class JsonDocument<T> {
   }
 }
 
-/** Parses JSON bytes into an object, with an `invalid` error naming `where` when they are not. */
-export function parseJsonObject(raw: Buffer, where: string): Record<string, unknown> {
-  let value: unknown;
+/**
+ * Parses JSON bytes from an untrusted source within bounds: the byte limit and the nesting limit are
+ * checked before JSON.parse; an `invalid` error names `where` when the bytes are not JSON.
+ */
+export function parseJson(raw: Buffer, where: string, limit: Limit): unknown {
+  checkSize(raw.length, limit, where, 'the document');
+  checkJsonDepth(raw, where);
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    return JSON.parse(raw.toString('utf8'));
   } catch (cause) {
     throw new PithError('invalid', 'BAD_JSON', `${where}: not valid JSON`, { cause });
   }
+}
+
+/** `parseJson` for documents that must be a JSON object. */
+export function parseJsonObject(raw: Buffer, where: string, limit: Limit): Record<string, unknown> {
+  const value = parseJson(raw, where, limit);
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new PithError('invalid', 'BAD_JSON', `${where}: expected a JSON object`);
   }

@@ -2,6 +2,7 @@
 // kept; pith emits the Go-style spellings and never emits deprecated or Docker-reserved fields.
 import { PithError } from '../util/index.ts';
 import { JsonDocument, parseJsonObject } from './document.ts';
+import { checkCount, LIMITS } from './limits.ts';
 import { MediaType } from './media-types.ts';
 import type { Platform } from './platform.ts';
 
@@ -48,7 +49,7 @@ export function parseImageConfig(
   mediaType: string = MediaType.ociConfig,
   where = 'config',
 ): ImageConfig {
-  const v = parseJsonObject(raw, where);
+  const v = parseJsonObject(raw, where, LIMITS.configBytes);
   const bad = (why: string): never => {
     throw new PithError('invalid', 'BAD_CONFIG', `${where}: ${why}`);
   };
@@ -57,6 +58,8 @@ export function parseImageConfig(
   const rootfs = v['rootfs'] as Record<string, unknown> | undefined;
   if (!rootfs || typeof rootfs !== 'object') bad('rootfs is missing');
   else if (!Array.isArray(rootfs['diff_ids'])) bad('rootfs.diff_ids must be an array');
+  else checkCount(rootfs['diff_ids'].length, LIMITS.diffIds, where, 'rootfs.diff_ids');
+  if (Array.isArray(v['history'])) checkCount(v['history'].length, LIMITS.history, where, 'history');
   return new JsonDocument(raw, v as ImageConfigJson, mediaType);
 }
 

@@ -3,6 +3,7 @@ import { PithError } from '../util/index.ts';
 import type { Annotations } from './annotations.ts';
 import { checkDescriptor, type Descriptor } from './descriptor.ts';
 import { JsonDocument, parseJsonObject } from './document.ts';
+import { checkCount, LIMITS } from './limits.ts';
 import { MediaType } from './media-types.ts';
 
 export interface IndexJson {
@@ -19,7 +20,7 @@ export type IndexDocument = JsonDocument<IndexJson>;
 
 /** Parses index bytes with required-field checks. */
 export function parseIndex(raw: Buffer, mediaType?: string, where = 'index'): IndexDocument {
-  const v = parseJsonObject(raw, where);
+  const v = parseJsonObject(raw, where, LIMITS.indexBytes);
   if (v['schemaVersion'] !== 2) {
     throw new PithError(
       'invalid',
@@ -31,6 +32,7 @@ export function parseIndex(raw: Buffer, mediaType?: string, where = 'index'): In
   if (v['manifests'] === null) v['manifests'] = [];
   if (!Array.isArray(v['manifests']))
     throw new PithError('invalid', 'BAD_INDEX', `${where}: manifests must be an array`);
+  checkCount(v['manifests'].length, LIMITS.indexEntries, where, 'manifests');
   for (const [i, m] of v['manifests'].entries()) checkDescriptor(m, `${where}: manifests[${i}]`);
   const mt = typeof v['mediaType'] === 'string' ? v['mediaType'] : (mediaType ?? MediaType.ociIndex);
   return new JsonDocument(raw, v as IndexJson, mt);

@@ -3,6 +3,7 @@ import { PithError } from '../util/index.ts';
 import type { Annotations } from './annotations.ts';
 import { checkDescriptor, type Descriptor } from './descriptor.ts';
 import { JsonDocument, parseJsonObject } from './document.ts';
+import { checkCount, LIMITS } from './limits.ts';
 import { MediaType } from './media-types.ts';
 
 export interface ManifestJson {
@@ -20,7 +21,7 @@ export type Manifest = JsonDocument<ManifestJson>;
 
 /** Parses manifest bytes; `mediaType` is the type it was served or referenced with. */
 export function parseManifest(raw: Buffer, mediaType?: string, where = 'manifest'): Manifest {
-  const v = parseJsonObject(raw, where);
+  const v = parseJsonObject(raw, where, LIMITS.manifestBytes);
   if (v['schemaVersion'] !== 2) {
     throw new PithError(
       'invalid',
@@ -31,6 +32,7 @@ export function parseManifest(raw: Buffer, mediaType?: string, where = 'manifest
   checkDescriptor(v['config'], `${where}: config`);
   if (!Array.isArray(v['layers']))
     throw new PithError('invalid', 'BAD_MANIFEST', `${where}: layers must be an array`);
+  checkCount(v['layers'].length, LIMITS.layers, where, 'layers');
   for (const [i, l] of v['layers'].entries()) checkDescriptor(l, `${where}: layers[${i}]`);
   if (v['subject'] !== undefined) checkDescriptor(v['subject'], `${where}: subject`);
   const mt = typeof v['mediaType'] === 'string' ? v['mediaType'] : (mediaType ?? MediaType.ociManifest);

@@ -1,9 +1,11 @@
 // Re-derives everything an artifact claims about itself and reports every problem found, not just the
 // first (ggcr's validate): blob digests and sizes, layer diff_ids (by decompressing), config/layer/history
-// agreement, index descriptors against their children, platforms against configs, inline `data`.
-import { decompress } from '../compress/index.ts';
-import { type Digest, digestLike, digestStream, isDigest, messageOf } from '../util/index.ts';
+// agreement, index descriptors against their children, platforms against configs, inline `data`. Each
+// distinct blob is read once (blob-facts.ts), and an image whose config and manifest disagree on the number
+// of layers is reported before any layer is read.
+import { type Digest, digestLike, isDigest } from '../util/index.ts';
 import type { Blob } from './blob.ts';
+import { BlobFactCache, type BlobFacts } from './blob-facts.ts';
 import type { Descriptor } from './descriptor.ts';
 import type { Child, Image, Index } from './image.ts';
 import { configPlatform } from './image-config.ts';
@@ -16,20 +18,27 @@ export interface Problem {
   message: string;
 }
 
+/** The state of one validation: the problems found so far and what was learnt about each blob. */
+interface Run {
+  out: Problem[];
+  blobs: BlobFactCache;
+}
+
 /** Validates an artifact; an empty list means it is sound. */
 export async function validate(a: Child): Promise<Problem[]> {
-  const problems: Problem[] = [];
-  await validateChild(a, a.kind === 'index' ? 'index' : a.kind === 'image' ? 'image' : 'blob', problems);
-  return problems;
+  const run: Run = { out: [], blobs: new BlobFactCache() };
+  await validateChild(a, a.kind === 'index' ? 'index' : a.kind === 'image' ? 'image' : 'blob', run);
+  return run.out;
 }
 
-async function validateChild(c: Child, where: string, out: Problem[]): Promise<void> {
-  if (c.kind === 'image') await validateImage(c, where, out);
-  else if (c.kind === 'index') await validateIndex(c, where, out);
-  else await checkBlob(c.blob, where, out);
+async function validateChild(c: Child, where: string, run: Run): Promise<void> {
+  if (c.kind === 'image') await validateImage(c, where, run);
+  else if (c.kind === 'index') await validateIndex(c, where, run);
+  else await checkBlob(c.blob, where, run);
 }
 
-async function validateIndex(ix: Index, where: string, out: Problem[]): Promise<void> {
+async function validateIndex(ix: Index, where: string, run: Run): Promise<void> {
+  const { out } = run;
   const v = ix.index.value;
   if (v.schemaVersion !== 2) out.push({ where, message: `schemaVersion is ${v.schemaVersion}, must be 2` });
   if (v.manifests.length !== ix.children.length) {
@@ -52,7 +61,7 @@ async function validateIndex(ix: Index, where: string, out: Problem[]): Promise<
         });
       }
     }
-    await validateChild(child, label, out);
+    await validateChild(child, label, run);
   }
 }
 
@@ -69,7 +78,8 @@ function checkChildDescriptor(desc: Descriptor, child: Child, where: string, out
     out.push({ where, message: `descriptor media type ${desc.mediaType} does not fit a ${child.kind}` });
 }
 
-async function validateImage(img: Image, where: string, out: Problem[]): Promise<void> {
+async function validateImage(img: Image, where: string, run: Run): Promise<void> {
+  const { out } = run;
   const m = img.manifest.value;
   if (m.schemaVersion !== 2) out.push({ where, message: `schemaVersion is ${m.schemaVersion}, must be 2` });
   if (m.layers.length !== img.layers.length)
@@ -77,12 +87,21 @@ async function validateImage(img: Image, where: string, out: Problem[]): Promise
       where,
       message: `manifest lists ${m.layers.length} layers but ${img.layers.length} were supplied`,
     });
-  await checkBlob(img.configBlob, `${where} > config`, out, m.config);
+  // Before anything is read: a config that disagrees on the layer count makes reading the layers pointless.
+  const declared = img.config?.value.rootfs?.diff_ids;
+  const countsAgree = declared === undefined || declared.length === img.layers.length;
+  if (!countsAgree)
+    out.push({
+      where: `${where} > config`,
+      message: `rootfs.diff_ids has ${declared.length} entries but the manifest has ${img.layers.length} layers; the layers were not read`,
+    });
+  await checkBlob(img.configBlob, `${where} > config`, run, m.config);
   const diffIds: (Digest | undefined)[] = [];
-  for (const [i, blob] of img.layers.entries()) {
-    const desc = m.layers[i] ?? blob.descriptor;
-    diffIds.push(await checkLayer(blob, desc, `${where} > layers[${i}]`, out));
-  }
+  if (countsAgree)
+    for (const [i, blob] of img.layers.entries()) {
+      const desc = m.layers[i] ?? blob.descriptor;
+      diffIds.push(await checkLayer(blob, desc, `${where} > layers[${i}]`, run));
+    }
   if (!img.config) {
     if (isImageConfigType(m.config.mediaType))
       out.push({ where: `${where} > config`, message: 'image config was not parsed' });
@@ -91,6 +110,7 @@ async function validateImage(img: Image, where: string, out: Problem[]): Promise
   checkConfig(img, diffIds, `${where} > config`, out);
 }
 
+/** The config against the layers: rootfs type, each diff_id, history (the count was checked before). */
 function checkConfig(
   img: Image,
   diffIds: readonly (Digest | undefined)[],
@@ -101,12 +121,6 @@ function checkConfig(
   if (c.rootfs?.type !== 'layers')
     out.push({ where, message: `rootfs.type is ${JSON.stringify(c.rootfs?.type)}, must be "layers"` });
   const declared = c.rootfs?.diff_ids ?? [];
-  if (declared.length !== img.layers.length) {
-    out.push({
-      where,
-      message: `rootfs.diff_ids has ${declared.length} entries but the manifest has ${img.layers.length} layers`,
-    });
-  }
   for (const [i, d] of declared.entries()) {
     const actual = diffIds[i];
     if (actual && actual !== d)
@@ -125,26 +139,31 @@ function checkConfig(
   }
 }
 
+function algorithmOf(d: Descriptor): 'sha256' | 'sha512' {
+  return d.digest.startsWith('sha512:') ? 'sha512' : 'sha256';
+}
+
+/** Compares what reading a blob gave with the descriptor that references it. */
+function compareFacts(facts: BlobFacts, ref: Descriptor, where: string, out: Problem[]): void {
+  if (facts.readError !== undefined) {
+    out.push({ where, message: `cannot read blob ${ref.digest}: ${facts.readError}` });
+    return;
+  }
+  if (facts.size !== ref.size)
+    out.push({ where, message: `descriptor size ${ref.size} but the blob is ${facts.size} bytes` });
+  if (facts.digest !== ref.digest)
+    out.push({ where, message: `descriptor digest ${ref.digest} but the blob hashes to ${facts.digest}` });
+  checkInlineData(ref, where, out);
+}
+
 /** Hashes a blob and compares with its descriptor (and the one that references it, if given). */
 async function checkBlob(
   blob: Blob,
   where: string,
-  out: Problem[],
+  run: Run,
   ref: Descriptor = blob.descriptor,
 ): Promise<void> {
-  try {
-    const { digest, size } = await digestStream(
-      blob.open(),
-      ref.digest.startsWith('sha512:') ? 'sha512' : 'sha256',
-    );
-    if (size !== ref.size)
-      out.push({ where, message: `descriptor size ${ref.size} but the blob is ${size} bytes` });
-    if (digest !== ref.digest)
-      out.push({ where, message: `descriptor digest ${ref.digest} but the blob hashes to ${digest}` });
-    checkInlineData(ref, where, out);
-  } catch (err) {
-    out.push({ where, message: `cannot read blob ${ref.digest}: ${messageOf(err)}` });
-  }
+  compareFacts(await run.blobs.of(blob, algorithmOf(ref)), ref, where, run.out);
 }
 
 function checkInlineData(ref: Descriptor, where: string, out: Problem[]): void {
@@ -159,18 +178,16 @@ async function checkLayer(
   blob: Blob,
   desc: Descriptor,
   where: string,
-  out: Problem[],
+  run: Run,
 ): Promise<Digest | undefined> {
-  await checkBlob(blob, where, out, desc);
   const kind = layerCompression(desc.mediaType);
+  const facts = await run.blobs.of(blob, algorithmOf(desc), kind);
+  compareFacts(facts, desc, where, run.out);
   if (kind === undefined) {
-    out.push({ where, message: `unknown layer media type ${desc.mediaType}` });
+    run.out.push({ where, message: `unknown layer media type ${desc.mediaType}` });
     return undefined;
   }
-  try {
-    return (await digestStream(decompress(blob.open(), kind))).digest;
-  } catch (err) {
-    out.push({ where, message: `layer does not decompress as ${kind}: ${messageOf(err)}` });
-    return undefined;
-  }
+  if (facts.decodeError !== undefined)
+    run.out.push({ where, message: `layer does not decompress as ${kind}: ${facts.decodeError}` });
+  return facts.diffId;
 }

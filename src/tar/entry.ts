@@ -27,3 +27,19 @@ export interface TarEntry {
   /** 'file' only: yields exactly `size` bytes; may be called once per write. */
   content?: () => AsyncIterable<Buffer>;
 }
+
+/** A root-owned 0644 regular file holding `data`, mtime 0: the common entry of generated archives. */
+export function bytesEntry(path: string, data: Buffer): TarEntry {
+  return {
+    path,
+    type: 'file',
+    mode: 0o644,
+    uid: 0,
+    gid: 0,
+    mtime: 0,
+    size: data.length,
+    content: async function* () {
+      yield data;
+    },
+  };
+}

@@ -3,6 +3,7 @@
 // because pith needs full determinism and binary-exact xattrs, which none of them give (briefs/deps.md §5).
 // Invariant: encoders only ever write into a fresh zeroed block; decoders never trust a field unchecked.
 import { PithError } from '../util/index.ts';
+import { nameFromBytes } from './name-bytes.ts';
 
 export const BLOCK = 512;
 
@@ -138,7 +139,7 @@ export function readBytes(block: Buffer, field: Field, width: number = F[field][
   return block.subarray(off, end < 0 || end > off + width ? off + width : end);
 }
 
-/** A string field decoded as UTF-8. */
+/** A string field as a name: UTF-8, undecodable bytes kept (name-bytes.ts). */
 export function readString(block: Buffer, field: Field, width?: number): string {
-  return readBytes(block, field, width).toString('utf8');
+  return nameFromBytes(readBytes(block, field, width));
 }

@@ -3,7 +3,8 @@
 // on-disk indexer so both parse identically. Invariant: meta headers only ever affect the next real entry;
 // every malformed input becomes BAD_TAR with the byte offset of the offending header.
 import type { EntryType, TarEntry } from './entry.ts';
-import { badTar, F, isZeroBlock, readBytes, readNumber, readString, verifyChecksum } from './fields.ts';
+import { badTar, F, isZeroBlock, readNumber, readString, verifyChecksum } from './fields.ts';
+import { nameFromBytes } from './name-bytes.ts';
 import { parsePax, paxNumber, XATTR_PREFIX } from './pax.ts';
 import { normalizeArchivePath } from './safe-path.ts';
 
@@ -72,7 +73,7 @@ export class HeaderDecoder {
     const base = offset + 512;
     if (flag === 'L' || flag === 'K') {
       const end = payload.indexOf(0);
-      const text = payload.toString('utf8', 0, end < 0 ? payload.length : end);
+      const text = nameFromBytes(payload.subarray(0, end < 0 ? payload.length : end));
       if (flag === 'L') this.longName = text;
       else this.longLink = text;
       return;
@@ -143,8 +144,9 @@ export class HeaderDecoder {
   }
 }
 
+/** A PAX path or linkpath: UTF-8, or raw bytes (hdrcharset=BINARY); nameFromBytes keeps both exact. */
 function text(v: Buffer | undefined): string | undefined {
-  return v === undefined ? undefined : v.toString('utf8');
+  return v === undefined ? undefined : nameFromBytes(v);
 }
 
 function xattrsOf(pax: Map<string, Buffer>): Map<string, Buffer> | undefined {
@@ -170,6 +172,6 @@ function headerName(block: Buffer): string {
   const fmt = headerFormat(block);
   const name = readString(block, 'name');
   if (fmt !== 'ustar' && fmt !== 'star') return name;
-  const prefix = readBytes(block, 'prefix', fmt === 'star' ? 131 : F.prefix[1]);
-  return prefix.length === 0 ? name : `${prefix.toString('utf8')}/${name}`;
+  const prefix = readString(block, 'prefix', fmt === 'star' ? 131 : F.prefix[1]);
+  return prefix.length === 0 ? name : `${prefix}/${name}`;
 }

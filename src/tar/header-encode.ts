@@ -1,11 +1,16 @@
 // Encodes one TarEntry as its header blocks: a ustar header, preceded by a PAX 'x' header only when a
 // value does not fit ustar (long or non-ASCII path/linkpath, big uid/gid/size, out-of-range mtime, xattrs).
+// Names are bytes (name-bytes.ts): a non-UTF-8 name is written as its exact bytes.
 // Invariants: output depends only on the entry (empty uname/gname, no atime/ctime, Go-style PaxHeader
 // names); numbers too big for a ustar field go to PAX and the field holds 0, as Go and Python do.
 import { PithError } from '../util/index.ts';
 import type { EntryType, TarEntry } from './entry.ts';
 import { BLOCK, F, type Field, octalMax, padding, sealChecksum, writeBytes, writeNumber } from './fields.ts';
+import { isRawName, nameToBytes } from './name-bytes.ts';
 import { encodePax, XATTR_PREFIX } from './pax.ts';
+
+const SLASH = 0x2f;
+const BINARY = Buffer.from('BINARY', 'latin1');
 
 const TYPEFLAG: Record<EntryType, string> = {
   file: '0',
@@ -24,8 +29,10 @@ export function encodeHeaders(e: TarEntry, mtime: number): Buffer[] {
   const block = Buffer.alloc(BLOCK);
   const name = tarName(e);
   placeName(block, name, pax);
-  if (e.type === 'symlink' || e.type === 'hardlink')
-    placeText(block, 'linkname', e.linkTarget ?? '', 'linkpath', pax);
+  if (e.type === 'symlink' || e.type === 'hardlink') {
+    const link = e.linkTarget ?? '';
+    placeText(block, 'linkname', link, nameToBytes(link), 'linkpath', pax);
+  }
   writeNumber(block, 'mode', e.mode & 0o7777);
   placeNumber(block, 'uid', e.uid, pax);
   placeNumber(block, 'gid', e.gid, pax);
@@ -72,26 +79,49 @@ function validate(e: TarEntry): void {
   }
 }
 
+/** The name in the ustar name (and prefix) fields if it may go there, else a PAX `path` record. */
 function placeName(block: Buffer, name: string, pax: Map<string, Buffer>): void {
-  if (isAscii(name) && name.length > F.name[1]) {
-    const split = splitUstarPath(name);
+  if (name.length <= F.name[1] && isAscii(name)) {
+    writeBytes(block, 'name', name);
+    return;
+  }
+  const bytes = nameToBytes(name);
+  if (headerSafe(name) && bytes.length > F.name[1]) {
+    const split = splitUstarPath(bytes);
     if (split) {
       writeBytes(block, 'prefix', split[0]);
       writeBytes(block, 'name', split[1]);
       return;
     }
   }
-  placeText(block, 'name', name, 'path', pax);
+  placeText(block, 'name', name, bytes, 'path', pax);
 }
 
-/** A string field, or a PAX record (with the field holding an ASCII best effort) if it does not fit. */
-function placeText(block: Buffer, field: Field, text: string, key: string, pax: Map<string, Buffer>): void {
-  if (isAscii(text) && text.length <= F[field][1]) {
-    writeBytes(block, field, text);
+/**
+ * A string field, or a PAX record (with the field holding an ASCII best effort) if it does not fit. A raw
+ * (non-UTF-8) value goes in the field as its bytes when it fits, as GNU tar writes it; in a PAX record it
+ * is marked hdrcharset=BINARY, as POSIX specifies for values that are not UTF-8.
+ */
+function placeText(
+  block: Buffer,
+  field: Field,
+  text: string,
+  bytes: Buffer,
+  key: string,
+  pax: Map<string, Buffer>,
+): void {
+  if (headerSafe(text) && bytes.length <= F[field][1]) {
+    writeBytes(block, field, bytes);
     return;
   }
-  pax.set(key, Buffer.from(text, 'utf8'));
+  pax.set(key, bytes);
+  if (isRawName(text)) pax.set('hdrcharset', BINARY);
   writeBytes(block, field, toAscii(text).slice(0, F[field][1]));
+}
+
+/** ASCII and raw bytes go in the ustar fields as they are; other UTF-8 goes to PAX (as Go writes it). */
+function headerSafe(text: string): boolean {
+  return isAscii(text) || isRawName(text);
 }
 
 function placeNumber(
@@ -108,15 +138,15 @@ function placeNumber(
   }
 }
 
-/** Go's splitUSTARPath: prefix ≤ 155 bytes, name ≤ 100 bytes, split at a '/'. */
-function splitUstarPath(name: string): [string, string] | undefined {
+/** Go's splitUSTARPath on the name's bytes: prefix ≤ 155 bytes, name ≤ 100 bytes, split at a '/'. */
+function splitUstarPath(name: Buffer): [Buffer, Buffer] | undefined {
   let length = name.length;
   if (length > F.prefix[1] + 1) length = F.prefix[1] + 1;
-  else if (name[length - 1] === '/') length--;
-  const i = name.lastIndexOf('/', length - 1);
+  else if (name[length - 1] === SLASH) length--;
+  const i = name.lastIndexOf(SLASH, length - 1);
   const nlen = name.length - i - 1;
   if (i <= 0 || nlen > F.name[1] || nlen === 0 || i > F.prefix[1]) return undefined;
-  return [name.slice(0, i), name.slice(i + 1)];
+  return [name.subarray(0, i), name.subarray(i + 1)];
 }
 
 /** The 'x' header block, named like Go's archive/tar: '<dir>/PaxHeaders.0/<base>', ASCII, ≤ 100 bytes. */

@@ -15,11 +15,18 @@ export interface IndexedEntry extends Omit<TarEntry, 'content'> {
 
 const WINDOW = 64 * 1024; // read-ahead: one fh.read costs ~60 µs, so neighbouring headers share one
 
+export interface IndexOptions {
+  /** Refuse archives with more entries than this (default: no limit); `onTooMany` makes the error. */
+  maxEntries?: number;
+  onTooMany?: (max: number) => Error;
+}
+
 /**
  * Scans an uncompressed tar file with positional reads (headers and meta only), returning every entry with
- * its data offset. Same parsing rules and BAD_TAR errors as readTar.
+ * its data offset. Same parsing rules and BAD_TAR errors as readTar. With `maxEntries`, stops at the first
+ * entry over it, so an archive of a million tiny members cannot exhaust memory.
  */
-export async function indexTarFile(path: string): Promise<IndexedEntry[]> {
+export async function indexTarFile(path: string, opts: IndexOptions = {}): Promise<IndexedEntry[]> {
   let fh: FileHandle;
   try {
     fh = await open(path, 'r');
@@ -29,7 +36,15 @@ export async function indexTarFile(path: string): Promise<IndexedEntry[]> {
   try {
     const src = new FileSource(fh, (await fh.stat()).size);
     const out: IndexedEntry[] = [];
-    for await (const { entry, offset } of scanTar(src, false)) out.push({ ...entry, offset });
+    const max = opts.maxEntries ?? Number.POSITIVE_INFINITY;
+    for await (const { entry, offset } of scanTar(src, false)) {
+      if (out.length >= max)
+        throw (
+          opts.onTooMany?.(max) ??
+          new PithError('invalid', 'TOO_MANY_ENTRIES', `${path}: more than ${max} tar entries`)
+        );
+      out.push({ ...entry, offset });
+    }
     return out;
   } finally {
     await fh.close();

@@ -1,7 +1,10 @@
 // Public surface of tar: a deterministic writer with binary-exact xattrs, a streaming reader and an on-disk
-// indexer sharing one header parser, safe in-image paths, and FileTree (the rootfs a layer is built from).
-export type { EntryType, TarEntry } from './entry.ts';
-export { type IndexedEntry, indexTarFile } from './index-file.ts';
+// indexer sharing one header parser, safe in-image paths, names as raw bytes (not only UTF-8), and
+// FileTree (the rootfs a layer is built from).
+export { bytesEntry, type EntryType, type TarEntry } from './entry.ts';
+export { isZeroBlock, verifyChecksum } from './fields.ts';
+export { type IndexedEntry, type IndexOptions, indexTarFile } from './index-file.ts';
+export { nameFromBytes, nameToBytes } from './name-bytes.ts';
 export { type ReadEntry, readTar } from './reader.ts';
 export { normalizeImagePath } from './safe-path.ts';
 export { FileTree, type TreeNode } from './tree.ts';

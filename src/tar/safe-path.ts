@@ -1,7 +1,9 @@
 // In-image path normalisation. Every path that reaches a tree or an archive goes through here, so '..'
 // can never climb out of the image root and every spelling of a path ('/a', './a', 'a//', 'a/./') is one key.
 // Invariant: the result has no '', '.' or '..' segments, no leading or trailing '/'; '' means the root.
+// A name holding raw bytes (name-bytes.ts) has one spelling, so it is one key too.
 import { PithError } from '../util/index.ts';
+import { canonicalName } from './name-bytes.ts';
 
 /**
  * Normalises an in-image path: accepts '/usr/bin/x', 'usr/bin/x', './a', 'a//b/', 'a/./b'; resolves
@@ -16,7 +18,7 @@ export function normalizeImagePath(p: string): string {
     });
   }
   const out: string[] = [];
-  for (const seg of p.split('/')) {
+  for (const seg of canonicalName(p).split('/')) {
     if (seg === '' || seg === '.') continue;
     if (seg !== '..') {
       out.push(seg);

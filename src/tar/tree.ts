@@ -4,6 +4,7 @@
 // deterministic: bytewise path order, each hardlink group carried by the member that sorts first.
 import { PithError } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
+import { nameToBytes } from './name-bytes.ts';
 import { normalizeImagePath } from './safe-path.ts';
 
 /** A node of the tree: an entry without its path, plus where it came from (for error messages). */
@@ -187,10 +188,10 @@ function sameAttributes(a: TreeNode, b: TreeNode): boolean {
   return true;
 }
 
-/** Sorts strings by their UTF-8 bytes (JS string order is UTF-16 code units, which differs above U+FFFF). */
+/** Sorts paths by their bytes (JS string order is UTF-16 code units, which differs above U+FFFF). */
 function sortBytewise(paths: string[]): string[] {
   return paths
-    .map((p) => ({ p, b: Buffer.from(p, 'utf8') }))
+    .map((p) => ({ p, b: nameToBytes(p) }))
     .sort((x, y) => Buffer.compare(x.b, y.b))
     .map((x) => x.p);
 }

@@ -14,7 +14,7 @@ import { dirname } from 'node:path/posix';
 import { gzipSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
 import { buildDeb } from '../deb/index.ts';
-import type { TarEntry } from '../tar/index.ts';
+import { bytesEntry, type TarEntry } from '../tar/index.ts';
 
 export interface FakePackage {
   name: string;
@@ -231,21 +231,7 @@ function controlText(p: FakePackage, arch: string): string {
 
 function entries(p: FakePackage): TarEntry[] {
   return Object.entries(p.files ?? { [`usr/share/doc/${p.name}/copyright`]: `${p.name}: fake\n` }).map(
-    ([path, text]) => {
-      const bytes = Buffer.from(text);
-      return {
-        path,
-        type: 'file',
-        mode: 0o644,
-        uid: 0,
-        gid: 0,
-        mtime: 0,
-        size: bytes.length,
-        content: async function* () {
-          yield bytes;
-        },
-      };
-    },
+    ([path, text]) => bytesEntry(path, Buffer.from(text)),
   );
 }
 

@@ -5,4 +5,6 @@ export * from './digest.ts';
 export * from './epoch.ts';
 export * from './errors.ts';
 export * from './memo.ts';
+export * from './network-timeout.ts';
 export * from './streams.ts';
+export * from './system-error.ts';

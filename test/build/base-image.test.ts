@@ -106,3 +106,23 @@ test('a base without the wanted platform, or missing, is a clear error at the fr
   assert.equal(r2.code, 3, r2.stderr);
   assert.match(r2.stderr, /has no image for linux\/s390x \(platforms: linux\/amd64, linux\/arm64\/v8\)/);
 });
+
+test('build --output docker:// shows the bytes of a large layer as it is pushed, and of a base as it is pulled', async (t) => {
+  const dir = await tempDir(t);
+  const { randomBytes } = await import('node:crypto');
+  await writeFile(join(dir, 'big.bin'), randomBytes(3 << 20));
+  await writeFile(join(dir, 'pith.yaml'), 'files:\n  - src: big.bin\n    dst: /big.bin\n');
+  const ref = `${reg.host}/pith/big:1`;
+  const pushed = await pith(['build', 'pith.yaml', '--output', `docker://${ref}`, '--json'], { cwd: dir });
+  assert.equal(pushed.code, 0, pushed.stderr);
+  const layer = (JSON.parse(pushed.stdout) as Report).images[0]!.layers.at(-1)!.digest;
+  assert.match(pushed.stderr, new RegExp(`${layer.slice(0, 19)}… 3\\.0 MiB of 3\\.0 MiB \\(100%\\)`));
+  await writeFile(join(dir, 'top.yaml'), `from: ${ref}\nlabels: {a: b}\n`);
+  const pulled = await pith(['build', 'top.yaml', '--output', 'oci:out'], { cwd: dir });
+  assert.equal(pulled.code, 0, pulled.stderr);
+  assert.match(
+    pulled.stderr,
+    new RegExp(`${layer.slice(0, 19)}… .* of 3\\.0 MiB \\(100%\\)`),
+    'base layer pulled',
+  );
+});

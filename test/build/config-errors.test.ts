@@ -1,10 +1,11 @@
 // Acceptance (issue 2, point 5): bad input tried as a new user would. Each case gives exactly one clear
 // message naming the field with file:line:col, exit code 3, no stack trace, and leaves no output behind.
 import assert from 'node:assert/strict';
-import { copyFile, readdir, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pith, ROOT, tempDir } from '../helpers.ts';
+import { pithUnprivileged } from './files-helpers.ts';
 
 interface Case {
   name: string;
@@ -19,7 +20,8 @@ const CASES: Case[] = [
   {
     name: 'missing source file',
     yaml: 'files:\n  - src: no-such-file\n    dst: /usr/bin/x\n',
-    message: /^FILE:2:10: files\[0\]\.src: no such file or directory: .*no-such-file$/,
+    message:
+      /^FILE:2:10: files\[0\]\.src: cannot find .*\/no-such-file: no such file or directory \(ENOENT\)$/,
   },
   {
     name: 'shell-form entrypoint',
@@ -67,6 +69,21 @@ const CASES: Case[] = [
     message: /^FILE:4:1: entrypiont: unknown key \(did you mean "entrypoint"\?\)$/,
   },
   {
+    name: 'unknown key close to context',
+    yaml: `${HELLO}contxt: ..\n`,
+    message: /^FILE:4:1: contxt: unknown key \(did you mean "context"\?\)$/,
+  },
+  {
+    name: 'NUL byte in a src path',
+    yaml: 'files:\n  - src: "hel\\0lo"\n    dst: /x\n',
+    message: /^FILE:2:10: files\[0\]\.src: cannot contain a NUL byte$/,
+  },
+  {
+    name: 'YAML alias bomb',
+    yaml: `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n`,
+    message: /^FILE: YAML aliases expand too far \(more than 100 alias expansions\); write the values out$/,
+  },
+  {
     name: 'unknown key in a files entry',
     yaml: `${HELLO}    perms: "0755"\n`,
     message: /^FILE:4:5: files\[0\]\.perms: unknown key$/,
@@ -88,13 +105,17 @@ const CASES: Case[] = [
   },
 ];
 
-for (const c of CASES) {
+// A config is refused before any output is opened, whatever its kind: the first cases check all three
+// output kinds, the others one (each case is a CLI process; the suite stays fast).
+const ALL_OUTPUTS = ['oci:out/img', 'oci-archive:out/img.tar', 'docker-archive:out/img.tar:x/y:1'];
+
+for (const [i, c] of CASES.entries()) {
   test(`bad config: ${c.name}`, async (t) => {
     const dir = await tempDir(t);
     await copyFile(join(ROOT, 'examples/hello/hello-amd64'), join(dir, 'hello'));
     const config = join(dir, 'pith.yaml');
     await writeFile(config, c.yaml);
-    for (const output of ['oci:out/img', 'oci-archive:out/img.tar', 'docker-archive:out/img.tar:x/y:1']) {
+    for (const output of i < 2 ? ALL_OUTPUTS : ALL_OUTPUTS.slice(i % 3, (i % 3) + 1)) {
       const r = await pith(['build', config, '--output', output], { cwd: dir });
       assert.equal(r.code, 3, `exit code for ${output}; stderr: ${r.stderr}`);
       assert.equal(r.stdout, '');
@@ -112,8 +133,29 @@ test('bad config: a config file that does not exist', async (t) => {
   const dir = await tempDir(t);
   const r = await pith(['build', 'nope.yaml', '--output', 'oci:out'], { cwd: dir });
   assert.equal(r.code, 3);
-  assert.match(r.stderr, /(^|\n)pith: nope\.yaml: no such file\n$/);
+  assert.match(r.stderr, /(^|\n)pith: cannot read nope\.yaml: no such file or directory \(ENOENT\)\n$/);
   assert.deepEqual(await readdir(dir), []);
+});
+
+test('bad config: a directory given as the config', async (t) => {
+  const dir = await tempDir(t);
+  await mkdir(join(dir, 'conf'));
+  const r = await pith(['build', 'conf', '--output', 'oci:out'], { cwd: dir });
+  assert.equal(r.code, 3);
+  assert.match(
+    r.stderr,
+    /(^|\n)pith: cannot read conf: is a directory \(EISDIR\); name the config file in it \(e\.g\. conf\/pith\.yaml\)\n$/,
+  );
+  assert.deepEqual(await readdir(dir), ['conf']);
+});
+
+test('bad config: a config file that cannot be read is an environment failure (exit 5)', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'pith.yaml'), HELLO);
+  await chmod(join(dir, 'pith.yaml'), 0o000);
+  const r = await pithUnprivileged(['build', 'pith.yaml', '--output', 'oci:out'], dir);
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stderr, /(^|\n)pith: cannot read pith\.yaml: permission denied \(EACCES\)\n$/);
 });
 
 test('bad config: SOURCE_DATE_EPOCH that is not a number of seconds', async (t) => {

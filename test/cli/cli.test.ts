@@ -85,12 +85,18 @@ test('usage errors exit 2; --help works on every command', async () => {
   assert.equal((await pith(['frobnicate'])).code, 2);
   assert.equal((await pith(['build', 'x.yaml'])).code, 2, 'missing --output');
   assert.equal((await pith(['inspect', '--bogus', 'x'])).code, 2);
-  for (const cmd of [[], ['build'], ['inspect'], ['validate']]) {
+  for (const cmd of [['build'], ['inspect'], ['validate'], ['copy']]) {
     const r = await pith([...cmd, '--help']);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^Usage: pith/);
+    // every command that reads or writes images names every transport, docker:// included
+    for (const transport of ['oci:DIR', 'oci-archive:FILE', 'docker-archive:FILE', 'docker://HOST/REPO'])
+      assert.ok(r.stdout.includes(transport), `${cmd} --help lacks ${transport}:\n${r.stdout}`);
   }
-  assert.match((await pith(['--help'])).stdout, /Exit codes:\n {2}0 {2}success/);
+  const top = (await pith(['--help'])).stdout;
+  assert.match(top, /Exit codes:\n {2}0 {2}success/);
+  assert.match(top, /--network-timeout <seconds>/);
+  assert.match(top, /130, 143 {2}interrupted/);
 });
 
 test('reading something that is not an image: exit 3, one line', async (t) => {

@@ -1,12 +1,18 @@
 // The registry commands against the in-memory registry: build to docker://, digest, ls, tag, copy between
-// transports with --platform, and login/logout feeding the keychain that push then uses.
+// transports with --platform, and login/logout feeding the keychain that push then uses; login checks the
+// credentials first (refused or unreachable: nothing saved); digest hashes what it receives, whatever the
+// registry's Docker-Content-Digest header says.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { pushRemote } from '../../src/io/index.ts';
+import { parseReference } from '../../src/oci/index.ts';
 import { type MemoryRegistry, startMemoryRegistry } from '../../src/testing/index.ts';
 import { CLI, pith, tempDir } from '../helpers.ts';
+import { smallImage } from '../oci/fixtures.ts';
 
 let reg: MemoryRegistry;
 before(async () => {
@@ -104,4 +110,74 @@ describe('registry commands', () => {
     assert.deepEqual(json<{ removed: boolean }>(logout), { registry: auth.host, removed: true });
     assert.equal((await pith(['validate', ref], { env })).code, 3, 'anonymous again after logout');
   });
+
+  it('login refuses wrong credentials and an unreachable registry, and saves nothing then', async (t) => {
+    const dir = await tempDir(t);
+    const file = join(dir, 'auth.json');
+    const env = { REGISTRY_AUTH_FILE: file };
+    const bearer = await startMemoryRegistry({ auth: { kind: 'bearer', users: { alice: 'right' } } });
+    t.after(() => bearer.close());
+    const basic = await startMemoryRegistry({ auth: { kind: 'basic', users: { bob: 'right' } } });
+    t.after(() => basic.close());
+    const login = (host: string, user: string, password: string) =>
+      withStdin(['login', host, '-u', user, '--password-stdin'], `${password}\n`, env);
+    const saved = () =>
+      access(file).then(
+        () => true,
+        () => false,
+      );
+    for (const [reg, user] of [
+      [bearer, 'alice'],
+      [basic, 'bob'],
+    ] as const) {
+      const wrong = await login(reg.host, user, 'wrong-pw');
+      assert.equal(wrong.code, 3, wrong.stderr);
+      assert.match(
+        wrong.stderr,
+        new RegExp(
+          `^pith: ${reg.host} refused the credentials of ${user} \\(.*(401|400).*\\); nothing was saved\\n$`,
+        ),
+      );
+      assert.doesNotMatch(wrong.stderr, /wrong-pw/);
+      assert.equal(await saved(), false, 'nothing saved');
+    }
+    const closed = await closedPort();
+    const unreachable = await login(`127.0.0.1:${closed}`, 'alice', 'right');
+    assert.equal(unreachable.code, 5, unreachable.stderr);
+    assert.match(
+      unreachable.stderr,
+      new RegExp(`^pith: GET http://127\\.0\\.0\\.1:${closed}/v2/: .*ECONNREFUSED.*\\n$`),
+    );
+    assert.equal(await saved(), false, 'nothing saved');
+    const right = await login(basic.host, 'bob', 'right');
+    assert.equal(right.code, 0, right.stderr);
+    assert.equal(await saved(), true);
+  });
+
+  it('digest hashes the manifest it receives, not the Docker-Content-Digest header', async () => {
+    const liar = await startMemoryRegistry({
+      faults: [{ match: (r) => r.path.includes('/manifests/'), action: 'wrong-digest-header' }],
+    });
+    try {
+      const image = await smallImage();
+      await pushRemote(parseReference(`${liar.host}/lies/app:1`), image);
+      const head = await fetch(`${liar.url}/v2/lies/app/manifests/1`, { method: 'HEAD' });
+      const lie = head.headers.get('docker-content-digest');
+      assert.ok(lie && lie !== image.manifest.digest, 'the registry lies');
+      const d = await pith(['digest', `docker://${liar.host}/lies/app:1`]);
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(d.stdout.trim(), image.manifest.digest);
+    } finally {
+      await liar.close();
+    }
+  });
 });
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}

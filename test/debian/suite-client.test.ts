@@ -170,7 +170,12 @@ describe('suite client on a signed fake repository', () => {
     } finally {
       repo.tamper = undefined;
     }
-    assert.deepEqual(await readdir(dir).catch(() => []), [], 'nothing cached');
+    // only the verified InRelease (kept for offline use) is cached, not the tampered index
+    assert.equal((await readdir(join(dir, 'sha256'))).length, 1, 'nothing but the InRelease cached');
+    assert.deepEqual(
+      await cache.getNamed(`${repo.url}/dists/trixie/InRelease`),
+      await cache.get((await readdir(join(dir, 'sha256')))[0]!),
+    );
   });
 
   it('discards a corrupted cache entry and downloads again', async (t) => {

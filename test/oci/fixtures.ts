@@ -18,7 +18,7 @@ import {
   MediaType,
   memoryBlob,
 } from '../../src/oci/index.ts';
-import { type TarEntry, writeTar } from '../../src/tar/index.ts';
+import { bytesEntry, type TarEntry, writeTar } from '../../src/tar/index.ts';
 import { type Digest, sha256 } from '../../src/util/index.ts';
 
 /** Concatenates a stream of chunks. */
@@ -33,6 +33,9 @@ export async function* chunksOf(b: Buffer, piece = 1000): AsyncIterable<Buffer> 
   for (let i = 0; i < b.length; i += piece) yield b.subarray(i, i + piece);
 }
 
+/** A root-owned 0644 file entry for the tar writer, holding `data`. */
+export const fileEntry = bytesEntry;
+
 /** A small deterministic tar holding the given files (parents listed first, mtime 0, root-owned). */
 export async function tarOf(files: Record<string, string>): Promise<Buffer> {
   const entries: TarEntry[] = [];
@@ -45,19 +48,7 @@ export async function tarOf(files: Record<string, string>): Promise<Buffer> {
       dirs.add(dir);
       entries.push({ path: dir, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 0, size: 0 });
     }
-    const data = Buffer.from(files[path]!, 'utf8');
-    entries.push({
-      path,
-      type: 'file',
-      mode: 0o644,
-      uid: 0,
-      gid: 0,
-      mtime: 0,
-      size: data.length,
-      content: async function* () {
-        yield data;
-      },
-    });
+    entries.push(fileEntry(path, Buffer.from(files[path]!, 'utf8')));
   }
   return collect(writeTar(entries));
 }

@@ -19,6 +19,7 @@ import {
 import { sha256 } from '../../src/util/index.ts';
 import {
   configOf,
+  gzipLayer,
   otherDigest,
   smallImage,
   tarOf,
@@ -512,5 +513,55 @@ describe('validate: top-level blobs', () => {
       { where: 'blob', message: /descriptor size 4 but the blob is 3 bytes/ },
       { where: 'blob', message: /descriptor digest/ },
     ]);
+  });
+});
+
+describe('validate: each distinct blob is read once', { timeout: 30_000 }, () => {
+  /** Layers that count how often their bytes are opened, per digest. */
+  async function countedLayers(distinct: number, opens: Map<string, number>) {
+    const layers = [];
+    for (let i = 0; i < distinct; i++) {
+      const { blob, diffId } = gzipLayer(await tarOf({ [`f${i}`]: `layer ${i}` }));
+      const counted = {
+        descriptor: blob.descriptor,
+        open: () => {
+          opens.set(blob.descriptor.digest, (opens.get(blob.descriptor.digest) ?? 0) + 1);
+          return blob.open();
+        },
+      };
+      layers.push({ blob: counted, diffId });
+    }
+    return layers;
+  }
+
+  it('2,000 layers repeating 8 blobs: valid, and each blob opened once (hash and diff_id in one pass)', async () => {
+    const opens = new Map<string, number>();
+    const eight = await countedLayers(8, opens);
+    const img = buildImage({
+      config: { architecture: 'amd64', os: 'linux' },
+      layers: Array.from({ length: 2000 }, (_, i) => eight[i % 8]!),
+      epoch: 0,
+    });
+    assert.deepEqual(await validate(img), []);
+    assert.deepEqual([...opens.values()], Array(8).fill(1));
+  });
+
+  it('a config that disagrees on the layer count is reported before any layer is read', async () => {
+    const opens = new Map<string, number>();
+    const layers = await countedLayers(3, opens);
+    const img = withConfig(
+      buildImage({ config: { architecture: 'amd64', os: 'linux' }, layers, epoch: 0 }),
+      (c) => {
+        c.rootfs.diff_ids.push(otherDigest('extra'));
+        c.history!.push({ created_by: 'extra' });
+      },
+    );
+    assertProblems(await validate(img), [
+      {
+        where: 'image > config',
+        message: /^rootfs.diff_ids has 4 entries but the manifest has 3 layers; the layers were not read$/,
+      },
+    ]);
+    assert.equal(opens.size, 0, 'no layer was opened');
   });
 });

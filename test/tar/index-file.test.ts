@@ -17,6 +17,18 @@ describe('indexTarFile', () => {
   const tmp = tempDir();
   after(() => tmp.cleanup());
 
+  test("maxEntries stops at the first entry over the limit, with the caller's error", async () => {
+    const { entries } = fixture();
+    const path = join(tmp.dir, 'counted.tar');
+    writeFileSync(path, await collect(writeTar(entries)));
+    assert.equal((await indexTarFile(path, { maxEntries: entries.length })).length, entries.length);
+    await assert.rejects(indexTarFile(path, { maxEntries: entries.length - 1 }), /more than \d+ tar entries/);
+    await assert.rejects(
+      indexTarFile(path, { maxEntries: 1, onTooMany: (max) => new Error(`over ${max}`) }),
+      /^Error: over 1$/,
+    );
+  });
+
   test('offsets read back exactly each member of a writeTar archive', async () => {
     const { entries, data } = fixture();
     const path = join(tmp.dir, 'fixture.tar');

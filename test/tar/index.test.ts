@@ -6,9 +6,14 @@ import * as tar from '../../src/tar/index.ts';
 test('exports the agreed API and nothing else at runtime', () => {
   assert.deepEqual(Object.keys(tar).sort(), [
     'FileTree',
+    'bytesEntry',
     'indexTarFile',
+    'isZeroBlock',
+    'nameFromBytes',
+    'nameToBytes',
     'normalizeImagePath',
     'readTar',
+    'verifyChecksum',
     'writeTar',
   ]);
   assert.equal(typeof new tar.FileTree().entries, 'function');

@@ -3,7 +3,7 @@
 // and hardlink-group normalisation.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FileTree, type TreeNode } from '../../src/tar/index.ts';
+import { FileTree, nameFromBytes, nameToBytes, type TreeNode } from '../../src/tar/index.ts';
 import { PithError } from '../../src/util/index.ts';
 
 const dir = (extra: Partial<TreeNode> = {}): TreeNode => ({
@@ -159,6 +159,17 @@ describe('FileTree.entries', () => {
     assert.deepEqual(
       t.entries().map((e) => e.path),
       ['A', 'a', 'a-b', 'a/b', 'b', 'b/z', 'é', '\uFF5E', '\u{1F600}'],
+    );
+  });
+
+  test('raw (non-UTF-8) names sort by their bytes too', () => {
+    const t = new FileTree();
+    const raw80 = nameFromBytes(Buffer.of(0x80)); // byte 0x80 sorts before F0 9F 98 80 (U+1F600)
+    const rawFf = nameFromBytes(Buffer.of(0xff));
+    for (const p of [rawFf, '\u{1F600}', raw80, 'é']) t.add(p, file(p));
+    assert.deepEqual(
+      t.entries().map((e) => nameToBytes(e.path).toString('hex')),
+      ['80', 'c3a9', 'f09f9880', 'ff'],
     );
   });
 

@@ -252,7 +252,7 @@ describe('writeTar streaming', () => {
     assert.deepEqual([out[512], out[612], out[712]], [1, 2, 3]);
   });
 
-  test('100 MiB serialises at hundreds of MB/s (big files and many small files)', async () => {
+  test('100 MiB serialises completely, big files and many small files (throughput reported only)', async (t) => {
     const chunk = Buffer.alloc(1 << 20, 1);
     const mk = (path: string, size: number, piece: Buffer): TarEntry => ({
       path,
@@ -279,8 +279,10 @@ describe('writeTar streaming', () => {
       let n = 0;
       for await (const c of writeTar(set)) n += c.length;
       const mbps = n / 1e6 / ((performance.now() - t0) / 1000);
-      console.log(`# writeTar ${label} files: ${(n / 2 ** 20).toFixed(0)} MiB at ${mbps.toFixed(0)} MB/s`);
-      assert.ok(mbps > 100, `${label}: ${mbps.toFixed(0)} MB/s`);
+      t.diagnostic(`writeTar ${label} files: ${(n / 2 ** 20).toFixed(0)} MiB at ${mbps.toFixed(0)} MB/s`);
+      // one 512-byte header per entry, contents padded to 512, two zero blocks at the end
+      const expected = set.reduce((sum, e) => sum + 512 + Math.ceil(e.size / 512) * 512, 0) + 1024;
+      assert.ok(n >= expected && n % 512 === 0, `${label}: ${n} bytes, at least ${expected} expected`);
     }
   });
 });

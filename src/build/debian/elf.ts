@@ -6,6 +6,7 @@
 // Strings (soname, needed, interp) are decoded as latin1, i.e. one char per byte, so they round-trip to the
 // exact bytes of the file (Buffer.from(s, 'latin1')).
 
+export const ET_EXEC = 2;
 export const ET_DYN = 3;
 export const EM_386 = 3;
 export const EM_IA_64 = 50;
@@ -24,12 +25,19 @@ const DT_NEEDED = 1n;
 const DT_STRTAB = 5n;
 const DT_SONAME = 14n;
 
-export interface ElfInfo {
+/** What the first ELF_HEADER_BYTES of a file say: class, byte order, e_type and e_machine. */
+export interface ElfHeader {
   class: 32 | 64;
   littleEndian: boolean;
   machine: number;
   /** e_type; ET_DYN = 3 for shared objects (and PIE executables). */
   type: number;
+}
+
+/** Bytes readElfHeader needs: e_ident (16), e_type (2), e_machine (2). */
+export const ELF_HEADER_BYTES = 20;
+
+export interface ElfInfo extends ElfHeader {
   /** e_flags (processor-specific: ARM EABI version and float ABI, RISC-V float ABI, ...). */
   flags: number;
   /** DT_SONAME (the first one, if the dynamic section has several). */
@@ -56,20 +64,30 @@ export function readElf(bytes: Buffer): ElfInfo | undefined {
   }
 }
 
-function parse(b: Buffer): ElfInfo | undefined {
-  if (b.length < 16 || !b.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
+/** The ELF identification, e_type and e_machine of a file's first bytes; undefined if it is not ELF. */
+export function readElfHeader(b: Buffer): ElfHeader | undefined {
+  if (b.length < ELF_HEADER_BYTES || !b.subarray(0, 4).equals(ELF_MAGIC)) return undefined;
   const cls = b[4];
   const data = b[5];
   if ((cls !== 1 && cls !== 2) || (data !== 1 && data !== 2)) return undefined;
-  const is64 = cls === 2;
   const le = data === 1;
+  return {
+    class: cls === 2 ? 64 : 32,
+    littleEndian: le,
+    type: le ? b.readUInt16LE(16) : b.readUInt16BE(16),
+    machine: le ? b.readUInt16LE(18) : b.readUInt16BE(18),
+  };
+}
+
+function parse(b: Buffer): ElfInfo | undefined {
+  const header = readElfHeader(b);
+  if (!header) return undefined;
+  const is64 = header.class === 64;
+  const le = header.littleEndian;
   if (b.length < (is64 ? 64 : 52)) return undefined;
   const r = new Reader(b, le, is64);
   const info: ElfInfo = {
-    class: is64 ? 64 : 32,
-    littleEndian: le,
-    type: r.u16(16),
-    machine: r.u16(18),
+    ...header,
     flags: r.u32(is64 ? 48 : 36),
     needed: [],
     dynamic: false,

@@ -47,6 +47,7 @@ export function buildCommand(program: Command): void {
         ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
         onStep: (s) => out.step(s),
         onWarning: (w) => out.warn(w),
+        onProgress: (p) => out.progress(p),
       });
       out.done();
       out.result(report, () => {

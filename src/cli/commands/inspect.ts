@@ -5,7 +5,8 @@ import { PithError } from '../../util/index.ts';
 import { formatSummary } from '../format-summary.ts';
 import { makeOutput } from '../output.ts';
 
-const REF_HELP = 'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG|:@N], or a bare path';
+const REF_HELP =
+  'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG|:@N], docker://HOST/REPO[:TAG][@DIGEST], or a bare path';
 
 export function inspectCommand(program: Command): void {
   program

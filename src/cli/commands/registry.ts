@@ -23,6 +23,7 @@ export function registryCommands(program: Command): void {
         ...(opts.platform ? { platform: opts.platform } : {}),
         ...(opts.all ? { all: true } : {}),
         onStep: (s) => out.step(s),
+        onProgress: (p) => out.progress(p),
       });
       out.done();
       out.result(

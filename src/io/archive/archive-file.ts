@@ -1,6 +1,9 @@
 // Writes a set of files as a deterministic tar archive, atomically: sorted names, directories before
-// their files, mtime 0, uid/gid 0, modes 0755/0644 — the archive bytes depend only on its contents.
+// their files, mtime 0, uid/gid 0, modes 0755/0644 — the archive bytes depend only on its contents. An
+// archive replaces only a regular file: a directory, device or FIFO at the destination is refused.
+import { stat } from 'node:fs/promises';
 import { type TarEntry, writeTar } from '../../tar/index.ts';
+import { fileTypeName, PithError } from '../../util/index.ts';
 import { writeFileAtomic } from '../atomic.ts';
 
 export interface ArchiveMember {
@@ -9,9 +12,29 @@ export interface ArchiveMember {
   content: () => AsyncIterable<Buffer>;
 }
 
-/** Writes members (deduplicated by path) into a tar file at `dest`, replacing it only when complete. */
-export async function writeArchiveFile(dest: string, members: readonly ArchiveMember[]): Promise<void> {
+/**
+ * Writes members (deduplicated by path) into a tar file at `dest`, replacing it only when complete; `where`
+ * names the output in messages (`oci-archive:out/x.tar`).
+ */
+export async function writeArchiveFile(
+  dest: string,
+  members: readonly ArchiveMember[],
+  where = dest,
+): Promise<void> {
+  await checkArchiveDest(dest, where);
   await writeFileAtomic(dest, writeTar(archiveEntries(members)));
+}
+
+/** Refuses a destination that exists and is not a regular file (renaming over it would replace it). */
+async function checkArchiveDest(dest: string, where: string): Promise<void> {
+  const s = await stat(dest).catch(() => undefined);
+  if (!s || s.isFile()) return;
+  const hint = s.isDirectory() ? ` (a layout directory is written with oci:${dest})` : '';
+  throw new PithError(
+    'input',
+    'NOT_A_FILE',
+    `${where}: is ${fileTypeName(s)}; an archive is written to a regular file path, refusing to replace it${hint}`,
+  );
 }
 
 /** The tar entries for members, with every parent directory listed first. */

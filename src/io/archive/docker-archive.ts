@@ -35,10 +35,11 @@ export async function writeDockerArchive(
   const entry = layoutDescriptor(artifact, ref ? { tag: ref.tag, fullName: formatReference(ref) } : {});
   const image = loadableImage(artifact);
   const manifestJson = Buffer.from(JSON.stringify([dockerEntryFor(image, ref ? [familiarName(ref)] : [])]));
-  await writeArchiveFile(file, [
-    ...layoutMembers(artifact, entry),
-    bytesMember('manifest.json', manifestJson),
-  ]);
+  await writeArchiveFile(
+    file,
+    [...layoutMembers(artifact, entry), bytesMember('manifest.json', manifestJson)],
+    `docker-archive:${file}`,
+  );
   return entry;
 }
 
@@ -61,7 +62,7 @@ export async function readDockerArchive(
   file: string,
   sel: { name?: ImageReference; index?: number } = {},
 ): Promise<Artifact> {
-  const src = await openArchive(file);
+  const src = await openArchive(file, `docker-archive:${file}`);
   if ((await src.size(OCI_LAYOUT_FILE)) !== undefined && sel.index === undefined) {
     const ref = sel.name ? withDefaultTag(sel.name) : undefined;
     return readLayout(src, ref ? { name: formatReference(ref) } : {});

@@ -10,6 +10,7 @@ import {
   type Image,
   type ImageReference,
   JsonDocument,
+  LIMITS,
   type ManifestJson,
   MediaType,
   memoryBlob,
@@ -26,7 +27,7 @@ export async function readClassicDockerArchive(
   src: FileSource,
   sel: { name?: ImageReference; index?: number },
 ): Promise<Image> {
-  const raw = await src.read('manifest.json');
+  const raw = await src.read('manifest.json', LIMITS.archiveManifestBytes);
   if (!raw)
     throw new PithError(
       'input',
@@ -34,12 +35,18 @@ export async function readClassicDockerArchive(
       `${src.name}: neither an OCI layout nor a docker-archive (no manifest.json)`,
     );
   const entry = pick(parseDockerManifestJson(raw, src.name), sel, src.name);
-  const configRaw = await src.read(entry.Config);
+  const configRaw = await src.read(entry.Config, LIMITS.configBytes);
   if (!configRaw)
     throw new PithError('invalid', 'MISSING_MEMBER', `${src.name}: config ${entry.Config} is missing`);
   const config = parseImageConfig(configRaw, MediaType.dockerConfig, `${src.name}: ${entry.Config}`);
+  // A path listed more than once is hashed once.
+  const byPath = new Map<string, Blob>();
   const layers: Blob[] = [];
-  for (const path of entry.Layers) layers.push(await layerBlob(src, path));
+  for (const path of entry.Layers) {
+    const blob = byPath.get(path) ?? (await layerBlob(src, path));
+    byPath.set(path, blob);
+    layers.push(blob);
+  }
   const value: ManifestJson = {
     schemaVersion: 2,
     mediaType: MediaType.dockerManifest,

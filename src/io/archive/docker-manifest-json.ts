@@ -1,7 +1,7 @@
 // The `manifest.json` of docker-archive (moby image spec v1.2 "Combined Image JSON + Filesystem Changeset"):
 // what classic `docker load` reads. Types, a parser with clear errors, and the entry pith writes.
 
-import type { Image } from '../../oci/index.ts';
+import { checkCount, type Image, LIMITS, parseJson } from '../../oci/index.ts';
 import { PithError } from '../../util/index.ts';
 import { blobPath } from '../layout/paths.ts';
 
@@ -13,20 +13,19 @@ export interface DockerManifestEntry {
   LayerSources?: Record<string, unknown>;
 }
 
-/** Parses manifest.json bytes. */
+/** Parses manifest.json bytes (within the size, nesting and count limits). */
 export function parseDockerManifestJson(raw: Buffer, where: string): DockerManifestEntry[] {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw.toString('utf8'));
-  } catch (cause) {
-    throw new PithError('invalid', 'BAD_ARCHIVE', `${where}: manifest.json is not valid JSON`, { cause });
-  }
+  const at = `${where}: manifest.json`;
+  const value = parseJson(raw, at, LIMITS.archiveManifestBytes);
   if (!Array.isArray(value))
     throw new PithError('invalid', 'BAD_ARCHIVE', `${where}: manifest.json must be a JSON array`);
+  checkCount(value.length, LIMITS.archiveImages, at, 'the list of images');
   value.forEach((e: Record<string, unknown>, i) => {
-    if (typeof e?.['Config'] !== 'string' || !Array.isArray(e['Layers'])) {
+    const layers = e?.['Layers'];
+    if (typeof e?.['Config'] !== 'string' || !Array.isArray(layers)) {
       throw new PithError('invalid', 'BAD_ARCHIVE', `${where}: manifest.json[${i}] needs Config and Layers`);
     }
+    checkCount(layers.length, LIMITS.layers, at, `[${i}].Layers`);
   });
   return value as DockerManifestEntry[];
 }

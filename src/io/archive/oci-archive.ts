@@ -9,12 +9,12 @@ import { openArchive } from './open-archive.ts';
 /** Writes an artifact as an OCI archive, atomically; returns its index.json descriptor. */
 export async function writeOciArchive(file: string, artifact: Artifact, tag?: string): Promise<Descriptor> {
   const entry = layoutDescriptor(artifact, tag ? { tag } : {});
-  await writeArchiveFile(file, layoutMembers(artifact, entry));
+  await writeArchiveFile(file, layoutMembers(artifact, entry), `oci-archive:${file}`);
   return entry;
 }
 
 /** Reads the artifact tagged `tag` (or the only one) from an OCI archive. */
 export async function readOciArchive(file: string, tag?: string): Promise<Artifact> {
-  const src = await openArchive(file);
+  const src = await openArchive(file, `oci-archive:${file}`);
   return readLayout(src, tag ? { tag } : {});
 }

@@ -1,52 +1,153 @@
 // Opens an archive file for reading: plain tar directly; gzip- or zstd-compressed tars (`docker save | gzip`)
-// are first decompressed to a private temporary file, removed when the process exits.
+// are first decompressed to a private temporary file in $TMPDIR, removed when the process exits. The
+// decompressed stream is checked while it is written: it must start like an image archive (archive-head.ts)
+// and stay within LIMITS.archiveBytes and the space free in $TMPDIR, so a compression bomb is refused after
+// its first block or at the bound, and its partial copy removed at once.
 import { randomBytes } from 'node:crypto';
-import { createReadStream, rmSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { type FileHandle, open, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decompress, detectCompression } from '../../compress/index.ts';
-import { PithError } from '../../util/index.ts';
-import { writeFileAtomic } from '../atomic.ts';
-import { type FileSource, tarSource } from '../file-source.ts';
+import { type Compression, decompress, detectCompression } from '../../compress/index.ts';
+import { LIMITS, limitError } from '../../oci/index.ts';
+import { asSystemError, errnoOf, fileTypeName, isPithError, messageOf, PithError } from '../../util/index.ts';
+import { withSourceErrors, writeFileAtomic } from '../atomic.ts';
+import { type FileSource, fileChunks, tarSource } from '../file-source.ts';
+import { checkArchiveHead } from './archive-head.ts';
 
 const temps = new Set<string>();
 process.once('exit', () => {
   for (const t of temps) rmSync(t, { force: true });
 });
 
-/** A FileSource over an archive file, decompressing it first if needed. */
-export async function openArchive(file: string): Promise<FileSource> {
-  const head = await readHead(file);
-  const kind = detectCompression(head);
-  if (kind === 'none') return tarSource(file);
+export interface OpenArchiveOptions {
+  /** The most bytes a compressed archive may decompress to (default LIMITS.archiveBytes). */
+  maxBytes?: number;
+  /** Where the decompressed copy is written (default: os.tmpdir(), i.e. $TMPDIR). */
+  tmpDir?: string;
+}
+
+/** A FileSource over an archive file (`name` is how messages call it), decompressing it first if needed. */
+export async function openArchive(
+  file: string,
+  name = file,
+  opts: OpenArchiveOptions = {},
+): Promise<FileSource> {
+  await checkArchiveFile(file, name);
+  const kind = detectCompression(await readHead(file, name));
+  if (kind === 'none') return tarSource(file, name);
   if (kind === 'xz' || kind === 'bzip2') {
     throw new PithError(
       'input',
       'UNSUPPORTED_COMPRESSION',
-      `${file}: ${kind}-compressed archives are not supported; decompress it first`,
+      `${name}: ${kind}-compressed archives are not supported; decompress it first`,
     );
   }
-  const tmp = join(tmpdir(), `pith-archive-${randomBytes(6).toString('hex')}.tar`);
-  temps.add(tmp);
-  await writeFileAtomic(tmp, decompress(createReadStream(file), kind), 0o600);
-  return tarSource(tmp, file);
+  return spool(file, name, kind, opts);
 }
 
-async function readHead(file: string): Promise<Buffer> {
-  const fh = await open(file, 'r').catch((cause: NodeJS.ErrnoException) => {
-    throw new PithError(
-      'input',
-      'NO_SUCH_FILE',
-      `${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`,
-      { cause },
-    );
+/** The path must be a regular file: a directory, FIFO or device is refused before it is opened. */
+async function checkArchiveFile(file: string, name: string): Promise<void> {
+  const s = await stat(file).catch((err: unknown) => {
+    if (errnoOf(err) === 'ENOENT')
+      throw new PithError('input', 'NO_SUCH_FILE', `${name}: no such file or directory`);
+    throw asSystemError(err, { where: name, action: `read ${file}` });
   });
+  if (!s.isFile()) {
+    const hint = s.isDirectory() ? ` (a layout directory is read as oci:${file})` : '';
+    throw new PithError('input', 'NOT_A_FILE', `${name}: is ${fileTypeName(s)}, not an archive file${hint}`);
+  }
+}
+
+async function readHead(file: string, name: string): Promise<Buffer> {
+  let fh: FileHandle | undefined;
   try {
+    fh = await open(file, 'r');
     const buf = Buffer.alloc(8);
     const { bytesRead } = await fh.read(buf, 0, 8, 0);
     return buf.subarray(0, bytesRead);
+  } catch (err) {
+    throw asSystemError(err, { where: name, action: `read ${file}` });
   } finally {
-    await fh.close();
+    await fh?.close();
   }
+}
+
+/** Decompresses to a temporary file, checking the stream as it goes; the copy is read as a plain tar. */
+async function spool(file: string, name: string, kind: Compression, opts: OpenArchiveOptions) {
+  const dir = opts.tmpDir ?? tmpdir();
+  const budget = await spoolBudget(dir, opts.maxBytes ?? LIMITS.archiveBytes.max);
+  const tmp = join(dir, `pith-archive-${randomBytes(6).toString('hex')}.tar`);
+  temps.add(tmp);
+  await writeFileAtomic(tmp, checked(decompress(fileChunks(file, name), kind), name, kind, budget), 0o600);
+  return tarSource(tmp, name);
+}
+
+/** How much may be decompressed: the limit, or less when $TMPDIR has less space free. */
+interface Budget {
+  max: number;
+  /** The directory whose free space is the bound, when it is smaller than the limit. */
+  freeIn?: string;
+}
+
+async function spoolBudget(dir: string, limit: number): Promise<Budget> {
+  const s = await statfs(dir).catch((err: unknown) => {
+    throw asSystemError(err, { action: `use the temporary directory ${dir} (TMPDIR)` });
+  });
+  const free = s.bavail * s.bsize;
+  // a file system that reports no size at all (tmpfs with size=0 is unlimited) bounds nothing
+  return s.blocks > 0 && free < limit ? { max: free, freeIn: dir } : { max: limit };
+}
+
+/**
+ * Passes decompressed chunks on while checking the first block (archive-head.ts) and the running total;
+ * a stream that does not decompress is a broken archive, named as such.
+ */
+async function* checked(
+  chunks: AsyncIterable<Buffer>,
+  name: string,
+  kind: Compression,
+  budget: Budget,
+): AsyncIterable<Buffer> {
+  const undecodable = (err: unknown) =>
+    isPithError(err)
+      ? err
+      : new PithError(
+          'invalid',
+          'BAD_ARCHIVE',
+          `${name}: does not decompress as ${kind}: ${messageOf(err)}`,
+          {
+            cause: err,
+          },
+        );
+  let head: Buffer | undefined = Buffer.alloc(0);
+  let total = 0;
+  for await (const c of withSourceErrors(chunks, undecodable)) {
+    total += c.length;
+    if (total > budget.max) throw overBudget(name, budget);
+    if (head === undefined) yield c;
+    else {
+      head = Buffer.concat([head, c]);
+      if (head.length < 512) continue;
+      checkArchiveHead(head, name);
+      yield head;
+      head = undefined;
+    }
+  }
+  if (head !== undefined) checkArchiveHead(head, name);
+}
+
+function overBudget(name: string, budget: Budget): PithError {
+  if (budget.freeIn)
+    return new PithError(
+      'io',
+      'NO_SPACE',
+      `${name}: decompresses to more than the ${budget.max} bytes free in ${budget.freeIn}; free some space or set TMPDIR to a larger file system`,
+      { details: { free: budget.max, dir: budget.freeIn } },
+    );
+  const limit = LIMITS.archiveBytes;
+  return limitError(name, `decompresses to more than ${budget.max} bytes, the limit for ${limit.what}`, {
+    ...limit,
+    max: budget.max,
+  });
 }

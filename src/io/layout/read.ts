@@ -1,41 +1,72 @@
 // Reads an OCI image layout from any FileSource (directory or archive) into an Artifact. Manifests,
-// indexes and configs are read and their digests verified now; layers stay lazy and are verified by
-// whoever streams them (sinks and `validate`).
+// indexes and configs are read (each within its size limit, checked before it is read) and their digests
+// verified now; layers stay lazy and are verified by whoever streams them (sinks and `validate`). A
+// document that several descriptors name is loaded once.
+import { stat } from 'node:fs/promises';
 import {
   type Artifact,
   type Blob,
   type Child,
+  checkSize,
   type Descriptor,
+  documentLimit,
   type IndexDocument,
   imageFromParts,
   isIndexType,
   isManifestType,
+  LIMITS,
+  limitError,
   parseIndex,
+  parseJsonObject,
   parseManifest,
 } from '../../oci/index.ts';
-import { type Digest, digestLike, PithError } from '../../util/index.ts';
-import type { FileSource } from '../file-source.ts';
-import { blobPath, INDEX_FILE, OCI_LAYOUT_FILE } from './paths.ts';
+import {
+  asSystemError,
+  type Digest,
+  digestLike,
+  errnoOf,
+  fileTypeName,
+  PithError,
+} from '../../util/index.ts';
+import { dirSource, type FileSource } from '../file-source.ts';
+import { blobPath, INDEX_FILE, LAYOUT_VERSION, OCI_LAYOUT_FILE } from './paths.ts';
 import { type LayoutSelector, selectEntry } from './select.ts';
+
+/** A layout directory the user named, checked to be a directory first (`name` is how messages call it). */
+export async function layoutDirSource(dir: string, name = dir): Promise<FileSource> {
+  const s = await stat(dir).catch((err: unknown) => {
+    if (errnoOf(err) === 'ENOENT')
+      throw new PithError('input', 'NO_SUCH_FILE', `${name}: no such file or directory`);
+    throw asSystemError(err, { where: name, action: `read ${dir}` });
+  });
+  if (!s.isDirectory())
+    throw new PithError(
+      'input',
+      'NOT_A_LAYOUT',
+      `${name}: is ${fileTypeName(s)}, not an OCI layout directory`,
+    );
+  return dirSource(dir, name);
+}
 
 /** Reads the layout's index.json after checking the oci-layout marker. */
 export async function readLayoutIndex(src: FileSource): Promise<IndexDocument> {
-  const marker = await src.read(OCI_LAYOUT_FILE);
+  const marker = await src.read(OCI_LAYOUT_FILE, LIMITS.layoutMarkerBytes);
   if (!marker)
     throw new PithError(
       'input',
       'NOT_A_LAYOUT',
       `${src.name}: not an OCI image layout (no ${OCI_LAYOUT_FILE} file)`,
     );
-  const version = (JSON.parse(marker.toString('utf8')) as { imageLayoutVersion?: unknown })
-    .imageLayoutVersion;
-  if (version !== '1.0.0')
+  const version = parseJsonObject(marker, `${src.name}: ${OCI_LAYOUT_FILE}`, LIMITS.layoutMarkerBytes)[
+    'imageLayoutVersion'
+  ];
+  if (version !== LAYOUT_VERSION)
     throw new PithError(
       'invalid',
       'BAD_LAYOUT',
       `${src.name}: unsupported imageLayoutVersion ${JSON.stringify(version)}`,
     );
-  const raw = await src.read(INDEX_FILE);
+  const raw = await src.read(INDEX_FILE, LIMITS.indexBytes);
   if (!raw) throw new PithError('invalid', 'BAD_LAYOUT', `${src.name}: ${INDEX_FILE} is missing`);
   return parseIndex(raw, undefined, `${src.name}: ${INDEX_FILE}`);
 }
@@ -55,39 +86,65 @@ export async function readLayout(src: FileSource, selector: LayoutSelector = {})
   return child;
 }
 
-/** Loads whatever a descriptor points at, recursively for indexes. */
-export async function loadChild(src: FileSource, desc: Descriptor): Promise<Child> {
-  if (isIndexType(desc.mediaType)) {
-    const index = parseIndex(
-      await readVerified(src, desc),
-      desc.mediaType,
-      `${src.name}: index ${desc.digest}`,
-    );
-    const children: Child[] = [];
-    for (const d of index.value.manifests) children.push(await loadChild(src, d));
-    return { kind: 'index', index, children };
+/** Loads whatever a descriptor points at, recursively for indexes; each digest is loaded once. */
+export function loadChild(src: FileSource, desc: Descriptor): Promise<Child> {
+  return new ChildLoader(src).load(desc, 0);
+}
+
+class ChildLoader {
+  readonly #src: FileSource;
+  readonly #loaded = new Map<string, Promise<Child>>();
+
+  constructor(src: FileSource) {
+    this.#src = src;
   }
-  if (isManifestType(desc.mediaType)) {
-    const manifest = parseManifest(
-      await readVerified(src, desc),
-      desc.mediaType,
-      `${src.name}: manifest ${desc.digest}`,
-    );
-    const configDesc = manifest.value.config;
-    const configRaw = await readVerified(src, configDesc);
-    return imageFromParts(
-      manifest,
-      lazyBlob(src, configDesc),
-      configRaw,
-      manifest.value.layers.map((l) => lazyBlob(src, l)),
-    );
+
+  load(desc: Descriptor, depth: number): Promise<Child> {
+    const key = `${desc.digest} ${desc.mediaType}`;
+    let child = this.#loaded.get(key);
+    if (!child) {
+      child = this.#read(desc, depth);
+      this.#loaded.set(key, child);
+    }
+    return child;
   }
-  return { kind: 'blob', blob: lazyBlob(src, desc) };
+
+  async #read(desc: Descriptor, depth: number): Promise<Child> {
+    const src = this.#src;
+    if (isIndexType(desc.mediaType)) {
+      const where = `${src.name}: index ${desc.digest}`;
+      const limit = LIMITS.indexNesting;
+      if (depth >= limit.max)
+        throw limitError(where, `indexes nest deeper than the limit of ${limit.max} ${limit.what}`, limit);
+      const index = parseIndex(await readVerified(src, desc), desc.mediaType, where);
+      const children: Child[] = [];
+      for (const d of index.value.manifests) children.push(await this.load(d, depth + 1));
+      return { kind: 'index', index, children };
+    }
+    if (isManifestType(desc.mediaType)) {
+      const manifest = parseManifest(
+        await readVerified(src, desc),
+        desc.mediaType,
+        `${src.name}: manifest ${desc.digest}`,
+      );
+      const configDesc = manifest.value.config;
+      const configRaw = await readVerified(src, configDesc);
+      return imageFromParts(
+        manifest,
+        lazyBlob(src, configDesc),
+        configRaw,
+        manifest.value.layers.map((l) => lazyBlob(src, l)),
+      );
+    }
+    return { kind: 'blob', blob: lazyBlob(src, desc) };
+  }
 }
 
 /** Reads a small blob whole and checks its size and digest before anything uses it. */
 async function readVerified(src: FileSource, desc: Descriptor): Promise<Buffer> {
-  const raw = await src.read(blobPath(desc.digest));
+  const limit = documentLimit(desc.mediaType);
+  checkSize(desc.size, limit, src.name, `blob ${desc.digest}`);
+  const raw = await src.read(blobPath(desc.digest), limit);
   if (!raw) throw new PithError('invalid', 'MISSING_BLOB', `${src.name}: blob ${desc.digest} is missing`);
   if (raw.length !== desc.size) {
     throw new PithError(

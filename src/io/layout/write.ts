@@ -10,7 +10,7 @@ import {
   type Descriptor,
   verifiedContent,
 } from '../../oci/index.ts';
-import { PithError } from '../../util/index.ts';
+import { asSystemError, errnoOf, fileTypeName, PithError } from '../../util/index.ts';
 import { buildDirAtomic, writeFileAtomic } from '../atomic.ts';
 import { dirSource } from '../file-source.ts';
 import { layoutDescriptor, mergeEntries } from './index-json.ts';
@@ -30,15 +30,15 @@ export async function writeLayoutDir(
 ): Promise<Descriptor> {
   const entry = layoutDescriptor(artifact, opts);
   const state = await dirState(dir);
-  if (state === 'other') {
+  if (state.kind === 'other') {
     throw new PithError(
       'input',
       'NOT_A_LAYOUT',
-      `${dir} exists and is not an OCI image layout; refusing to write into it`,
+      `oci:${dir}: ${state.what} and is not an OCI image layout; refusing to write into it`,
     );
   }
-  if (state === 'layout') {
-    const existing = await readLayoutIndex(dirSource(dir));
+  if (state.kind === 'layout') {
+    const existing = await readLayoutIndex(dirSource(dir, `oci:${dir}`));
     await writeBlobs(dir, blobsInPushOrder(artifact));
     await writeFileAtomic(join(dir, INDEX_FILE), mergeEntries(existing.value.manifests, entry).raw);
     return entry;
@@ -51,13 +51,24 @@ export async function writeLayoutDir(
   return entry;
 }
 
-async function dirState(dir: string): Promise<'absent' | 'empty' | 'layout' | 'other'> {
-  const s = await stat(dir).catch(() => undefined);
-  if (!s) return 'absent';
-  if (!s.isDirectory()) return 'other';
-  const names = await readdir(dir);
-  if (names.length === 0) return 'empty';
-  return names.includes(OCI_LAYOUT_FILE) ? 'layout' : 'other';
+type DirState = { kind: 'absent' | 'empty' | 'layout' } | { kind: 'other'; what: string };
+
+/** What is at the destination now; anything but nothing, an empty directory or a layout is `other`. */
+async function dirState(dir: string): Promise<DirState> {
+  const s = await stat(dir).catch((err: unknown) => {
+    // a parent that is not a directory is reported when the parents are created
+    if (errnoOf(err) === 'ENOENT' || errnoOf(err) === 'ENOTDIR') return undefined;
+    throw asSystemError(err, { where: `oci:${dir}`, action: `write ${dir}`, writing: true });
+  });
+  if (!s) return { kind: 'absent' };
+  if (!s.isDirectory()) return { kind: 'other', what: `is ${fileTypeName(s)}` };
+  const names = await readdir(dir).catch((err: unknown) => {
+    throw asSystemError(err, { where: `oci:${dir}`, action: `read ${dir}` });
+  });
+  if (names.length === 0) return { kind: 'empty' };
+  return names.includes(OCI_LAYOUT_FILE)
+    ? { kind: 'layout' }
+    : { kind: 'other', what: `is a directory with ${names.length} entries` };
 }
 
 /** Writes each blob that is not already present with the right size, verifying content as it streams. */

@@ -1,10 +1,12 @@
 // One method per distribution-spec endpoint (v1.1 §end-1 … §end-13), over RegistryTransport. No image
 // knowledge beyond descriptors: pull/push compose these. Every blob and manifest read is checked against the
-// digest it was asked for before it is returned (size first, then digest).
+// digest it was asked for before it is returned (size first, then digest), and a manifest's digest is always
+// that of the bytes received, never a header's word. Blob bodies resume where a dropped connection left them.
 import { type Descriptor, verifiedContent } from '../../oci/index.ts';
 import { type Digest, PithError, sha256 } from '../../util/index.ts';
 import { MANIFEST_ACCEPT } from './manifest-accept.ts';
-import type { RegistryResponse, RegistryTransport } from './transport/index.ts';
+import { type OnProgress, withProgress } from './progress.ts';
+import { type ReadResponse, RegistryError, type RegistryTransport } from './transport/index.ts';
 
 /** Manifests are capped at 4 MiB (distribution-spec: at least 4 MiB must be accepted). */
 const MAX_MANIFEST = 4 << 20;
@@ -19,10 +21,13 @@ export class RegistryClient {
   readonly transport: RegistryTransport;
   /** host[:port], for messages. */
   readonly registry: string;
+  readonly #onProgress: OnProgress | undefined;
 
-  constructor(transport: RegistryTransport, registry: string) {
+  /** `onProgress` hears the bytes of every blob read (getBlob). */
+  constructor(transport: RegistryTransport, registry: string, onProgress?: OnProgress) {
     this.transport = transport;
     this.registry = registry;
+    this.#onProgress = onProgress;
   }
 
   where(repo: string): string {
@@ -31,14 +36,17 @@ export class RegistryClient {
 
   /** end-3: a manifest by tag or digest, verified against the digest when one is known. */
   async getManifest(repo: string, reference: string, expected?: Digest): Promise<FetchedManifest> {
-    const res = await this.transport.request({
-      method: 'GET',
-      path: `/v2/${repo}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: pull(repo),
-      expect: [200],
-    });
-    const bytes = await res.bytes(MAX_MANIFEST);
+    const res = await this.transport.read(
+      {
+        method: 'GET',
+        path: `/v2/${repo}/manifests/${reference}`,
+        headers: { accept: MANIFEST_ACCEPT },
+        scope: pull(repo),
+        expect: [200],
+      },
+      MAX_MANIFEST,
+    );
+    const { bytes } = res;
     const digest = sha256(bytes);
     const want = expected ?? (reference.includes(':') ? (reference as Digest) : undefined);
     if (want && want !== digest) {
@@ -53,26 +61,16 @@ export class RegistryClient {
     return { bytes, mediaType: mediaTypeOf(bytes) ?? header, digest };
   }
 
-  /** end-3 (HEAD): the descriptor of a manifest, or undefined when absent. */
-  async headManifest(repo: string, reference: string): Promise<Descriptor | undefined> {
-    const res = await this.transport.request({
-      method: 'HEAD',
-      path: `/v2/${repo}/manifests/${reference}`,
-      headers: { accept: MANIFEST_ACCEPT },
-      scope: pull(repo),
-      expect: [200, 404],
+  /**
+   * end-3: the descriptor of a manifest by tag or digest, or undefined when absent. Its digest is that of
+   * the bytes received (what a pull gets), never the registry's Docker-Content-Digest header.
+   */
+  async manifestDescriptor(repo: string, reference: string): Promise<Descriptor | undefined> {
+    const m = await this.getManifest(repo, reference).catch((err: unknown) => {
+      if (err instanceof RegistryError && err.status === 404) return undefined;
+      throw err;
     });
-    if (res.status === 404) return undefined;
-    const digest = res.headers.get('docker-content-digest');
-    const size = Number(res.headers.get('content-length') ?? '-1');
-    const mediaType = (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-    if (!digest || size < 0) return await this.getManifestDescriptor(repo, reference);
-    return { mediaType, digest: digest as Digest, size };
-  }
-
-  async getManifestDescriptor(repo: string, reference: string): Promise<Descriptor> {
-    const m = await this.getManifest(repo, reference);
-    return { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
+    return m && { mediaType: m.mediaType, digest: m.digest, size: m.bytes.length };
   }
 
   /** end-7: puts a manifest under a tag or its digest; returns the digest the registry reports. */
@@ -85,7 +83,7 @@ export class RegistryClient {
       scope: push(repo),
       expect: [201, 200],
     });
-    await res.bytes(64 << 10);
+    await res.drain();
     const digest = sha256(bytes);
     const reported = res.headers.get('docker-content-digest');
     if (reported && reported !== digest) {
@@ -100,12 +98,13 @@ export class RegistryClient {
 
   /** end-9: deletes a manifest. */
   async deleteManifest(repo: string, reference: string): Promise<void> {
-    await this.transport.request({
+    const res = await this.transport.request({
       method: 'DELETE',
       path: `/v2/${repo}/manifests/${reference}`,
       scope: push(repo),
       expect: [202, 200],
     });
+    await res.drain();
   }
 
   /** end-2 (HEAD): whether a blob exists. */
@@ -119,16 +118,18 @@ export class RegistryClient {
     return res.status === 200;
   }
 
-  /** end-2: a blob's bytes, streamed and verified: the stream fails at the end if size or digest differ. */
-  async *getBlob(repo: string, desc: Descriptor): AsyncIterable<Buffer> {
-    const res = await this.transport.request({
-      method: 'GET',
-      path: `/v2/${repo}/blobs/${desc.digest}`,
-      scope: pull(repo),
-      expect: [200],
-    });
+  /**
+   * end-2: a blob's bytes, streamed and verified: the stream fails at the end if size or digest differ. A
+   * connection lost mid-way is resumed (transport.stream); every byte still goes through the digest.
+   */
+  getBlob(repo: string, desc: Descriptor): AsyncIterable<Buffer> {
     const where = this.where(repo);
-    yield* verifiedContent({ descriptor: desc, open: () => chunksOf(res, desc, where) }, where);
+    const open = () =>
+      this.transport.stream(
+        { method: 'GET', path: `/v2/${repo}/blobs/${desc.digest}`, scope: pull(repo), expect: [200] },
+        desc.size,
+      );
+    return withProgress(verifiedContent({ descriptor: desc, open }, where), desc, this.#onProgress);
   }
 
   /** end-8a: tags, following Link pagination. */
@@ -136,13 +137,11 @@ export class RegistryClient {
     const tags: string[] = [];
     let path: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
     for (let page = 0; path && page < 10_000; page++) {
-      const res: RegistryResponse = await this.transport.request({
-        method: 'GET',
-        path,
-        scope: pull(repo),
-        expect: [200],
-      });
-      const body = JSON.parse((await res.bytes(16 << 20)).toString('utf8')) as { tags?: string[] | null };
+      const res: ReadResponse = await this.transport.read(
+        { method: 'GET', path, scope: pull(repo), expect: [200] },
+        16 << 20,
+      );
+      const body = JSON.parse(res.bytes.toString('utf8')) as { tags?: string[] | null };
       tags.push(...(body.tags ?? []));
       path = nextLink(res.headers.get('link'));
     }
@@ -151,25 +150,16 @@ export class RegistryClient {
 
   /** end-12a: the referrers index of a digest, or undefined when the registry has no referrers API. */
   async referrers(repo: string, digest: Digest): Promise<Buffer | undefined> {
-    const res = await this.transport.request({
-      method: 'GET',
-      path: `/v2/${repo}/referrers/${digest}`,
-      scope: pull(repo),
-      expect: [200, 404],
-    });
+    const res = await this.transport.read(
+      { method: 'GET', path: `/v2/${repo}/referrers/${digest}`, scope: pull(repo), expect: [200, 404] },
+      MAX_MANIFEST,
+    );
     if (res.status === 404) return undefined;
     const type = res.headers.get('content-type') ?? '';
-    const bytes = await res.bytes(MAX_MANIFEST);
+    const { bytes } = res;
     // a registry without the API may answer 200 with something that is not an index (spec: treat as absent)
     return type.startsWith('application/vnd.oci.image.index.v1+json') ? bytes : undefined;
   }
-}
-
-/** A response body as Buffers. */
-async function* chunksOf(res: RegistryResponse, desc: Descriptor, where: string): AsyncIterable<Buffer> {
-  if (!res.body) throw new PithError('io', 'EMPTY_BODY', `${where}: blob ${desc.digest} came without a body`);
-  for await (const c of res.body as unknown as AsyncIterable<Uint8Array>)
-    yield Buffer.from(c.buffer, c.byteOffset, c.byteLength);
 }
 
 /** RFC 5988 `Link: </v2/…?last=x&n=y>; rel="next"` → the path to fetch next. */

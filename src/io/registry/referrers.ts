@@ -14,7 +14,7 @@ import {
 import { type Digest, isDigest, PithError, splitDigest } from '../../util/index.ts';
 import { nextLink, pull, push, type RegistryClient } from './client.ts';
 import { MANIFEST_ACCEPT } from './manifest-accept.ts';
-import type { RegistryResponse } from './transport/index.ts';
+import type { ReadResponse } from './transport/index.ts';
 
 /** Manifests and referrers pages are capped at 4 MiB, like every manifest the client reads. */
 const MAX_INDEX = 4 << 20;
@@ -115,7 +115,7 @@ export async function updateFallbackTag(
       scope: push(repo),
       expect: [200, 201, 412],
     });
-    await drain(res);
+    await res.drain();
     if (res.status !== 412) return 'added';
     if (round >= MAX_TAG_ROUNDS) {
       throw new PithError(
@@ -167,16 +167,18 @@ async function referrersFromApi(
   const out: Descriptor[] = [];
   for (let page = 0; path && !seen.has(path) && page < maxPages; page++) {
     seen.add(path);
-    const res: RegistryResponse = await client.transport.request({
-      method: 'GET',
-      path,
-      headers: { accept: MediaType.ociIndex },
-      scope: pull(repo),
-      expect: [200, 400, 404, 406],
-    });
+    const res: ReadResponse = await client.transport.read(
+      {
+        method: 'GET',
+        path,
+        headers: { accept: MediaType.ociIndex },
+        scope: pull(repo),
+        expect: [200, 400, 404, 406],
+      },
+      MAX_INDEX,
+    );
     const type = contentType(res);
     if (res.status !== 200 || type !== MediaType.ociIndex) {
-      await drain(res);
       if (page === 0) return undefined;
       throw new PithError(
         'io',
@@ -184,8 +186,7 @@ async function referrersFromApi(
         `${client.where(repo)}: referrers of ${digest}, page ${page + 1}, answered ${res.status} ${type}`,
       );
     }
-    const bytes = await res.bytes(MAX_INDEX);
-    const index = parseIndex(bytes, MediaType.ociIndex, `${client.where(repo)}: referrers of ${digest}`);
+    const index = parseIndex(res.bytes, MediaType.ociIndex, `${client.where(repo)}: referrers of ${digest}`);
     out.push(...index.value.manifests);
     path = nextLink(res.headers.get('link'));
   }
@@ -211,18 +212,18 @@ async function readFallbackTag(
   digest: Digest,
 ): Promise<FallbackIndex | 'not-an-index' | undefined> {
   const tag = referrersTag(digest);
-  const res = await client.transport.request({
-    method: 'GET',
-    path: `/v2/${repo}/manifests/${tag}`,
-    headers: { accept: MANIFEST_ACCEPT },
-    scope: pull(repo),
-    expect: [200, 404],
-  });
-  if (res.status === 404) {
-    await drain(res);
-    return undefined;
-  }
-  const bytes = await res.bytes(MAX_INDEX);
+  const res = await client.transport.read(
+    {
+      method: 'GET',
+      path: `/v2/${repo}/manifests/${tag}`,
+      headers: { accept: MANIFEST_ACCEPT },
+      scope: pull(repo),
+      expect: [200, 404],
+    },
+    MAX_INDEX,
+  );
+  if (res.status === 404) return undefined;
+  const { bytes } = res;
   const where = `${client.where(repo)}:${tag}`;
   let index: IndexDocument;
   try {
@@ -245,17 +246,8 @@ function requireDigest(client: RegistryClient, repo: string, digest: string): vo
   }
 }
 
-function contentType(res: RegistryResponse): string {
+function contentType(res: ReadResponse): string {
   return (res.headers.get('content-type') ?? '').split(';')[0]!.trim();
-}
-
-/** Reads and drops a response body, so its connection goes back to the pool. */
-async function drain(res: RegistryResponse): Promise<void> {
-  try {
-    await res.bytes(1 << 20);
-  } catch {
-    // a body we did not want, too large or cut short: nothing to recover
-  }
 }
 
 /** Bounds and progress of copying referrers (remote.ts copyReferrers). */

@@ -1,5 +1,6 @@
 // The registry side of `docker://HOST/REPO[:TAG][@DIGEST]`: a client for the reference's registry with
 // credentials from the keychain, then pull or push. Plain HTTP only for loopback or hosts marked insecure.
+// Process-wide defaults (insecure hosts, CA file, idle timeout) come from the CLI or the environment.
 import {
   type Artifact,
   type Child,
@@ -10,8 +11,10 @@ import {
   topDocument,
 } from '../../oci/index.ts';
 import type { Digest } from '../../util/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, idleTimeoutFromEnv } from '../../util/index.ts';
 import { keychain } from './auth/index.ts';
 import { RegistryClient } from './client.ts';
+import type { OnProgress } from './progress.ts';
 import { pullArtifact } from './pull.ts';
 import { type PushOptions, pushArtifact } from './push.ts';
 import {
@@ -30,12 +33,24 @@ export interface RemoteOptions {
   /** A PEM bundle of extra CA certificates. */
   caFile?: string;
   onRetry?: (info: { attempt: number; reason: string; delayMs: number }) => void;
+  /**
+   * Idle timeout in ms: an attempt with no byte either way for this long is given up and retried
+   * (default: setRemoteDefaults, else PITH_NETWORK_TIMEOUT, else 30 s).
+   */
+  idleTimeoutMs?: number;
+  /** Hears the bytes of every blob pulled (read) or pushed (written), throttled. */
+  onProgress?: OnProgress;
 }
 
-/** Process-wide defaults: the CLI's --insecure-registry/--registry-ca-file, else the environment. */
-let defaults: Pick<RemoteOptions, 'insecure' | 'caFile'> = remoteDefaultsFromEnv(process.env);
+type RemoteDefaults = Pick<RemoteOptions, 'insecure' | 'caFile' | 'idleTimeoutMs'>;
 
-/** PITH_INSECURE_REGISTRIES (comma-separated host[:port]) and PITH_REGISTRY_CA_FILE. */
+/** Process-wide defaults: the CLI's --insecure-registry/--registry-ca-file, else the environment. */
+let defaults: RemoteDefaults = remoteDefaultsFromEnv(process.env);
+
+/**
+ * PITH_INSECURE_REGISTRIES (comma-separated host[:port]) and PITH_REGISTRY_CA_FILE. PITH_NETWORK_TIMEOUT
+ * is read when a transport is made (transportFor), so that a bad value is reported as a command's error.
+ */
 export function remoteDefaultsFromEnv(env: NodeJS.ProcessEnv): Pick<RemoteOptions, 'insecure' | 'caFile'> {
   const insecure = (env['PITH_INSECURE_REGISTRIES'] ?? '')
     .split(',')
@@ -48,26 +63,37 @@ export function remoteDefaultsFromEnv(env: NodeJS.ProcessEnv): Pick<RemoteOption
 }
 
 /** Sets the defaults every later client uses (merged under per-call options). */
-export function setRemoteDefaults(d: Pick<RemoteOptions, 'insecure' | 'caFile'>): void {
+export function setRemoteDefaults(d: RemoteDefaults): void {
+  const idleTimeoutMs = d.idleTimeoutMs ?? defaults.idleTimeoutMs;
   defaults = {
     insecure: [...(defaults.insecure ?? []), ...(d.insecure ?? [])],
     ...((d.caFile ?? defaults.caFile) ? { caFile: d.caFile ?? defaults.caFile } : {}),
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
   };
 }
 
-/** A client for a reference's registry. */
-export function clientFor(ref: ImageReference, opts: RemoteOptions = {}): RegistryClient {
+/** The transport to a registry (host[:port]) with the defaults merged under `opts`. */
+export function transportFor(registry: string, opts: RemoteOptions = {}): RegistryTransport {
   const insecure = [...(defaults.insecure ?? []), ...(opts.insecure ?? [])];
   const caFile = opts.caFile ?? defaults.caFile;
-  const transport = new RegistryTransport({
-    registry: ref.registry,
+  return new RegistryTransport({
+    registry,
     credentials: opts.credentials ?? keychain(),
-    ...(insecure.includes(ref.registry) ? { insecure: true } : {}),
+    ...(insecure.includes(registry) ? { insecure: true } : {}),
     ...(caFile ? { caFile } : {}),
     ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+    timeoutMs:
+      opts.idleTimeoutMs ??
+      defaults.idleTimeoutMs ??
+      idleTimeoutFromEnv(process.env) ??
+      DEFAULT_IDLE_TIMEOUT_MS,
     userAgent: 'pith/0.1.0',
   });
-  return new RegistryClient(transport, ref.registry);
+}
+
+/** A client for a reference's registry; `opts.onProgress` hears the blobs it reads. */
+export function clientFor(ref: ImageReference, opts: RemoteOptions = {}): RegistryClient {
+  return new RegistryClient(transportFor(ref.registry, opts), ref.registry, opts.onProgress);
 }
 
 /** Pulls what a reference names (its digest wins over its tag). */

@@ -1,17 +1,20 @@
 // Blob uploads (distribution-spec v1.1 §Pushing blobs): skip blobs the repository has, mount from another
 // repository when told where the blob is, else POST a session and either PUT the whole blob (small blobs)
 // or PATCH it in chunks with Content-Range, asking the registry where it stands after a failed chunk and
-// resuming from there. The content is re-read from the blob for every attempt and verified as it goes.
+// resuming from there. The content is re-read from the blob for every attempt and verified as it goes;
+// its bytes are reported as they go out (progress.ts).
 import { type Blob, verifiedContent } from '../../oci/index.ts';
 import { ByteQueue, PithError } from '../../util/index.ts';
 import { push, type RegistryClient } from './client.ts';
+import { type OnProgress, withProgress } from './progress.ts';
 
 export interface UploadOptions {
   /** Another repository of the same registry that has the blob (cross-repository mount). */
   mountFrom?: string;
   /** Blobs up to this size go up in one PUT; larger ones in chunks of this size (default 256 MiB). */
   chunkSize?: number;
-  onProgress?: (bytes: number) => void;
+  /** Hears the bytes of each blob as they are sent (throttled). */
+  onProgress?: OnProgress;
 }
 
 const MAX_RESUMES = 5;
@@ -20,6 +23,8 @@ const MAX_RESUMES = 5;
  * chunks of this size, so that a failure costs at most one chunk.
  */
 const DEFAULT_CHUNK = 256 << 20;
+/** A chunk goes out in slices of this size, so that its progress can be seen. */
+const SLICE = 1 << 20;
 
 /** Makes sure the repository has the blob; resolves how it got there. */
 export async function uploadBlob(
@@ -34,24 +39,25 @@ export async function uploadBlob(
   if (location === 'mounted') return 'mounted';
   const chunk = opts.chunkSize ?? DEFAULT_CHUNK;
   if (blob.descriptor.size <= chunk) {
-    await client.transport.request({
+    const put = await client.transport.request({
       method: 'PUT',
       path: withDigest(location, digest),
       headers: { 'content-type': 'application/octet-stream' },
-      body: () => verifiedContent(blob),
+      body: () => withProgress(verifiedContent(blob), blob.descriptor, opts.onProgress),
       scope: push(repo),
       expect: [201],
     });
-    opts.onProgress?.(blob.descriptor.size);
+    await put.drain();
     return 'uploaded';
   }
   location = await chunked(client, repo, blob, location, chunk, opts);
-  await client.transport.request({
+  const put = await client.transport.request({
     method: 'PUT',
     path: withDigest(location, digest),
     scope: push(repo),
     expect: [201],
   });
+  await put.drain();
   return 'uploaded';
 }
 
@@ -68,7 +74,7 @@ async function startSession(
     scope: mountFrom ? `${push(repo)} repository:${mountFrom}:pull` : push(repo),
     expect: [201, 202],
   });
-  await res.bytes(64 << 10);
+  await res.drain();
   if (res.status === 201 && mountFrom) return 'mounted';
   return location(res.headers.get('location'), client.where(repo));
 }
@@ -89,22 +95,23 @@ async function chunked(
   while (at < size) {
     // one sequential pass over the blob; only a resume re-opens it and skips to the registry's offset
     const data = await source.readUpTo(Math.min(chunk, size - at));
+    const from = at;
     try {
       const res = await client.transport.request({
         method: 'PATCH',
         path: loc,
         headers: {
           'content-type': 'application/octet-stream',
+          'content-length': String(data.length),
           'content-range': `${at}-${at + data.length - 1}`,
         },
-        body: data,
+        body: () => withProgress(slices(data), blob.descriptor, opts.onProgress, from),
         scope: push(repo),
         expect: [202],
       });
-      await res.bytes(64 << 10);
+      await res.drain();
       loc = location(res.headers.get('location'), client.where(repo));
       at += data.length;
-      opts.onProgress?.(at);
     } catch (err) {
       if (++resumes > MAX_RESUMES) throw err;
       ({ at, loc } = await status(client, repo, loc));
@@ -115,6 +122,10 @@ async function chunked(
   }
   await source.close();
   return loc;
+}
+
+async function* slices(data: Buffer): AsyncGenerator<Buffer> {
+  for (let i = 0; i < data.length; i += SLICE) yield data.subarray(i, i + SLICE);
 }
 
 /** GET on the upload session: where the registry's copy ends (Range: 0-<last>). */

@@ -1,7 +1,7 @@
 // Fault injection: before a request is authenticated or routed, the faults are asked in order and the
 // first whose predicate accepts it applies — an error status (with Retry-After when given), a connection
 // reset (after the first chunk of a request body, so a PATCH dies mid-upload), or a flag that makes the
-// blob or manifest GET serve one flipped byte under its correct digest.
+// blob or manifest GET serve one flipped byte under its correct digest, or a manifest under a wrong digest.
 import { codeForStatus, errorBody } from './errors.ts';
 import type { Exchange, Fault } from './types.ts';
 
@@ -35,6 +35,10 @@ export class FaultState {
 function act(action: Fault['action'], ex: Exchange): boolean {
   if (action === 'corrupt-blob') {
     ex.corrupt = true;
+    return false;
+  }
+  if (action === 'wrong-digest-header') {
+    ex.lie = true;
     return false;
   }
   if (action === 'reset') {

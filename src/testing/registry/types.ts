@@ -36,8 +36,15 @@ export interface Fault {
    * status-500 / status-429 / {status}: answer with that status and an OCI error body.
    * reset: reset the connection (a request with a body is reset after its first chunk is read).
    * corrupt-blob: serve a blob or manifest GET with one byte flipped under the correct digest header.
+   * wrong-digest-header: serve a manifest (GET or HEAD) intact, under a Docker-Content-Digest that is not its own.
    */
-  action: 'status-500' | 'status-429' | 'reset' | 'corrupt-blob' | { status: number; retryAfter?: string };
+  action:
+    | 'status-500'
+    | 'status-429'
+    | 'reset'
+    | 'corrupt-blob'
+    | 'wrong-digest-header'
+    | { status: number; retryAfter?: string };
 }
 
 export interface MemoryRegistryOptions {
@@ -96,4 +103,6 @@ export interface Exchange {
   url: URL;
   /** Set by a corrupt-blob fault: flip a byte of the blob or manifest served. */
   corrupt: boolean;
+  /** Set by a wrong-digest-header fault: name another digest in Docker-Content-Digest. */
+  lie?: boolean;
 }

@@ -24,6 +24,7 @@ import {
   hostPlatform,
   type Image,
   imagesOf,
+  LIMITS,
   MediaType,
   memoryBlob,
   parseIndex,
@@ -33,19 +34,10 @@ import {
   topDocument,
   validate,
 } from '../../../src/oci/index.ts';
-import { PithError, sha256 } from '../../../src/util/index.ts';
+import { sha256 } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
 import { classicDockerSave, smallImage, twoPlatformIndex } from '../../oci/fixtures.ts';
-import { tempLeftovers } from './helpers.ts';
-
-function pithError(code: string, message?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof PithError, `expected a PithError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  };
-}
+import { pithError, tempLeftovers } from './helpers.ts';
 
 function gnuTar(args: string[], cwd?: string): string {
   const r = spawnSync('tar', args, { cwd, encoding: 'utf8', timeout: 30_000 });
@@ -54,7 +46,7 @@ function gnuTar(args: string[], cwd?: string): string {
 }
 
 async function member(file: string, path: string): Promise<Buffer> {
-  const b = await (await tarSource(file)).read(path);
+  const b = await (await tarSource(file)).read(path, LIMITS.configBytes);
   assert.ok(b, `${file} has no ${path}`);
   return b;
 }

@@ -6,6 +6,7 @@ import { link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildDirAtomic, dirSource, tarSource, tempSibling, writeFileAtomic } from '../../../src/io/index.ts';
+import { LIMITS } from '../../../src/oci/index.ts';
 import { PithError } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
 import { collect } from '../../oci/fixtures.ts';
@@ -89,10 +90,10 @@ describe('dirSource', () => {
     await writeFile(join(dir, 'sub', 'f'), 'hello');
     const src = dirSource(dir, 'oci:test');
     assert.equal(src.name, 'oci:test');
-    assert.equal((await src.read('sub/f'))?.toString(), 'hello');
+    assert.equal((await src.read('sub/f', LIMITS.configBytes))?.toString(), 'hello');
     assert.equal((await collect(src.open('sub/f') as AsyncIterable<Buffer>)).toString(), 'hello');
     assert.equal(await src.size('sub/f'), 5);
-    assert.equal(await src.read('missing'), undefined);
+    assert.equal(await src.read('missing', LIMITS.configBytes), undefined);
     assert.equal(await src.size('missing'), undefined);
     assert.equal(await src.size('sub'), undefined);
   });
@@ -116,14 +117,14 @@ describe('tarSource', { timeout: 10_000 }, () => {
 
     const src = await tarSource(file, 'x.tar');
     assert.equal(src.name, 'x.tar');
-    assert.deepEqual(await src.read('d/big'), Buffer.alloc(70_000, 7));
-    assert.deepEqual(await src.read('./d/big'), Buffer.alloc(70_000, 7));
+    assert.deepEqual(await src.read('d/big', LIMITS.configBytes), Buffer.alloc(70_000, 7));
+    assert.deepEqual(await src.read('./d/big', LIMITS.configBytes), Buffer.alloc(70_000, 7));
     assert.equal(await src.size('d/big'), 70_000);
-    assert.deepEqual(await src.read('empty'), Buffer.alloc(0));
+    assert.deepEqual(await src.read('empty', LIMITS.configBytes), Buffer.alloc(0));
     assert.equal(await src.size('empty'), 0);
-    const hardTarget = (await src.read('d/big'))!;
-    assert.deepEqual(await src.read('hard'), hardTarget);
-    assert.equal(await src.read('missing'), undefined);
+    const hardTarget = (await src.read('d/big', LIMITS.configBytes))!;
+    assert.deepEqual(await src.read('hard', LIMITS.configBytes), hardTarget);
+    assert.equal(await src.read('missing', LIMITS.configBytes), undefined);
     assert.equal(await src.size('d'), undefined, 'directories are not members');
     assert.throws(
       () => src.open('missing'),

@@ -27,16 +27,7 @@ import {
 import { canonicalJson, PithError, sha256 } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
 import { smallImage, twoPlatformIndex, withManifest } from '../../oci/fixtures.ts';
-import { snapshot, tempLeftovers } from './helpers.ts';
-
-function pithError(code: string, message?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof PithError, `expected a PithError, got ${String(err)}`);
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  };
-}
+import { pithError, snapshot, tempLeftovers } from './helpers.ts';
 
 async function indexEntries(dir: string): Promise<Descriptor[]> {
   return parseIndex(await readFile(join(dir, 'index.json'))).value.manifests;

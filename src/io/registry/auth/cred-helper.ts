@@ -75,15 +75,17 @@ function runHelper(
   if (!/^[A-Za-z0-9._-]+$/.test(helper))
     throw new PithError('input', 'BAD_CRED_HELPER', `"${helper}" is not a credential helper name`);
   return new Promise((done, fail) => {
-    const child = spawn(`docker-credential-${helper}`, [op], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      timeout: TIMEOUT_MS,
-    });
+    const child = spawn(`docker-credential-${helper}`, [op], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // our own timer, not spawn's `timeout`: that one is never cleared when the helper does not exist
+    // (ENOENT), and kept pith alive for 15 s after it had reported the missing helper
+    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    const settle = () => clearTimeout(timer);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', (e: NodeJS.ErrnoException) =>
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      settle();
       fail(
         new PithError(
           'io',
@@ -92,9 +94,12 @@ function runHelper(
             ? `credential helper docker-credential-${helper} is not installed (named in the auth config)`
             : `docker-credential-${helper}: ${e.message}`,
         ),
-      ),
-    );
-    child.on('close', (code) => done({ code: code ?? 1, stdout, stderr }));
+      );
+    });
+    child.on('close', (code) => {
+      settle();
+      done({ code: code ?? 1, stdout, stderr });
+    });
     child.stdin.on('error', () => {});
     child.stdin.end(input);
   });

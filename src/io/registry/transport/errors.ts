@@ -56,6 +56,8 @@ interface RegistryErrorInit {
   code?: string;
   kind?: ErrorKind;
   cause?: unknown;
+  /** Set when retries ran out: how many attempts were made (the error is final). */
+  attempts?: number;
 }
 
 /** A registry answered with an unexpected status, or could not be reached. */
@@ -67,6 +69,8 @@ export class RegistryError extends PithError {
   readonly url: string;
   /** The response body as text (at most 64 KiB) when it was not distribution error JSON. */
   readonly body?: string;
+  /** How many attempts were made, when retries ran out; such an error is not retried again. */
+  readonly attempts?: number;
 
   constructor(init: RegistryErrorInit) {
     const errors = init.errors ?? [];
@@ -84,6 +88,7 @@ export class RegistryError extends PithError {
     this.method = init.method;
     this.url = url;
     this.body = init.body;
+    if (init.attempts !== undefined) this.attempts = init.attempts;
   }
 
   /** True when trying again later may succeed (ggcr's Temporary: statuses and codes of §12.7). */
@@ -138,6 +143,8 @@ export function statusError(init: {
   body?: string;
   errors?: Diagnostic[];
   hint?: string;
+  /** Overrides the kind the status implies (401/403/404: input, else io). */
+  kind?: ErrorKind;
 }): RegistryError {
   const { method, status } = init;
   const errors = init.errors ?? (init.body === undefined ? [] : parseDiagnostics(init.body));
@@ -153,6 +160,7 @@ export function statusError(init: {
     errors,
     body: errors.length || init.body === undefined ? undefined : init.body,
     message: `${method} ${redactUrl(init.url)}: ${what}${hint}`,
+    ...(init.kind ? { kind: init.kind } : {}),
   });
 }
 
@@ -171,5 +179,32 @@ export function networkError(method: string, url: URL | string, cause: unknown):
     url,
     message: `${method} ${redactUrl(url)}: ${reason}${messageOf(cause)}${tlsHint}`,
     cause,
+  });
+}
+
+/**
+ * The final error for a body cut short on every attempt: `GET <url>: connection lost after 1048576 of
+ * 4194304 bytes (ECONNRESET); gave up after 4 attempts`.
+ */
+export function connectionLost(init: {
+  method: string;
+  url: URL | string;
+  cause: unknown;
+  received: number;
+  total: number | undefined;
+  attempts: number;
+  reason: string;
+}): RegistryError {
+  const { method, received, total, attempts } = init;
+  const of = total === undefined ? '' : ` of ${total}`;
+  const after = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
+  return new RegistryError({
+    method,
+    url: init.url,
+    code: 'CONNECTION_LOST',
+    kind: 'io',
+    message: `${method} ${redactUrl(init.url)}: connection lost after ${received}${of} bytes (${init.reason})${after}`,
+    cause: init.cause,
+    attempts,
   });
 }

@@ -1,14 +1,21 @@
 // One HTTP exchange over node:http / node:https and nothing more (style.md §1.2): no redirects, retries or
 // auth; the request with its body (a Buffer, or a stream sent chunked unless the caller set
-// Content-Length), an idle timeout, and the response head. node:https rather than fetch, so that an extra
-// CA bundle (caFile) is trusted by this transport alone, with no process-wide TLS setting (oci.md §16).
+// Content-Length), an idle timeout that also covers the response body, and the response head. A body that
+// fails (reset, broken framing, timeout) errors with the real cause, not Node's bare "aborted". node:https
+// rather than fetch, so that an extra CA bundle (caFile) is trusted by this transport alone (oci.md §16).
 import { readFile } from 'node:fs/promises';
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, STATUS_CODES } from 'node:http';
+import {
+  type ClientRequest,
+  Agent as HttpAgent,
+  request as httpRequest,
+  type IncomingMessage,
+  STATUS_CODES,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates } from 'node:tls';
-import { messageOf, PithError } from '../../../util/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, messageOf, PithError } from '../../../util/index.ts';
 
 /** A response head, its body still unread in `message`. */
 export interface Exchange {
@@ -26,8 +33,11 @@ export interface ExchangeInit {
   body?: Buffer | AsyncIterable<Buffer>;
 }
 
-/** Idle time (no bytes either way) after which a request fails with ETIMEDOUT. */
-export const DEFAULT_TIMEOUT_MS = 120_000;
+/**
+ * Once a request body has been sent, the registry may take a while before it answers (committing a large
+ * blob): the wait for that response head is allowed at least this long, whatever the idle timeout.
+ */
+const COMMIT_WAIT_MS = 120_000;
 
 /** Keep-alive connection pools (one per transport), optionally trusting an extra CA bundle. */
 export class Connections {
@@ -38,7 +48,7 @@ export class Connections {
 
   constructor(opts: { caFile?: string; timeoutMs?: number } = {}) {
     this.#caFile = opts.caFile;
-    this.#timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#timeoutMs = opts.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
   /** Sends one request; resolves when the response head arrives, rejects on a connection failure. */
@@ -52,37 +62,8 @@ export class Connections {
     } else if (body === undefined && /^(PUT|POST|PATCH)$/.test(init.method)) {
       headers['content-length'] ??= '0';
     }
-    return new Promise<Exchange>((resolve, reject) => {
-      let settled = false;
-      const fail = (err: unknown) => {
-        if (settled) return;
-        settled = true;
-        reject(err);
-      };
-      const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method, headers, agent });
-      req.setTimeout(this.#timeoutMs, () => {
-        const err = new Error(`no data for ${Math.round(this.#timeoutMs / 1000)} s`);
-        req.destroy(Object.assign(err, { code: 'ETIMEDOUT' }));
-      });
-      req.on('error', fail);
-      req.on('response', (message) => {
-        if (settled) return;
-        settled = true;
-        message.on('error', () => {}); // a reset while nobody reads must not crash; readers still see it
-        const status = message.statusCode ?? 0;
-        resolve({
-          method: init.method,
-          url,
-          status,
-          statusText: message.statusMessage || STATUS_CODES[status] || '',
-          headers: toHeaders(message.rawHeaders),
-          message,
-        });
-      });
-      if (body === undefined) req.end();
-      else if (Buffer.isBuffer(body)) req.end(body);
-      else pipeline(Readable.from(body), req).catch(fail); // after the response: the server stopped reading
-    });
+    const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method, headers, agent });
+    return exchange(req, url, init, this.#timeoutMs);
   }
 
   /** Closes every pooled connection. */
@@ -122,6 +103,53 @@ export class Connections {
     // `ca` replaces the trusted set, so keep the default roots (bundled, system, NODE_EXTRA_CA_CERTS) too
     return new HttpsAgent({ keepAlive: true, ca: [...getCACertificates('default'), pem] });
   }
+}
+
+/**
+ * Drives one request: sends its body and resolves with the response head. No byte either way for `idleMs`
+ * fails it with ETIMEDOUT (the response body too); after a body was sent the answer may take COMMIT_WAIT_MS.
+ */
+function exchange(req: ClientRequest, url: URL, init: ExchangeInit, idleMs: number): Promise<Exchange> {
+  return new Promise<Exchange>((resolve, reject) => {
+    let message: IncomingMessage | undefined;
+    let waitMs = idleMs;
+    const wait = (ms: number) => {
+      waitMs = ms;
+      req.setTimeout(ms);
+    };
+    // before the head the request fails; after it, the body being read fails with the real cause
+    const fail = (err: unknown) => (message ? message.destroy(err as Error) : reject(err));
+    req.setTimeout(idleMs, () => {
+      const err = Object.assign(new Error(`no data for ${seconds(waitMs)}`), { code: 'ETIMEDOUT' });
+      fail(err);
+      req.destroy(err);
+    });
+    req.on('error', fail);
+    req.on('response', (res) => {
+      message = res;
+      wait(idleMs);
+      res.on('error', () => {}); // a reset while nobody reads must not crash; readers still see it
+      const status = res.statusCode ?? 0;
+      resolve({
+        method: init.method,
+        url,
+        status,
+        statusText: res.statusMessage || STATUS_CODES[status] || '',
+        headers: toHeaders(res.rawHeaders),
+        message: res,
+      });
+    });
+    const { body } = init;
+    if (body !== undefined) req.once('finish', () => message ?? wait(Math.max(idleMs, COMMIT_WAIT_MS)));
+    if (body === undefined) req.end();
+    else if (Buffer.isBuffer(body)) req.end(body);
+    // after the response, a failed upload only means the server stopped reading: its answer stands
+    else pipeline(Readable.from(body), req).catch((err: unknown) => message ?? reject(err));
+  });
+}
+
+function seconds(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 function toHeaders(raw: string[]): Headers {

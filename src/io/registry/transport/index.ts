@@ -6,4 +6,10 @@ export { type Diagnostic, RegistryError, redactUrl } from './errors.ts';
 export type { RegistryResponse } from './response.ts';
 export type { RetryInfo } from './retry.ts';
 export { type Endpoint, endpointFor, isLoopback, type Scheme, schemeFor } from './scheme.ts';
-export { type Method, type RegistryRequest, RegistryTransport, type TransportOptions } from './transport.ts';
+export {
+  type Method,
+  type ReadResponse,
+  type RegistryRequest,
+  RegistryTransport,
+  type TransportOptions,
+} from './transport.ts';

@@ -5,8 +5,7 @@
 // margin, and concurrent requests for one scope set share one exchange. Token bodies never reach messages.
 import { PithError } from '../../../util/index.ts';
 import { basicAuthorization, type Credentials, isPassword } from './credentials.ts';
-import { ERROR_BODY_CAP, networkError, statusError } from './errors.ts';
-import { discard, type Exchange, readCapped } from './http.ts';
+import { ERROR_BODY_CAP, statusError } from './errors.ts';
 
 /** Where tokens come from: a Bearer challenge's realm and service. */
 export interface BearerRealm {
@@ -20,14 +19,23 @@ export interface Token {
   expiresAt: number;
 }
 
+/** A token endpoint's answer, its body read whole (at most TOKEN_BODY_CAP bytes). */
+export interface TokenReply {
+  method: string;
+  url: URL;
+  status: number;
+  body: Buffer;
+}
+
 /** Sends one token request; `authorization` may go to the realm's origin only (the sender enforces it). */
 export type TokenSender = (
   url: URL,
   init: { method: 'GET' | 'POST'; headers: Record<string, string>; body?: Buffer; authorization?: string },
-) => Promise<Exchange>;
+) => Promise<TokenReply>;
 
 const DEFAULT_EXPIRES_S = 60;
-const TOKEN_BODY_CAP = 1024 * 1024;
+/** Token responses (and token errors) are read up to this many bytes. */
+export const TOKEN_BODY_CAP = 1024 * 1024;
 const POST_FALLBACK = new Set([401, 403, 404, 405]);
 /** OAuth2 client_id pith names itself with (oauth.md). */
 export const CLIENT_ID = 'pith';
@@ -48,7 +56,7 @@ export async function fetchToken(
       send,
     );
     if (x.status === 200) return parseToken(x, now);
-    throw await tokenError(x);
+    throw tokenError(x);
   }
   const url = new URL(realm.realm);
   if (realm.service) url.searchParams.set('service', realm.service);
@@ -56,13 +64,12 @@ export async function fetchToken(
   const authorization = isPassword(creds) ? basicAuthorization(creds) : undefined;
   const x = await send(url, { method: 'GET', headers: {}, authorization });
   if (x.status === 200) return parseToken(x, now);
-  const refused = await tokenError(x);
+  const refused = tokenError(x);
   if (!isPassword(creds) || !POST_FALLBACK.has(x.status)) throw refused;
   const grant = { grant_type: 'password', username: creds.username, password: creds.password };
   const p = await postForm(realm, scopes, grant, send);
   if (p.status === 200) return parseToken(p, now);
-  if (p.status !== 404 && p.status !== 405) throw await tokenError(p);
-  discard(p);
+  if (p.status !== 404 && p.status !== 405) throw tokenError(p);
   throw refused; // no OAuth2 endpoint either: the GET's answer says more
 }
 
@@ -76,17 +83,10 @@ function postForm(realm: BearerRealm, scopes: string[], grant: Record<string, st
   return send(new URL(realm.realm), { method: 'POST', headers, body: Buffer.from(form.toString()) });
 }
 
-async function parseToken(x: Exchange, now: () => number): Promise<Token> {
-  let read: { bytes: Buffer; truncated: boolean };
-  try {
-    read = await readCapped(x.message, TOKEN_BODY_CAP);
-  } catch (err) {
-    throw networkError(x.method, x.url, err);
-  }
-  const { bytes, truncated } = read;
+function parseToken(x: TokenReply, now: () => number): Token {
   let v: { token?: unknown; access_token?: unknown; expires_in?: unknown } | undefined;
   try {
-    v = truncated ? undefined : (JSON.parse(bytes.toString('utf8')) as typeof v);
+    v = JSON.parse(x.body.toString('utf8')) as typeof v;
   } catch {
     v = undefined;
   }
@@ -99,22 +99,33 @@ async function parseToken(x: Exchange, now: () => number): Promise<Token> {
   return { token, expiresAt: now() + lifetime - Math.min(30_000, lifetime / 10) };
 }
 
-async function tokenError(x: Exchange): Promise<PithError> {
-  const read = await readCapped(x.message, ERROR_BODY_CAP).catch(() => undefined);
-  const body = read?.bytes.toString('utf8') ?? '';
+function tokenError(x: TokenReply): PithError {
+  const body = x.body.subarray(0, ERROR_BODY_CAP).toString('utf8');
   // OAuth2 servers answer {"error","error_description"}, distribution's {"details"}: keep those words
   let words: string | undefined;
+  let oauth: unknown;
   try {
     const j = JSON.parse(body) as { error?: unknown; error_description?: unknown; details?: unknown };
+    oauth = j.error;
     if (typeof j.error === 'string') {
       words = typeof j.error_description === 'string' ? `${j.error}: ${j.error_description}` : j.error;
     } else if (typeof j.details === 'string') words = j.details;
   } catch {
     // not JSON: statusError shows the text
   }
-  const code = x.status === 401 ? 'UNAUTHORIZED' : x.status === 403 ? 'DENIED' : 'TOKEN_REFUSED';
+  // OAuth2 (RFC 6749 §5.2) refuses wrong credentials with 400 invalid_grant: as much a refusal as a 401
+  const refused = x.status === 401 || (x.status === 400 && oauth === 'invalid_grant');
+  const code = refused ? 'UNAUTHORIZED' : x.status === 403 ? 'DENIED' : 'TOKEN_REFUSED';
   const errors = words === undefined ? undefined : [{ code, message: words }];
-  return statusError({ method: x.method, url: x.url, status: x.status, body, errors });
+  const kind = refused ? 'input' : undefined;
+  return statusError({
+    method: x.method,
+    url: x.url,
+    status: x.status,
+    body,
+    errors,
+    ...(kind ? { kind } : {}),
+  });
 }
 
 /** Tokens by scope set, with in-flight exchanges shared. */

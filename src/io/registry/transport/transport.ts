@@ -1,9 +1,11 @@
 // The registry transport (style.md §1.2, ggcr's remote/transport): knows hosts, not images. It pings
 // /v2/ once, answers the challenge (oci.md §13), follows redirects by hand without leaking credentials
-// (§12.6, §16), retries transient failures (§12.7) and turns unexpected statuses into RegistryErrors.
-// Credentials go to the registry origin and its token realm only, and never into a message.
+// (§12.6, §16), retries transient failures (§12.7), bodies that fail mid-way included (body-retry.ts), and
+// turns unexpected statuses into RegistryErrors. Credentials go to the registry origin and its token realm
+// only, and never into a message.
 import { PithError } from '../../../util/index.ts';
 import { Authorizer, splitScopes } from './auth.ts';
+import { type Resend, readRetrying, resumingBody } from './body-retry.ts';
 import type { CredentialSource } from './credentials.ts';
 import { ERROR_BODY_CAP, networkError, RegistryError, redactUrl, statusError } from './errors.ts';
 import { Connections, discard, type Exchange, readCapped } from './http.ts';
@@ -11,7 +13,7 @@ import { type Hop, hopHeaders, isRedirect, MAX_REDIRECTS, nextHop } from './redi
 import { type RegistryResponse, toResponse } from './response.ts';
 import { DEFAULT_ATTEMPTS, type RetryInfo, type RetryPolicy, retrying } from './retry.ts';
 import { type Endpoint, endpointFor, plainHttpAllowed, type Scheme } from './scheme.ts';
-import type { TokenSender } from './token.ts';
+import { TOKEN_BODY_CAP, type TokenSender } from './token.ts';
 
 export interface TransportOptions {
   /** host[:port]; `https://host` forces TLS, `http://host` asks for plain http (see scheme.ts). */
@@ -25,8 +27,20 @@ export interface TransportOptions {
   retries?: number;
   userAgent?: string;
   onRetry?: (info: RetryInfo) => void;
-  /** Idle timeout per request in ms (default 120 000: registries may take a while to commit a blob). */
+  /**
+   * Idle timeout in ms: no byte either way for this long fails the attempt (default 30 000). The wait for
+   * the answer to a request with a body is allowed at least 120 s (registries may take a while to commit).
+   */
   timeoutMs?: number;
+}
+
+/** A response whose body was read whole. */
+export interface ReadResponse {
+  status: number;
+  headers: Headers;
+  /** The URL that answered (after redirects). */
+  url: string;
+  bytes: Buffer;
 }
 
 export type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -114,9 +128,36 @@ export class RegistryTransport {
     }
   }
 
+  /** Sends a request and reads its body whole (at most `max` bytes), asking again if it fails mid-way. */
+  read(req: RegistryRequest, max?: number): Promise<ReadResponse> {
+    return readRetrying(req.method, this.#policy, this.#resend(req), async (res) => ({
+      status: res.status,
+      headers: res.headers,
+      url: res.url,
+      bytes: await res.bytes(max),
+    }));
+  }
+
+  /** A body (of `size` bytes, if known) as a stream that resumes where it stopped if the connection fails. */
+  stream(req: RegistryRequest, size?: number): AsyncIterable<Buffer> {
+    return resumingBody(req.method, this.#policy, this.#resend(req), size);
+  }
+
   /** Frees pooled connections; later requests open new ones. */
   close(): void {
     this.#conns.close();
+  }
+
+  /** The request again with extra headers; a Range request also accepts 206. */
+  #resend(req: RegistryRequest): Resend {
+    return (headers) => {
+      const ranged = headers['range'] !== undefined && req.expect !== undefined;
+      return this.request({
+        ...req,
+        headers: { ...req.headers, ...headers },
+        ...(ranged ? { expect: [...req.expect!, 206] } : {}),
+      });
+    };
   }
 
   #target(): Endpoint {
@@ -159,9 +200,18 @@ export class RegistryTransport {
     }
     const headers = { ...this.#baseHeaders(), ...init.headers };
     const hop: Hop = { method: init.method, url, headers, withBody: init.body !== undefined };
-    return retrying(init.method, this.#policy, () =>
-      this.#chain(hop, init.body, init.method === 'GET', url.origin, init.authorization),
-    );
+    const send = async () =>
+      toResponse(
+        await retrying(init.method, this.#policy, () =>
+          this.#chain(hop, init.body, init.method === 'GET', url.origin, init.authorization),
+        ),
+      );
+    return readRetrying(init.method, this.#policy, send, async (res) => ({
+      method: init.method,
+      url: new URL(res.url),
+      status: res.status,
+      body: await res.bytes(TOKEN_BODY_CAP),
+    }));
   };
 
   /** One attempt: the request and the redirects it leads to. */

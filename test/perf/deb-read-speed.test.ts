@@ -6,7 +6,7 @@ import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readAr, readDeb } from '../../src/deb/index.ts';
-import { CONTROL, run, tempDir } from './helpers.ts';
+import { CONTROL, run, tempDir } from '../deb/helpers.ts';
 
 const RANDOM_FILES = 25;
 const RANDOM_SIZE = 2_000_000;

@@ -1,0 +1,56 @@
+// Shared by the host-files tests: build a config in a temp directory, read the files layer back with
+// Python's tarfile, check that a failure is exactly one line with the right exit code, and run pith as an
+// unprivileged user (root reads everything, so permission errors need another uid).
+import assert from 'node:assert/strict';
+import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { TestContext } from 'node:test';
+import { CLI, pith, type RunResult, run, tempDir } from '../helpers.ts';
+import { type PyMember, pythonList } from '../tar/helpers.ts';
+
+export const IS_ROOT = process.getuid?.() === 0;
+
+/** A temp directory holding `pith.yaml` with `yaml`. */
+export async function configDir(t: TestContext, yaml: string): Promise<string> {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'pith.yaml'), yaml);
+  return dir;
+}
+
+/** `pith build pith.yaml --output oci:out` in `dir`. */
+export function buildIn(dir: string, config = 'pith.yaml'): Promise<RunResult> {
+  return pith(['build', config, '--output', 'oci:out'], { cwd: dir });
+}
+
+/** The members of the last layer (the files layer) of the OCI layout `out`, as Python's tarfile sees them. */
+export async function filesLayer(out: string): Promise<PyMember[]> {
+  const json = async (digest: string) =>
+    JSON.parse(await readFile(join(out, 'blobs', 'sha256', digest.slice(7)), 'utf8'));
+  const index = JSON.parse(await readFile(join(out, 'index.json'), 'utf8'));
+  const manifest = await json(index.manifests[0].digest);
+  return pythonList(join(out, 'blobs', 'sha256', manifest.layers.at(-1).digest.slice(7)));
+}
+
+/** Asserts a failure: exit `code`, one `pith:` line (no stack trace) matching `message`, no output dir. */
+export async function assertOneLine(
+  r: RunResult,
+  code: number,
+  message: RegExp,
+  dir?: string,
+): Promise<void> {
+  assert.equal(r.code, code, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('pith: '));
+  assert.equal(lines.length, 1, `exactly one error line, got:\n${r.stderr}`);
+  assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  assert.match(lines[0]!, message);
+  if (dir) assert.ok(!(await readdir(dir)).includes('out'), 'nothing written');
+}
+
+/** Runs pith as uid/gid 65534 when the tests run as root (else as the current user); `dir` is opened up. */
+export async function pithUnprivileged(args: string[], dir: string): Promise<RunResult> {
+  const env = { ...process.env, CI: 'true', HOME: dir, XDG_CACHE_HOME: join(dir, '.cache') };
+  if (!IS_ROOT) return pith(args, { cwd: dir, env });
+  await chmod(dir, 0o777);
+  const drop = ['--reuid=65534', '--regid=65534', '--clear-groups'];
+  return run('setpriv', [...drop, process.execPath, CLI, ...args], { cwd: dir, env });
+}
