@@ -226,7 +226,12 @@ describe('docker-registry with htpasswd Basic auth', { timeout: 90_000 }, () => 
     assertNoStack(r);
     const json = await pith(['build', HELLO, '--output', `docker://${reg.host}/pith/auth:1`, '--json']);
     assert.equal(json.code, 3, json.stdout + json.stderr);
-    assert.equal(json.stdout, '', 'no report for a failed push');
+    // no build report for a failed push: only the error, as one JSON object
+    const error = (JSON.parse(json.stdout) as { error: Record<string, unknown> }).error;
+    assert.equal(error['code'], 'UNAUTHORIZED');
+    assert.equal(error['exitCode'], 3);
+    assert.ok(String(error['message']).includes(reg.host));
+    assert.equal(Object.keys(JSON.parse(json.stdout)).join(), 'error');
     assertNoStack(json);
   });
 

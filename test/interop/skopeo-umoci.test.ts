@@ -90,7 +90,8 @@ test('umoci unpacks and stats a single-platform layout pith wrote', async (t) =>
   const yaml = (await readFile(HELLO, 'utf8'))
     .replace(/^archs:.*$/m, 'archs: [amd64]')
     .replace('hello-{arch}', join(ROOT, 'examples/hello/hello-amd64'));
-  await (await import('node:fs/promises')).writeFile(config, yaml);
+  // the config lives elsewhere, so the checkout is named as its build context
+  await (await import('node:fs/promises')).writeFile(config, `context: ${ROOT}\n${yaml}`);
   const { dir } = await buildTo(t, (d) => `oci:${d}/layout:v1`, config);
   const st = await run('umoci', ['stat', '--image', `${dir}/layout:v1`]);
   assert.equal(st.code, 0, st.stderr);
