@@ -1,10 +1,9 @@
 // Loads pith.yaml: YAML syntax errors and schema errors alike come out as one clear message per problem
 // with `file:line:col` and the field path (yaml's LineCounter maps every node back to its source).
-import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
-import { fromSystemError, PithError } from '../util/index.ts';
+import { isPithError, PithError, readUserFile } from '../util/index.ts';
 import { configSchema, type PithConfig } from './config-schema.ts';
 
 export type FieldPath = readonly (string | number)[];
@@ -21,16 +20,19 @@ export interface LoadedConfig {
   where(path: FieldPath): string;
 }
 
-/** Reads and validates a config file. */
+/** A config is text written by a person: 4 MiB is far beyond any real one. */
+const MAX_CONFIG_BYTES = 4 << 20;
+
+/** Reads and validates a config file (a regular file of at most 4 MiB). */
 export async function loadConfig(file: string): Promise<LoadedConfig> {
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    const e = fromSystemError(cause, { action: `read ${file}` });
-    if (!e) throw cause;
-    const hint = e.code === 'EISDIR' ? `; name the config file in it (e.g. ${join(file, 'pith.yaml')})` : '';
-    const code = e.code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
-    throw new PithError(e.kind, code, `${e.message}${hint}`, { cause, details: { file } });
+  const bytes = await readUserFile(file, MAX_CONFIG_BYTES, 'config').catch((cause: unknown) => {
+    if (!isPithError(cause)) throw cause;
+    const hint =
+      cause.code === 'EISDIR' ? `; name the config file in it (e.g. ${join(file, 'pith.yaml')})` : '';
+    const code = cause.code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
+    throw new PithError(cause.kind, code, `${cause.message}${hint}`, { cause, details: { file } });
   });
-  return parseConfig(text, file);
+  return parseConfig(bytes.toString('utf8'), file);
 }
 
 /** Parses and validates config text; `file` names it in messages. */

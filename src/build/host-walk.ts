@@ -5,7 +5,16 @@
 // regular file's first bytes are checked against the image architecture (elf-arch.ts); its content is read
 // only when the layer is written.
 import type { Stats } from 'node:fs';
-import { closeSync, constants, lstatSync, openSync, readdirSync, readlinkSync, readSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+} from 'node:fs';
 import { nameFromBytes, type TreeNode } from '../tar/index.ts';
 import { fileTypeName, type PithError } from '../util/index.ts';
 import type { Arch } from './arch.ts';
@@ -89,7 +98,7 @@ export class HostWalk {
       mode,
       ...common,
       size: st.size,
-      content: () => toAsync(this.#content(host, st.size)),
+      content: () => toAsync(this.#content(host, st)),
     });
   }
 
@@ -113,10 +122,23 @@ export class HostWalk {
     if (why) throw this.#sink.fail('WRONG_ARCHITECTURE', `${host} (/${path} in the image) ${why}`);
   }
 
-  *#content(host: Buffer, size: number): Iterable<Buffer> {
+  /**
+   * The file's bytes when its layer is written, which is later than the walk: the file opened then must be
+   * the one walked (same device, inode and size), so a path swapped meanwhile (a directory replaced by a
+   * symlink out of the context) is refused, never followed.
+   */
+  *#content(host: Buffer, walked: Stats): Iterable<Buffer> {
     const fd = this.#fs(host, () => openSync(host, READ));
+    const now = this.#fs(host, () => fstatSync(fd));
+    if (now.dev !== walked.dev || now.ino !== walked.ino || now.size !== walked.size) {
+      closeSync(fd);
+      throw this.#sink.fail(
+        'SOURCE_CHANGED',
+        `${host} changed while the image was built (it is not the file that was read before)`,
+      );
+    }
     try {
-      yield* hostContent(fd, size);
+      yield* hostContent(fd, walked.size);
     } catch (cause) {
       throw this.#unreadable(host, cause);
     }

@@ -50,7 +50,9 @@ export function makeProgram(): Command {
   program.hook('preAction', () => {
     const o = program.opts();
     const idleTimeoutMs =
-      o.networkTimeout !== undefined ? parseNetworkTimeout(o.networkTimeout, '--network-timeout') : undefined;
+      o.networkTimeout !== undefined
+        ? parseNetworkTimeout(o.networkTimeout, '--network-timeout', 'usage')
+        : undefined;
     setRemoteDefaults({
       insecure: o.insecureRegistry,
       ...(o.registryCaFile ? { caFile: o.registryCaFile } : {}),
@@ -72,6 +74,13 @@ export function makeProgram(): Command {
 
 /** On SIGINT/SIGTERM: remove outputs still being written (nothing partial is left), exit 130/143. */
 function onInterrupt(signal: NodeJS.Signals): void {
+  const code = signal === 'SIGINT' ? 130 : 143;
+  // a second signal ends pith at once (the first one's timer may not get a turn on a busy thread)
+  for (const again of ['SIGINT', 'SIGTERM'] as const)
+    process.once(again, () => {
+      abortPendingWrites();
+      process.exit(code);
+    });
   abortPendingWrites();
   process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
   // fs calls in flight on the thread pool (a mkdir, an open) can re-create a temporary path after the
@@ -90,7 +99,10 @@ export async function run(args: string[]): Promise<number> {
   process.stdout.on('error', onStdoutError);
   // an error emitted where nobody listens (a stream's late 'error') is reported like any other failure,
   // never as Node's default crash with a stack
-  const uncaught = (err: unknown) => process.exit(report(err, json));
+  const uncaught = (err: unknown) => {
+    abortPendingWrites(); // nothing partial is left, as for any other failure
+    process.exit(report(err, json));
+  };
   process.once('uncaughtException', uncaught);
   process.once('unhandledRejection', uncaught);
   try {

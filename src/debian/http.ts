@@ -43,7 +43,9 @@ export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<
     }
   }
   const after = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
-  throw new PithError('io', 'FETCH_FAILED', `GET ${url}: ${messageOf(last)}${after}`, { cause: last });
+  throw new PithError('io', 'FETCH_FAILED', `GET ${urlForMessages(url)}: ${messageOf(last)}${after}`, {
+    cause: last,
+  });
 }
 
 class Retryable extends Error {
@@ -110,7 +112,11 @@ async function once(url: string, opts: FetchOptions, got: Received): Promise<Buf
     }
     if (!res.ok) {
       await res.body?.cancel();
-      throw new PithError('io', 'FETCH_FAILED', `GET ${url}: HTTP ${res.status} ${res.statusText}`);
+      throw new PithError(
+        'io',
+        'FETCH_FAILED',
+        `GET ${urlForMessages(url)}: HTTP ${res.status} ${res.statusText}`,
+      );
     }
     continueFrom(res, got);
     await readInto(res, got, url, opts.maxBytes ?? 1 << 30, idle);
@@ -126,6 +132,17 @@ async function send(url: string, from: number, signal: AbortSignal): Promise<Res
     const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
     return await fetch(url, { signal, redirect: 'follow', headers });
   } catch (err) {
+    // fetch rejects a request it cannot even make (a URL with credentials, an unknown scheme) with a
+    // TypeError that has no cause: that is the caller's mistake, not the network's, so it is not retried
+    if (err instanceof TypeError && err.cause === undefined)
+      throw new PithError(
+        'input',
+        'BAD_MIRROR_URL',
+        `GET ${urlForMessages(url)}: ${err.message.split(':')[0]}`,
+        {
+          cause: err,
+        },
+      );
     throw new Retryable(`cannot connect: ${reason(err)}`, { cause: err });
   }
 }
@@ -188,4 +205,17 @@ function backoff(attempt: number, err: unknown): number {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** A URL as messages show it: any user information is replaced, never printed. */
+export function urlForMessages(url: string): string {
+  try {
+    const u = new URL(url);
+    if (!u.username && !u.password) return url;
+    u.username = '***';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
 }

@@ -1,9 +1,8 @@
 // The OpenPGP keys InRelease signatures are checked against: the Debian archive keys shipped in keys/
 // (copied from debian-archive-keyring, see keys/README.md), or a user keyring given instead.
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import * as openpgp from 'openpgp';
-import { messageOf, PithError } from '../util/index.ts';
+import { messageOf, PithError, readUserFile } from '../util/index.ts';
 
 export type Key = openpgp.PublicKey;
 
@@ -23,14 +22,7 @@ export const SHIPPED_KEY_FILES = [
 export async function readKeyring(files: readonly string[]): Promise<Key[]> {
   const keys: Key[] = [];
   for (const file of files) {
-    const bytes = await readFile(file).catch((cause: NodeJS.ErrnoException) => {
-      throw new PithError(
-        'input',
-        'KEYRING_NOT_FOUND',
-        `keyring ${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`,
-        { cause },
-      );
-    });
+    const bytes = await readUserFile(file, 16 << 20, 'keyring');
     keys.push(...(await parseKeyring(bytes, file)));
   }
   return keys;

@@ -3,6 +3,7 @@
 // the decompressed size of compressed archives. Every refusal names the limit it hit:
 // "oci:x: index.json is 52428800 bytes, over the 4194304-byte limit for index documents".
 import { PithError } from '../util/index.ts';
+import type { Child } from './image.ts';
 import { isIndexType, isManifestType } from './media-types.ts';
 
 /** One bound: its name (reported in `--json` details), its value, and what it bounds (for messages). */
@@ -37,6 +38,19 @@ export const LIMITS = {
   history: { name: 'history', max: 10_000, what: 'history entries per config' },
   /** Images listed in a docker-archive manifest.json. */
   archiveImages: { name: 'archiveImages', max: 10_000, what: 'images per docker-archive' },
+  /**
+   * Manifests and indexes in one artifact, counting each time one is listed: an index may list a child many
+   * times, and a few nested levels of repeats would otherwise stand for billions of images.
+   */
+  artifactNodes: {
+    name: 'artifactNodes',
+    max: 10_000,
+    what: 'manifests and indexes per artifact (repeats counted)',
+  },
+  /** A registry's tag list page (distribution-spec end-8a). */
+  tagListBytes: { name: 'tagListBytes', max: 16 * MiB, what: 'tag list pages' },
+  /** Tags listed for one repository, over all pages. */
+  tags: { name: 'tags', max: 1_000_000, what: 'tags per repository' },
   /** Indexes within indexes. */
   indexNesting: { name: 'indexNesting', max: 8, what: 'levels of nested indexes' },
   /** Members of an archive file (an image layout has a few per image; `docker save` a few more). */
@@ -104,4 +118,20 @@ export function documentLimit(mediaType: string): Limit {
   if (isIndexType(mediaType)) return LIMITS.indexBytes;
   if (isManifestType(mediaType)) return LIMITS.manifestBytes;
   return LIMITS.configBytes;
+}
+
+/**
+ * Throws if an artifact lists more manifests and indexes than the artifactNodes limit, counting a child each
+ * time it is listed: what every later walk (summaries, validate, push) will visit. The count stops at the
+ * limit, so checking costs at most that many steps however the indexes repeat.
+ */
+export function checkArtifactNodes(root: Child, where: string): void {
+  const limit = LIMITS.artifactNodes;
+  let count = 0;
+  const visit = (c: Child): void => {
+    if (c.kind === 'blob') return;
+    if (++count > limit.max) throw limitError(where, `lists more than ${limit.max} ${limit.what}`, limit);
+    if (c.kind === 'index') for (const child of c.children) visit(child);
+  };
+  visit(root);
 }

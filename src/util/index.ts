@@ -6,5 +6,6 @@ export * from './epoch.ts';
 export * from './errors.ts';
 export * from './memo.ts';
 export * from './network-timeout.ts';
+export * from './read-user-file.ts';
 export * from './streams.ts';
 export * from './system-error.ts';

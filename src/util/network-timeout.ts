@@ -12,15 +12,21 @@ export function idleTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
   return raw ? parseNetworkTimeout(raw, 'PITH_NETWORK_TIMEOUT') : undefined;
 }
 
-/** A timeout in seconds as given by a user (`--network-timeout`, the environment) → ms; `source` names it. */
-export function parseNetworkTimeout(raw: string, source: string): number {
+/** The longest delay a Node.js timer holds (2^31 - 1 ms, about 24.8 days); longer ones are clamped to it. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * A timeout in seconds as given by a user → ms; `source` names it in the error, whose kind is `usage` for a
+ * command-line flag and `input` for the environment.
+ */
+export function parseNetworkTimeout(raw: string, source: string, kind: 'usage' | 'input' = 'input'): number {
   const seconds = Number(raw.trim());
   if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
     throw new PithError(
-      'input',
+      kind,
       'BAD_NETWORK_TIMEOUT',
       `${source} must be a positive number of seconds, not "${raw}"`,
     );
   }
-  return Math.max(1, Math.round(seconds * 1000));
+  return Math.min(MAX_TIMER_MS, Math.max(1, Math.round(seconds * 1000)));
 }

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { chmod, copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pith, ROOT, tempDir } from '../helpers.ts';
+import { pith, ROOT, run, tempDir } from '../helpers.ts';
 import { pithUnprivileged } from './files-helpers.ts';
 
 interface Case {
@@ -135,6 +135,22 @@ test('bad config: a config file that does not exist', async (t) => {
   assert.equal(r.code, 3);
   assert.match(r.stderr, /(^|\n)pith: cannot read nope\.yaml: no such file or directory \(ENOENT\)\n$/);
   assert.deepEqual(await readdir(dir), []);
+});
+
+test('bad config: a device or a FIFO given as the config is refused at once (no hang, no heap)', async (t) => {
+  const dir = await tempDir(t);
+  const fifo = join(dir, 'fifo.yaml');
+  const made = await run('mkfifo', [fifo]);
+  assert.equal(made.code, 0, made.stderr);
+  for (const [file, what] of [
+    ['/dev/zero', 'a character device'],
+    [fifo, 'a FIFO'],
+  ]) {
+    const r = await pith(['build', file!, '--output', 'oci:out'], { cwd: dir });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, new RegExp(`\npith: config ${file} is ${what}, not a regular file\n$`));
+  }
+  assert.deepEqual((await readdir(dir)).sort(), ['fifo.yaml']);
 });
 
 test('bad config: a directory given as the config', async (t) => {

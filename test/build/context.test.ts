@@ -2,7 +2,7 @@
 // the config file), which is what admits a ../ source; a missing or non-directory context is an error at
 // the `context` field; a config given on the command line has the working directory as its context.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { contextDir } from '../../src/build/build-context.ts';
@@ -91,4 +91,27 @@ test('through the CLI: a ../ source is refused (exit 3, path named), and context
     cwd: join(root, 'app', 'out'),
   });
   assert.match(listing.stdout, /^lib\.txt$/m);
+});
+
+test('a file swapped after the walk (before its layer is written) is refused, not read', async (t) => {
+  const root = await layout(t);
+  await writeFile(join(root, 'app', 'data.txt'), 'walked\n');
+  const tree = await addFiles(
+    'files:\n  - src: data.txt\n    dst: /data.txt\n',
+    join(root, 'app', 'pith.yaml'),
+  );
+  // replaced by another file (another inode) between the walk and the layer write
+  await writeFile(join(root, 'app', 'other.txt'), 'swapped\n');
+  await rename(join(root, 'app', 'other.txt'), join(root, 'app', 'data.txt'));
+  const node = tree.get('data.txt');
+  assert.ok(node?.type === 'file' && node.content);
+  await assert.rejects(
+    (async () => {
+      for await (const _ of node.content!()) void _;
+    })(),
+    (err) =>
+      isPithError(err) &&
+      err.code === 'SOURCE_CHANGED' &&
+      /data\.txt changed while the image was built/.test(err.message),
+  );
 });

@@ -253,6 +253,22 @@ describe('Debian packages from a signed fake repository', () => {
     assert.match(forged.stderr, /InRelease \(cached\): InRelease has no valid signature/);
   });
 
+  it('refuses a mirror URL with credentials without printing them (exit 3)', async (t) => {
+    const dir = await project(t);
+    const yaml = (await readFile(join(dir, 'pith.yaml'), 'utf8')).replace(
+      `archive: ${repo.url}`,
+      `archive: ${repo.url.replace('http://', 'http://user:s3cretpw@')}`,
+    );
+    await writeFile(join(dir, 'pith.yaml'), yaml);
+    const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--json'], { cwd: dir });
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(
+      r.stderr,
+      /\npith: mirror http:\/\/\*\*\*@127\.0\.0\.1:\d+\/debian carries credentials in its URL/,
+    );
+    assert.doesNotMatch(r.stderr + r.stdout, /s3cretpw/);
+  });
+
   it('offline without a cache says so', async (t) => {
     const dir = await project(t);
     const r = await pith(

@@ -2,10 +2,19 @@
 // packages, so a lock made from one is accepted by a --locked build of the other; a repeated architecture
 // is one architecture.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { lockInputs } from '../../src/build/debian/lock.ts';
-import { commandLineConfig, effectiveConfig, listPresets, parseConfig } from '../../src/build/index.ts';
+import {
+  commandLineConfig,
+  effectiveConfig,
+  listPresets,
+  parseConfig,
+  readLock,
+} from '../../src/build/index.ts';
+import { isPithError } from '../../src/util/index.ts';
+import { tempDir } from '../helpers.ts';
 
 async function inputsOf(loaded: Parameters<typeof effectiveConfig>[0]): Promise<string> {
   return lockInputs((await effectiveConfig(loaded)).config);
@@ -28,5 +37,22 @@ describe('lock inputs', () => {
     const twice = await effectiveConfig(commandLineConfig({ preset: 'base', archs: ['amd64', 'amd64'] }));
     assert.deepEqual(twice.config.archs, ['amd64']);
     assert.equal(lockInputs(once.config), lockInputs(twice.config));
+  });
+});
+
+describe('lock files', () => {
+  it('a lock written before the inputs were normalised (version 1) asks to run pith lock again', async (t) => {
+    const dir = await tempDir(t);
+    const file = join(dir, 'pith.lock.json');
+    await writeFile(file, JSON.stringify({ lockfileVersion: 1, inputs: 'sha256:x', archs: {} }));
+    await assert.rejects(
+      readLock(file),
+      (e) =>
+        isPithError(e) &&
+        e.code === 'BAD_LOCK' &&
+        /lockfileVersion 1 was written by an older pith; run pith lock again$/.test(e.message),
+    );
+    await writeFile(file, JSON.stringify({ lockfileVersion: 99, archs: {} }));
+    await assert.rejects(readLock(file), /lockfileVersion 99 is not supported \(expected 2\)/);
   });
 });

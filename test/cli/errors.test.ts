@@ -188,6 +188,10 @@ describe('environment failures in a private mount namespace (root only)', { time
   const canMount =
     spawnSync('unshare', ['-m', 'sh', '-c', 'mount -t tmpfs tmpfs /mnt'], { timeout: 10_000 }).status === 0;
 
+  it('can run pith in a private mount namespace (unshare and mount: CI runs as root)', () => {
+    assert.ok(canMount, 'these environment tests need root with unshare(1) and mount(8)');
+  });
+
   /** Runs pith with a tmpfs (mount options `opts`) at `mnt`, in its own mount namespace. */
   function pithOnTmpfs(opts: string, mnt: string, args: string[], env: NodeJS.ProcessEnv = {}) {
     const script = 'mount -t tmpfs -o "$1" tmpfs "$2" && shift 2 && exec "$@"';
@@ -201,7 +205,7 @@ describe('environment failures in a private mount namespace (root only)', { time
     pithOnTmpfs(opts, mnt, ['copy', `oci:${join(dir, 'layout')}`, dst]);
 
   it('a full disk (ENOSPC) → 5, for an archive and for a layout', {
-    skip: !canMount && 'needs unshare and mount (root)',
+    timeout: 60_000,
   }, async (t) => {
     const mnt = await tempDir(t);
     assertOneLine(
@@ -218,7 +222,7 @@ describe('environment failures in a private mount namespace (root only)', { time
   });
 
   it('a read-only file system (EROFS) → 5', {
-    skip: !canMount && 'needs unshare and mount (root)',
+    timeout: 60_000,
   }, async (t) => {
     const mnt = await tempDir(t);
     assertOneLine(
@@ -229,7 +233,7 @@ describe('environment failures in a private mount namespace (root only)', { time
   });
 
   it('no inode left in $TMPDIR for a compressed archive → 5 ENOSPC, not a broken archive', {
-    skip: !canMount && 'needs unshare and mount (root)',
+    timeout: 60_000,
   }, async (t) => {
     const d = await tempDir(t);
     await writeDockerArchive(join(d, 'img.tar'), await smallImage());
@@ -243,7 +247,7 @@ describe('environment failures in a private mount namespace (root only)', { time
   });
 
   it('no permission (EACCES, as user nobody) → 5', {
-    skip: process.getuid?.() !== 0 && 'needs root to drop to nobody',
+    timeout: 60_000,
   }, async (t) => {
     const out = await tempDir(t); // 0700, owned by root
     const r = await run(

@@ -144,7 +144,7 @@ describe('parseDeb822: speed', () => {
       `synthetic package ${count - 1}\nlong description line\n\nsecond paragraph`,
     );
     assert.equal(last.fields.size, 20);
+    // the time is reported, never asserted (machines differ); `npm run bench` measures speed
     t.diagnostic(`${count} stanzas, ${(text.length / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms`);
-    assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
   });
 });

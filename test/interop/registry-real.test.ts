@@ -335,7 +335,6 @@ describe('docker-registry over TLS with a generated CA', { timeout: 90_000 }, ()
       credentials,
       onRetry: (info) => retries.push(info),
     });
-    const started = Date.now();
     try {
       await assert.rejects(
         pullArtifact(new RegistryClient(transport, reg.host), 'pith/tls', '1'),
@@ -354,6 +353,5 @@ describe('docker-registry over TLS with a generated CA', { timeout: 90_000 }, ()
       transport.close();
     }
     assert.deepEqual(retries, [], 'a certificate failure is not retried');
-    assert.ok(Date.now() - started < 5_000, `took ${Date.now() - started} ms`);
   });
 });

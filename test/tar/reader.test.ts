@@ -39,7 +39,7 @@ describe('readTar round trip', () => {
   }
 });
 
-describe('readTar on GNU tar archives', { skip: !has('tar') }, () => {
+describe('readTar on GNU tar archives', () => {
   const tmp = tempDir();
   const src = join(tmp.dir, 'src');
   before(() => {

@@ -108,7 +108,7 @@ describe('writeTar output read by oracles', () => {
   });
 
   test('GNU tar extracts every type with modes, ids, times and binary xattrs', {
-    skip: process.getuid?.() !== 0,
+    timeout: 60_000,
   }, () => {
     const root = join(tmp.dir, 'x');
     run('mkdir', [root]);

@@ -4,13 +4,13 @@
 // current mirror and checks its sha256, and refuses to build when the config no longer matches the lock.
 // Mirror URLs are not recorded: a lock is meant to be committed and used against any mirror.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import type { PackageRecord, Release, SuiteRef } from '../../debian/index.ts';
-import { canonicalJson, PithError } from '../../util/index.ts';
+import { canonicalJson, isPithError, PithError, readUserFile } from '../../util/index.ts';
 import type { PithConfig } from '../config-schema.ts';
 import { DEFAULT_SUITE } from '../preset.ts';
 
-export const LOCK_VERSION = 1;
+/** 2: `inputs` hashes the normalised package set (a preset given by flag or as a file locks alike). */
+export const LOCK_VERSION = 2;
 
 export interface LockedPackage {
   name: string;
@@ -98,10 +98,13 @@ export function formatLock(lock: Lock): string {
 
 /** Reads and checks a lock file. */
 export async function readLock(file: string): Promise<Lock> {
-  const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-    const why = cause.code === 'ENOENT' ? 'no such file; run pith lock first' : cause.message;
-    throw new PithError('input', 'NO_LOCK', `${file}: ${why}`, { cause });
-  });
+  const text = (
+    await readUserFile(file, 64 << 20, 'lock file').catch((cause: unknown) => {
+      if (isPithError(cause) && cause.code === 'ENOENT')
+        throw new PithError('input', 'NO_LOCK', `${file}: no such file; run pith lock first`, { cause });
+      throw cause;
+    })
+  ).toString('utf8');
   let lock: Lock;
   try {
     lock = JSON.parse(text) as Lock;
@@ -112,7 +115,9 @@ export async function readLock(file: string): Promise<Lock> {
     throw new PithError(
       'input',
       'BAD_LOCK',
-      `${file}: lockfileVersion ${lock.lockfileVersion} is not supported (expected ${LOCK_VERSION})`,
+      typeof lock.lockfileVersion === 'number' && lock.lockfileVersion < LOCK_VERSION
+        ? `${file}: lockfileVersion ${lock.lockfileVersion} was written by an older pith; run pith lock again`
+        : `${file}: lockfileVersion ${lock.lockfileVersion} is not supported (expected ${LOCK_VERSION})`,
     );
   }
   return lock;

@@ -17,6 +17,7 @@ import {
   readKeyring,
   type SuiteRef,
   type Universe,
+  urlForMessages,
 } from '../../debian/index.ts';
 import { PithError } from '../../util/index.ts';
 
@@ -117,6 +118,7 @@ export class DebianSession {
         `no Debian security mirror for ${this.suite}-security: set mirror.security in the config, or configure apt sources on this host`,
       );
     }
+    for (const base of [archive, security]) refuseCredentials(base);
     return [
       { base: archive, suite: this.suite },
       { base: archive, suite: `${this.suite}-updates` },
@@ -131,8 +133,27 @@ export class DebianSession {
  */
 function noComponents(ref: SuiteRef, release: Release, wanted: string[]): PithError {
   return new PithError(
-    'invalid',
+    'input',
     'SUITE_WITHOUT_COMPONENTS',
     `${ref.base}/dists/${ref.suite}: its Release lists components ${release.components.join(' ') || '(none)'}, none of ${wanted.join(' ')}; refusing to build without it`,
   );
+}
+
+/**
+ * Mirror URLs with user information (`http://user:password@host/debian`) are refused: pith sends no mirror
+ * credentials, and the password must never reach a message or a log.
+ */
+function refuseCredentials(base: string): void {
+  let u: URL;
+  try {
+    u = new URL(base);
+  } catch {
+    throw new PithError('input', 'BAD_MIRROR_URL', `mirror ${base} is not a URL`);
+  }
+  if (u.username || u.password)
+    throw new PithError(
+      'input',
+      'BAD_MIRROR_URL',
+      `mirror ${urlForMessages(base)} carries credentials in its URL; pith does not send mirror credentials (use a mirror that needs none)`,
+    );
 }

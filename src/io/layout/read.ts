@@ -7,6 +7,7 @@ import {
   type Artifact,
   type Blob,
   type Child,
+  checkArtifactNodes,
   checkSize,
   type Descriptor,
   documentLimit,
@@ -83,6 +84,7 @@ export async function readLayout(src: FileSource, selector: LayoutSelector = {})
       `${src.name}: ${desc.digest} is a ${desc.mediaType}, not an image or index`,
     );
   }
+  checkArtifactNodes(child, `${src.name}: ${desc.digest}`);
   return child;
 }
 

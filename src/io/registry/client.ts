@@ -2,7 +2,7 @@
 // knowledge beyond descriptors: pull/push compose these. Every blob and manifest read is checked against the
 // digest it was asked for before it is returned (size first, then digest), and a manifest's digest is always
 // that of the bytes received, never a header's word. Blob bodies resume where a dropped connection left them.
-import { type Descriptor, verifiedContent } from '../../oci/index.ts';
+import { checkCount, type Descriptor, LIMITS, parseJson, verifiedContent } from '../../oci/index.ts';
 import { type Digest, PithError, sha256 } from '../../util/index.ts';
 import { MANIFEST_ACCEPT } from './manifest-accept.ts';
 import { type OnProgress, withProgress } from './progress.ts';
@@ -135,14 +135,21 @@ export class RegistryClient {
   /** end-8a: tags, following Link pagination. */
   async listTags(repo: string, pageSize = 1000): Promise<string[]> {
     const tags: string[] = [];
+    const seen = new Set<string>();
     let path: string | undefined = `/v2/${repo}/tags/list?n=${pageSize}`;
-    for (let page = 0; path && page < 10_000; page++) {
+    // pages are bounded in size and number, and a Link back to a page already read ends the list
+    for (let page = 0; path && !seen.has(path) && page < 10_000; page++) {
+      seen.add(path);
       const res: ReadResponse = await this.transport.read(
         { method: 'GET', path, scope: pull(repo), expect: [200] },
-        16 << 20,
+        LIMITS.tagListBytes.max,
       );
-      const body = JSON.parse(res.bytes.toString('utf8')) as { tags?: string[] | null };
-      tags.push(...(body.tags ?? []));
+      for (const tag of tagsOf(
+        parseJson(res.bytes, `${this.where(repo)}: tag list`, LIMITS.tagListBytes),
+        this.where(repo),
+      ))
+        tags.push(tag);
+      checkCount(tags.length, LIMITS.tags, this.where(repo), 'the tag list');
       path = nextLink(res.headers.get('link'));
     }
     return tags;
@@ -181,3 +188,16 @@ function mediaTypeOf(bytes: Buffer): string | undefined {
 
 export const pull = (repo: string) => `repository:${repo}:pull`;
 export const push = (repo: string) => `repository:${repo}:pull,push`;
+
+/** The `tags` of a tag list page (end-8a): an array of strings, or null/absent for none. */
+function tagsOf(body: unknown, where: string): string[] {
+  const tags = (body as { tags?: unknown } | null)?.tags;
+  if (tags === undefined || tags === null) return [];
+  if (!Array.isArray(tags) || !tags.every((t) => typeof t === 'string'))
+    throw new PithError(
+      'invalid',
+      'BAD_TAG_LIST',
+      `${where}: the tag list's "tags" is not a list of strings`,
+    );
+  return tags;
+}

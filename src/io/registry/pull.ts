@@ -7,6 +7,7 @@ import {
   type Artifact,
   type Blob,
   type Child,
+  checkArtifactNodes,
   checkSize,
   type Descriptor,
   documentLimit,
@@ -29,6 +30,7 @@ export async function pullArtifact(
 ): Promise<Artifact> {
   const top = await client.getManifest(repo, reference);
   const child = await new Puller(client, repo).fromManifest(top, 0);
+  checkArtifactNodes(child, `${client.where(repo)}@${top.digest}`);
   if (child.kind === 'blob')
     throw new PithError(
       'input',
