@@ -175,3 +175,23 @@ test('an interrupted build leaves no output and no temporary files', async (t) =
   }
   assert.ok(interrupted > 0, 'at least one build was interrupted while writing');
 });
+
+test('--arch amd64,amd64 builds one image, not an index of two identical platforms', async (t) => {
+  const dir = await tempDir(t);
+  const r = await pith([
+    'build',
+    join(ROOT, 'examples/hello/pith.yaml'),
+    '--arch',
+    'amd64,amd64',
+    '-o',
+    `oci:${dir}/out`,
+    '--json',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { mediaType: string; images: { platform: string }[] };
+  assert.deepEqual(
+    report.images.map((i) => i.platform),
+    ['linux/amd64'],
+  );
+  assert.equal(report.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+});
