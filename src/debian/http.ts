@@ -4,7 +4,16 @@
 // mirror answers 206 (else read again from the start), a size cap, and one error naming the URL and how far
 // it got when attempts run out. Redirects are followed only to http(s) URLs; nothing here carries
 // credentials. Callers verify the hash of the whole file.
-import { DEFAULT_IDLE_TIMEOUT_MS, idleTimeoutFromEnv, messageOf, PithError } from '../util/index.ts';
+import {
+  backoffMs,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  idleTimeoutFromEnv,
+  messageOf,
+  PithError,
+  parseContentRange,
+  parseRetryAfter,
+  redactUrl,
+} from '../util/index.ts';
 
 export interface FetchOptions {
   /** Refuse bodies larger than this many bytes. */
@@ -43,7 +52,7 @@ export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<
     }
   }
   const after = attempts > 1 ? `; gave up after ${attempts} attempts` : '';
-  throw new PithError('io', 'FETCH_FAILED', `GET ${urlForMessages(url)}: ${messageOf(last)}${after}`, {
+  throw new PithError('io', 'FETCH_FAILED', `GET ${redactUrl(url)}: ${messageOf(last)}${after}`, {
     cause: last,
   });
 }
@@ -108,14 +117,16 @@ async function once(url: string, opts: FetchOptions, got: Received): Promise<Buf
     }
     if (RETRYABLE.has(res.status)) {
       await res.body?.cancel();
-      throw new Retryable(`HTTP ${res.status}`, { retryAfterMs: retryAfter(res.headers.get('retry-after')) });
+      throw new Retryable(`HTTP ${res.status}`, {
+        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+      });
     }
     if (!res.ok) {
       await res.body?.cancel();
       throw new PithError(
         'io',
         'FETCH_FAILED',
-        `GET ${urlForMessages(url)}: HTTP ${res.status} ${res.statusText}`,
+        `GET ${redactUrl(url)}: HTTP ${res.status} ${res.statusText}`,
       );
     }
     continueFrom(res, got);
@@ -135,24 +146,19 @@ async function send(url: string, from: number, signal: AbortSignal): Promise<Res
     // fetch rejects a request it cannot even make (a URL with credentials, an unknown scheme) with a
     // TypeError that has no cause: that is the caller's mistake, not the network's, so it is not retried
     if (err instanceof TypeError && err.cause === undefined)
-      throw new PithError(
-        'input',
-        'BAD_MIRROR_URL',
-        `GET ${urlForMessages(url)}: ${err.message.split(':')[0]}`,
-        {
-          cause: err,
-        },
-      );
+      throw new PithError('input', 'BAD_MIRROR_URL', `GET ${redactUrl(url)}: ${err.message.split(':')[0]}`, {
+        cause: err,
+      });
     throw new Retryable(`cannot connect: ${reason(err)}`, { cause: err });
   }
 }
 
 /** Keeps what arrived when the answer is a 206 from there; starts again from zero on a 200. */
 function continueFrom(res: Response, got: Received): void {
-  const range = /^bytes\s+(\d+)-\d+\/(\d+)$/i.exec(res.headers.get('content-range')?.trim() ?? '');
+  const range = parseContentRange(res.headers.get('content-range'));
   if (res.status === 206) {
-    if (range && Number(range[1]) === got.size) {
-      got.total = Number(range[2]);
+    if (range?.start === got.size && range.total !== undefined) {
+      got.total = range.total;
       return;
     }
     const asked = got.size;
@@ -190,32 +196,10 @@ function reason(err: unknown): string {
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
 }
 
-function retryAfter(header: string | null): number | undefined {
-  if (!header) return undefined;
-  const s = Number(header);
-  if (Number.isFinite(s)) return Math.min(s * 1000, 30_000);
-  const t = Date.parse(header);
-  return Number.isNaN(t) ? undefined : Math.min(Math.max(0, t - Date.now()), 30_000);
-}
-
 function backoff(attempt: number, err: unknown): number {
-  if (err instanceof Retryable && err.retryAfterMs !== undefined) return err.retryAfterMs;
-  return Math.min(250 * 2 ** (attempt - 1), 4000);
+  return (err instanceof Retryable ? err.retryAfterMs : undefined) ?? backoffMs(attempt);
 }
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** A URL as messages show it: any user information is replaced, never printed. */
-export function urlForMessages(url: string): string {
-  try {
-    const u = new URL(url);
-    if (!u.username && !u.password) return url;
-    u.username = '***';
-    u.password = '';
-    return u.href;
-  } catch {
-    return url;
-  }
 }

@@ -262,10 +262,7 @@ describe('Debian packages from a signed fake repository', () => {
     await writeFile(join(dir, 'pith.yaml'), yaml);
     const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--json'], { cwd: dir });
     assert.equal(r.code, 3, r.stderr);
-    assert.match(
-      r.stderr,
-      /\npith: mirror http:\/\/\*\*\*@127\.0\.0\.1:\d+\/debian carries credentials in its URL/,
-    );
+    assert.match(r.stderr, /\npith: mirror http:\/\/127\.0\.0\.1:\d+\/debian carries credentials in its URL/);
     assert.doesNotMatch(r.stderr + r.stdout, /s3cretpw/);
   });
 

@@ -17,9 +17,8 @@ import {
   readKeyring,
   type SuiteRef,
   type Universe,
-  urlForMessages,
 } from '../../debian/index.ts';
-import { PithError } from '../../util/index.ts';
+import { PithError, redactUrl } from '../../util/index.ts';
 
 export interface SessionOptions {
   suite: string;
@@ -154,6 +153,6 @@ function refuseCredentials(base: string): void {
     throw new PithError(
       'input',
       'BAD_MIRROR_URL',
-      `mirror ${urlForMessages(base)} carries credentials in its URL; pith does not send mirror credentials (use a mirror that needs none)`,
+      `mirror ${redactUrl(base)} carries credentials in its URL; pith does not send mirror credentials (use a mirror that needs none)`,
     );
 }

@@ -4,7 +4,7 @@
 // said `Accept-Ranges: none`), used when the answer is a 206 whose Content-Range starts at or before N;
 // a 200 restarts from zero and the bytes already delivered are skipped. Either way the caller sees one
 // unbroken byte sequence and verifies its digest as usual. When attempts run out: one final RegistryError.
-import { PithError } from '../../../util/index.ts';
+import { PithError, parseContentRange } from '../../../util/index.ts';
 import { connectionLost, redactUrl } from './errors.ts';
 import type { RegistryResponse } from './response.ts';
 import { backoffMs, pause, type RetryPolicy, reasonOf, retryableNetworkError } from './retry.ts';
@@ -74,8 +74,7 @@ export async function* resumingBody(
 /** How many leading bytes of a resumed answer were delivered before: 0 for a 206 from `got`. */
 function alreadySent(res: RegistryResponse, got: number, method: string): number {
   if (res.status !== 206) return got; // the whole body again
-  const m = /^bytes\s+(\d+)-\d+\/(\d+|\*)$/i.exec(res.headers.get('content-range')?.trim() ?? '');
-  const start = m ? Number(m[1]) : Number.NaN;
+  const start = parseContentRange(res.headers.get('content-range'))?.start ?? Number.NaN;
   if (!(start <= got)) {
     throw new PithError(
       'io',

@@ -3,7 +3,9 @@
 // text (read under a 64 KiB cap). Connection failures are RegistryErrors without a status. Messages never
 // hold credentials: user information and every query value but a few known-harmless ones are redacted.
 import { STATUS_CODES } from 'node:http';
-import { type ErrorKind, messageOf, PithError } from '../../../util/index.ts';
+import { type ErrorKind, messageOf, PithError, redactUrl } from '../../../util/index.ts';
+
+export { redactUrl };
 
 /** One entry of a distribution error body `{"errors":[{code,message,detail}]}`. */
 export interface Diagnostic {
@@ -15,8 +17,6 @@ export interface Diagnostic {
 /** Error bodies are read up to this many bytes (ggcr does the same). */
 export const ERROR_BODY_CAP = 64 * 1024;
 
-/** Query parameters whose values are not secrets (signed-URL signatures and upload states are). */
-const SAFE_QUERY = new Set(['service', 'scope', 'n', 'last', 'digest', 'mount', 'from', 'tag', 'ns']);
 const TEMPORARY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TEMPORARY_CODES = new Set(['BLOB_UPLOAD_INVALID', 'TOOMANYREQUESTS', 'UNKNOWN', 'UNAVAILABLE']);
 const STATUS_CODE: Record<number, string> = {
@@ -26,25 +26,6 @@ const STATUS_CODE: Record<number, string> = {
   405: 'UNSUPPORTED',
   429: 'TOOMANYREQUESTS',
 };
-
-/** A URL fit for messages: no user information, no fragment, query values other than SAFE_QUERY hidden. */
-export function redactUrl(u: URL | string): string {
-  let url: URL;
-  try {
-    url = new URL(String(u));
-  } catch {
-    return '<invalid URL>';
-  }
-  url.username = '';
-  url.password = '';
-  url.hash = '';
-  if (url.search) {
-    const q = new URLSearchParams();
-    for (const [k, v] of url.searchParams) q.append(k, SAFE_QUERY.has(k.toLowerCase()) ? v : 'REDACTED');
-    url.search = q.toString();
-  }
-  return url.toString();
-}
 
 interface RegistryErrorInit {
   method: string;

@@ -4,15 +4,15 @@
 // framing). POST and PATCH, not idempotent, are retried only when no response came back and on 429/503,
 // where the server did not act on them. When attempts run out the error says so, and is final: no outer
 // loop retries it again.
-import { PithError } from '../../../util/index.ts';
+import { backoffMs, PithError, parseRetryAfter } from '../../../util/index.ts';
+
+export { backoffMs, parseRetryAfter };
+
 import { RegistryError } from './errors.ts';
 import { discard, type Exchange } from './http.ts';
 
 /** Attempts in all, by default. */
 export const DEFAULT_ATTEMPTS = 4;
-const BASE_MS = 250;
-const MAX_BACKOFF_MS = 4_000;
-const MAX_RETRY_AFTER_MS = 30_000;
 
 const IDEMPOTENT_RETRY = new Set([408, 429, 500, 502, 503, 504]);
 const UNSAFE_RETRY = new Set([429, 503]);
@@ -40,26 +40,6 @@ export interface RetryPolicy {
   attempts: number;
   onRetry?: (info: RetryInfo) => void;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** The pause after failed attempt `n` (1-based): 250, 500, 1000, 2000, 4000, 4000… ms. */
-export function backoffMs(n: number): number {
-  return Math.min(MAX_BACKOFF_MS, BASE_MS * 2 ** Math.max(0, n - 1));
-}
-
-/** A Retry-After value in ms (delta seconds or an HTTP date), capped at 30 s; undefined when unusable. */
-export function parseRetryAfter(value: string | null | undefined, now = Date.now()): number | undefined {
-  const v = value?.trim();
-  if (!v) return undefined;
-  let ms: number;
-  if (/^\d+$/.test(v)) ms = Number(v) * 1000;
-  else {
-    const at = /[a-z]/i.test(v) ? Date.parse(v) : Number.NaN; // an HTTP date names its month
-
-    if (Number.isNaN(at)) return undefined;
-    ms = at - now;
-  }
-  return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, ms));
 }
 
 /** True when a response status is worth another attempt for this method. */
