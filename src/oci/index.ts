@@ -7,6 +7,7 @@ export * from './image.ts';
 export * from './image-config.ts';
 export * from './image-index.ts';
 export * from './limits.ts';
+export * from './load-artifact.ts';
 export * from './manifest.ts';
 export * from './media-types.ts';
 export * from './platform.ts';

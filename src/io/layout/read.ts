@@ -5,6 +5,7 @@
 import { stat } from 'node:fs/promises';
 import {
   type Artifact,
+  ArtifactLoader,
   type Blob,
   type Child,
   checkArtifactNodes,
@@ -12,14 +13,9 @@ import {
   type Descriptor,
   documentLimit,
   type IndexDocument,
-  imageFromParts,
-  isIndexType,
-  isManifestType,
   LIMITS,
-  limitError,
   parseIndex,
   parseJsonObject,
-  parseManifest,
 } from '../../oci/index.ts';
 import {
   asSystemError,
@@ -90,56 +86,11 @@ export async function readLayout(src: FileSource, selector: LayoutSelector = {})
 
 /** Loads whatever a descriptor points at, recursively for indexes; each digest is loaded once. */
 export function loadChild(src: FileSource, desc: Descriptor): Promise<Child> {
-  return new ChildLoader(src).load(desc, 0);
-}
-
-class ChildLoader {
-  readonly #src: FileSource;
-  readonly #loaded = new Map<string, Promise<Child>>();
-
-  constructor(src: FileSource) {
-    this.#src = src;
-  }
-
-  load(desc: Descriptor, depth: number): Promise<Child> {
-    const key = `${desc.digest} ${desc.mediaType}`;
-    let child = this.#loaded.get(key);
-    if (!child) {
-      child = this.#read(desc, depth);
-      this.#loaded.set(key, child);
-    }
-    return child;
-  }
-
-  async #read(desc: Descriptor, depth: number): Promise<Child> {
-    const src = this.#src;
-    if (isIndexType(desc.mediaType)) {
-      const where = `${src.name}: index ${desc.digest}`;
-      const limit = LIMITS.indexNesting;
-      if (depth >= limit.max)
-        throw limitError(where, `indexes nest deeper than the limit of ${limit.max} ${limit.what}`, limit);
-      const index = parseIndex(await readVerified(src, desc), desc.mediaType, where);
-      const children: Child[] = [];
-      for (const d of index.value.manifests) children.push(await this.load(d, depth + 1));
-      return { kind: 'index', index, children };
-    }
-    if (isManifestType(desc.mediaType)) {
-      const manifest = parseManifest(
-        await readVerified(src, desc),
-        desc.mediaType,
-        `${src.name}: manifest ${desc.digest}`,
-      );
-      const configDesc = manifest.value.config;
-      const configRaw = await readVerified(src, configDesc);
-      return imageFromParts(
-        manifest,
-        lazyBlob(src, configDesc),
-        configRaw,
-        manifest.value.layers.map((l) => lazyBlob(src, l)),
-      );
-    }
-    return { kind: 'blob', blob: lazyBlob(src, desc) };
-  }
+  return new ArtifactLoader({
+    document: (d) => readVerified(src, d),
+    blob: (d) => lazyBlob(src, d),
+    where: (d, kind) => `${src.name}: ${kind} ${d.digest}`,
+  }).load(desc);
 }
 
 /** Reads a small blob whole and checks its size and digest before anything uses it. */
