@@ -2,12 +2,18 @@
 // layout and docker-archive readers need, so directories and archives share their parsing code. Whole-file
 // reads are bounded (the caller names the limit, checked before reading), and only regular files are read:
 // a FIFO, a device or a symlink to one inside an untrusted layout is refused, never waited on.
-import { constants } from 'node:fs';
 import { type FileHandle, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { checkSize, LIMITS, type Limit, limitError } from '../oci/index.ts';
 import { indexTarFile } from '../tar/index.ts';
-import { asSystemError, errnoOf, fileTypeName, PithError } from '../util/index.ts';
+import {
+  asSystemError,
+  errnoOf,
+  fileTypeName,
+  openRegularFile,
+  PithError,
+  readAtMost,
+} from '../util/index.ts';
 
 export interface FileSource {
   /** Human name for messages (`oci:out/hello`, `hello.tar`). */
@@ -49,32 +55,27 @@ export function dirSource(root: string, name = root): FileSource {
  * what it is instead of waiting for a writer; anything but a regular file is refused as a broken image.
  */
 async function openMember(root: string, p: string, name: string): Promise<FileHandle | undefined> {
-  let fh: FileHandle;
+  let opened: Awaited<ReturnType<typeof openRegularFile>>;
   try {
-    fh = await open(join(root, p), constants.O_RDONLY | constants.O_NONBLOCK);
+    opened = await openRegularFile(join(root, p));
   } catch (err) {
     if (errnoOf(err) === 'ENOENT') return undefined;
     throw asSystemError(err, { where: name, action: `read ${p}` });
   }
-  const s = await fh.stat();
-  if (s.isFile()) return fh;
-  await fh.close();
-  throw new PithError('invalid', 'NOT_A_FILE', `${name}: ${p} is ${fileTypeName(s)}, not a regular file`);
+  if ('fh' in opened) return opened.fh;
+  throw new PithError(
+    'invalid',
+    'NOT_A_FILE',
+    `${name}: ${p} is ${fileTypeName(opened.other)}, not a regular file`,
+  );
 }
 
 /** Reads at most `limit` bytes (files that grow, or under-report their size like /proc, are caught too). */
 async function readBounded(fh: FileHandle, p: string, limit: Limit, name: string): Promise<Buffer> {
   checkSize((await fh.stat()).size, limit, name, p);
-  const buf = Buffer.allocUnsafe(Math.min(limit.max + 1, 64 * 1024));
-  const parts: Buffer[] = [];
-  let total = 0;
-  for (;;) {
-    const { bytesRead } = await fh.read(buf, 0, buf.length, null);
-    if (bytesRead === 0) return Buffer.concat(parts, total);
-    total += bytesRead;
-    checkSize(total, limit, name, p);
-    parts.push(Buffer.from(buf.subarray(0, bytesRead)));
-  }
+  const bytes = await readAtMost(fh, limit.max);
+  checkSize(bytes.length, limit, name, p);
+  return bytes;
 }
 
 /** Streams a member of a directory; a missing member is a broken image, as in an archive. */
