@@ -5,12 +5,20 @@
 // its first block or at the bound, and its partial copy removed at once.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { type FileHandle, open, stat, statfs } from 'node:fs/promises';
+import { statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Compression, decompress, detectCompression } from '../../compress/index.ts';
 import { LIMITS, limitError } from '../../oci/index.ts';
-import { asSystemError, errnoOf, fileTypeName, isPithError, messageOf, PithError } from '../../util/index.ts';
+import {
+  asSystemError,
+  errnoOf,
+  fileTypeName,
+  isPithError,
+  messageOf,
+  openRegularFile,
+  PithError,
+} from '../../util/index.ts';
 import { withSourceErrors, writeFileAtomic } from '../atomic.ts';
 import { type FileSource, fileChunks, tarSource } from '../file-source.ts';
 import { checkArchiveHead } from './archive-head.ts';
@@ -33,7 +41,6 @@ export async function openArchive(
   name = file,
   opts: OpenArchiveOptions = {},
 ): Promise<FileSource> {
-  await checkArchiveFile(file, name);
   const kind = detectCompression(await readHead(file, name));
   if (kind === 'none') return tarSource(file, name);
   if (kind === 'xz' || kind === 'bzip2') {
@@ -46,30 +53,32 @@ export async function openArchive(
   return spool(file, name, kind, opts);
 }
 
-/** The path must be a regular file: a directory, FIFO or device is refused before it is opened. */
-async function checkArchiveFile(file: string, name: string): Promise<void> {
-  const s = await stat(file).catch((err: unknown) => {
+/**
+ * The first bytes of the archive (enough to tell its compression). The path must be a regular file: a
+ * directory, FIFO or device is refused, and opening never waits on a FIFO.
+ */
+async function readHead(file: string, name: string): Promise<Buffer> {
+  const opened = await openRegularFile(file).catch((err: unknown) => {
     if (errnoOf(err) === 'ENOENT')
       throw new PithError('input', 'NO_SUCH_FILE', `${name}: no such file or directory`);
     throw asSystemError(err, { where: name, action: `read ${file}` });
   });
-  if (!s.isFile()) {
-    const hint = s.isDirectory() ? ` (a layout directory is read as oci:${file})` : '';
-    throw new PithError('input', 'NOT_A_FILE', `${name}: is ${fileTypeName(s)}, not an archive file${hint}`);
+  if ('other' in opened) {
+    const hint = opened.other.isDirectory() ? ` (a layout directory is read as oci:${file})` : '';
+    throw new PithError(
+      'input',
+      'NOT_A_FILE',
+      `${name}: is ${fileTypeName(opened.other)}, not an archive file${hint}`,
+    );
   }
-}
-
-async function readHead(file: string, name: string): Promise<Buffer> {
-  let fh: FileHandle | undefined;
   try {
-    fh = await open(file, 'r');
     const buf = Buffer.alloc(8);
-    const { bytesRead } = await fh.read(buf, 0, 8, 0);
+    const { bytesRead } = await opened.fh.read(buf, 0, 8, 0);
     return buf.subarray(0, bytesRead);
   } catch (err) {
     throw asSystemError(err, { where: name, action: `read ${file}` });
   } finally {
-    await fh?.close();
+    await opened.fh.close();
   }
 }
 
