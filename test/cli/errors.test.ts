@@ -174,7 +174,13 @@ describe('ordinary mistakes: one line, exit 3 or 5, no stack', { concurrency: 4,
       assertOneLine(await pith(c.args(dir)), c.code, c.message);
     });
   }
+});
 
+// one at a time: each checks that the shared directory holds no temporary file, which a write running
+// beside it would have
+describe('ordinary mistakes when writing: one line, exit 3 or 5, no stack, no temporaries', {
+  timeout: 120_000,
+}, () => {
   for (const [name, c] of Object.entries(WRITES)) {
     it(`writing: ${name} → ${c.code}`, async () => {
       assertOneLine(await pith(['copy', `oci:${dir}/layout`, ...c.args(dir)]), c.code, c.message);
