@@ -69,3 +69,10 @@ export const PODMAN_RUN = [
   '--network',
   'none',
 ];
+
+/**
+ * `setpriv` arguments that run a command as root without any capability (CAP_DAC_OVERRIDE included), so
+ * file permissions apply to it as to any user: a mode-000 file is EACCES. Unlike switching to `nobody`, the
+ * process still reaches a checkout that only root may read (a clone in a 0700 temporary directory).
+ */
+export const WITHOUT_CAPABILITIES = ['--bounding-set=-all', '--inh-caps=-all'];

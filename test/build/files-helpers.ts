@@ -1,11 +1,11 @@
 // Shared by the host-files tests: build a config in a temp directory, read the files layer back with
-// Python's tarfile, check that a failure is exactly one line with the right exit code, and run pith as an
-// unprivileged user (root reads everything, so permission errors need another uid).
+// Python's tarfile, check that a failure is exactly one line with the right exit code, and run pith as a
+// process without root's capabilities (root reads everything, so permission errors need them dropped).
 import assert from 'node:assert/strict';
-import { chmod, readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TestContext } from 'node:test';
-import { CLI, pith, type RunResult, run, tempDir } from '../helpers.ts';
+import { CLI, pith, type RunResult, run, tempDir, WITHOUT_CAPABILITIES } from '../helpers.ts';
 import { type PyMember, pythonList } from '../tar/helpers.ts';
 
 export const IS_ROOT = process.getuid?.() === 0;
@@ -46,11 +46,9 @@ export async function assertOneLine(
   if (dir) assert.ok(!(await readdir(dir)).includes('out'), 'nothing written');
 }
 
-/** Runs pith as uid/gid 65534 when the tests run as root (else as the current user); `dir` is opened up. */
+/** Runs pith without root's capabilities when the tests run as root, so file permissions apply to it. */
 export async function pithUnprivileged(args: string[], dir: string): Promise<RunResult> {
   const env = { ...process.env, CI: 'true', HOME: dir, XDG_CACHE_HOME: join(dir, '.cache') };
   if (!IS_ROOT) return pith(args, { cwd: dir, env });
-  await chmod(dir, 0o777);
-  const drop = ['--reuid=65534', '--regid=65534', '--clear-groups'];
-  return run('setpriv', [...drop, process.execPath, CLI, ...args], { cwd: dir, env });
+  return run('setpriv', [...WITHOUT_CAPABILITIES, process.execPath, CLI, ...args], { cwd: dir, env });
 }

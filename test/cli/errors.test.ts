@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { writeDockerArchive, writeLayoutDir } from '../../src/io/index.ts';
-import { CLI, pith, type RunResult, run, tempDir } from '../helpers.ts';
+import { CLI, pith, type RunResult, run, tempDir, WITHOUT_CAPABILITIES } from '../helpers.ts';
 import { tempLeftovers } from '../io/unit/helpers.ts';
 import { smallImage } from '../oci/fixtures.ts';
 
@@ -160,7 +160,6 @@ const WRITES: Record<string, Case> = {
 let dir: string;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'pith-errors-'));
-  await chmod(dir, 0o755); // readable by the unprivileged user of the EACCES case
   await writeFile(join(dir, 'file'), 'a plain file\n');
   await mkdir(join(dir, 'emptydir'));
   execFileSync('mkfifo', [join(dir, 'fifo')]);
@@ -252,22 +251,14 @@ describe('environment failures in a private mount namespace (root only)', { time
     assertOneLine(r, 5, /cannot write .*\/pith-archive-[0-9a-f]+\.tar: no space left on device \(ENOSPC\)$/);
   });
 
-  it('no permission (EACCES, as user nobody) → 5', {
+  it('no permission (EACCES, as root without its capabilities) → 5', {
     timeout: 60_000,
   }, async (t) => {
-    const out = await tempDir(t); // 0700, owned by root
+    const out = await tempDir(t);
+    await chmod(out, 0o500); // owned by root, not writable even by root once CAP_DAC_OVERRIDE is gone
     const r = await run(
       'setpriv',
-      [
-        '--reuid=65534',
-        '--regid=65534',
-        '--clear-groups',
-        process.execPath,
-        CLI,
-        'copy',
-        `oci:${dir}/layout`,
-        `oci:${out}/x`,
-      ],
+      [...WITHOUT_CAPABILITIES, process.execPath, CLI, 'copy', `oci:${dir}/layout`, `oci:${out}/x`],
       {
         env: { ...process.env, CI: 'true', HOME: '/nonexistent' },
         timeoutMs: 30_000,
