@@ -1,10 +1,11 @@
 // The OpenPGP keys InRelease signatures are checked against: the Debian archive keys shipped in keys/
 // (copied from debian-archive-keyring, see keys/README.md), or a user keyring given instead.
 import { join, resolve } from 'node:path';
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { messageOf, PithError, readUserFile } from '../util/index.ts';
+import { openpgp } from './openpgp.ts';
 
-export type Key = openpgp.PublicKey;
+export type Key = OpenPGP.PublicKey;
 
 /** The directory of the shipped keys (works from src/ and from the compiled dist/). */
 export const SHIPPED_KEYS_DIR = resolve(import.meta.dirname, '..', '..', 'keys');
@@ -30,11 +31,12 @@ export async function readKeyring(files: readonly string[]): Promise<Key[]> {
 
 /** Parses a binary or ASCII-armored keyring held in memory. */
 export async function parseKeyring(bytes: Buffer, where: string): Promise<Key[]> {
+  const pgp = await openpgp();
   try {
     const armored = bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN PGP');
     return armored
-      ? await openpgp.readKeys({ armoredKeys: bytes.toString('utf8') })
-      : await openpgp.readKeys({ binaryKeys: bytes });
+      ? await pgp.readKeys({ armoredKeys: bytes.toString('utf8') })
+      : await pgp.readKeys({ binaryKeys: bytes });
   } catch (cause) {
     throw new PithError(
       'input',

@@ -2,10 +2,11 @@
 // signature from the trusted keys (openpgp.js; briefs/deps.md §6), Date must not be in the future and
 // Valid-Until not in the past, and only the *signed* text (never the raw file) is parsed for the index
 // hashes that every Packages file is then checked against.
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { messageOf, PithError } from '../util/index.ts';
 import { parseDeb822 } from './deb822.ts';
 import type { Key } from './keyring.ts';
+import { openpgp } from './openpgp.ts';
 
 export interface ReleaseFile {
   path: string;
@@ -61,9 +62,10 @@ async function verifiedText(
   keys: readonly Key[],
   where: string,
 ): Promise<{ text: string; signedBy: string[] }> {
-  let message: openpgp.CleartextMessage;
+  const pgp = await openpgp();
+  let message: OpenPGP.CleartextMessage;
   try {
-    message = await openpgp.readCleartextMessage({ cleartextMessage: raw });
+    message = await pgp.readCleartextMessage({ cleartextMessage: raw });
   } catch (cause) {
     throw new PithError(
       'invalid',
@@ -72,7 +74,7 @@ async function verifiedText(
       { cause },
     );
   }
-  const result = await openpgp.verify({ message, verificationKeys: [...keys] });
+  const result = await pgp.verify({ message, verificationKeys: [...keys] });
   return {
     text: result.data as string,
     signedBy: await goodSignatures(result.signatures, 'InRelease', where),
@@ -87,9 +89,10 @@ export async function verifyDetachedRelease(
   where: string,
   opts: VerifyOptions = {},
 ): Promise<Release> {
-  let sig: openpgp.Signature;
+  const pgp = await openpgp();
+  let sig: OpenPGP.Signature;
   try {
-    sig = await openpgp.readSignature({ armoredSignature: signature });
+    sig = await pgp.readSignature({ armoredSignature: signature });
   } catch (cause) {
     throw new PithError(
       'invalid',
@@ -98,8 +101,8 @@ export async function verifyDetachedRelease(
       { cause },
     );
   }
-  const message = await openpgp.createMessage({ binary: release });
-  const result = await openpgp.verify({
+  const message = await pgp.createMessage({ binary: release });
+  const result = await pgp.verify({
     message,
     signature: sig,
     verificationKeys: [...keys],
@@ -113,7 +116,7 @@ export async function verifyDetachedRelease(
 
 /** Key ids of the signatures that verify; throws unless there is at least one from a trusted key. */
 async function goodSignatures(
-  signatures: openpgp.VerifyMessageResult['signatures'],
+  signatures: OpenPGP.VerifyMessageResult['signatures'],
   what: string,
   where: string,
 ): Promise<string[]> {
