@@ -2,7 +2,7 @@
 // committed file is current.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { configJsonSchema } from '../src/build/index.ts';
+import { configJsonSchema } from '../src/config/index.ts';
 
 const file = resolve(import.meta.dirname, '..', 'schema', 'pith.schema.json');
 writeFileSync(file, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);

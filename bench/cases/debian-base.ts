@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from '../../src/api/index.ts';
-import { mirrorsFrom, readAptSources } from '../../src/debian/index.ts';
+import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
 import { MiB, report, sh, time } from '../lib.ts';
 
 const BASE = join(import.meta.dirname, '..', '..', 'presets', 'trixie', 'base.yaml');

@@ -1,16 +1,16 @@
 // `build`: config file and/or preset → image or index → any transport. Nothing is written until the
 // whole artifact has been built in memory, and sinks write atomically, so a failed build leaves no output.
+import { buildFromConfig } from '../assemble/index.ts';
+import type { Compression } from '../compress/index.ts';
 import {
   type Arch,
-  buildFromConfig,
   commandLineConfig,
   type LoadedConfig,
   loadConfig,
   type PithConfig,
-  readLock,
-} from '../build/index.ts';
-import type { Compression } from '../compress/index.ts';
+} from '../config/index.ts';
 import { type OnProgress, parseTransportRef, readArtifact, writeArtifact } from '../io/index.ts';
+import { readLock } from '../lockfile/index.ts';
 import { type Artifact, topDocument } from '../oci/index.ts';
 import { epochFromEnv, PithError } from '../util/index.ts';
 import { lockPath } from './lock.ts';

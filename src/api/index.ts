@@ -1,8 +1,8 @@
 // The pith API facade: what the CLI calls and what library users import. String references in, plain
 // JSON-friendly reports out.
 
-export { ARCHS, listPresets, type PresetInfo, SUITES, VARIANTS } from '../build/index.ts';
-export { setFetchDefaults } from '../debian/index.ts';
+export { setFetchDefaults } from '../apt-repo/index.ts';
+export { ARCHS, listPresets, type PresetInfo, SUITES, VARIANTS } from '../config/index.ts';
 export { removePendingTemps as abortPendingWrites, setRemoteDefaults } from '../io/index.ts';
 export { isPithError, PithError } from '../util/index.ts';
 export { type BuildReport, type BuildRequest, build, type DebianSummary } from './build.ts';

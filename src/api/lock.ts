@@ -1,8 +1,9 @@
 // `lock` and `why`: resolve a config's Debian packages for every architecture, write pith.lock.json beside
 // the config (atomically), or explain which requirement pulled a package in.
 import { dirname, join } from 'node:path';
-import { formatLock, type Lock, makeLock } from '../build/index.ts';
+import { makeLock } from '../assemble/index.ts';
 import { writeFileAtomic } from '../io/index.ts';
+import { formatLock, type Lock } from '../lockfile/index.ts';
 import { PithError } from '../util/index.ts';
 import { type BuildRequest, loadBase, requestConfig } from './build.ts';
 

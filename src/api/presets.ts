@@ -2,7 +2,7 @@
 // pith.yaml) and as the parsed config object (for --json and library callers).
 
 import { readFile } from 'node:fs/promises';
-import { listPresets, loadPreset, type PithConfig, type PresetInfo } from '../build/index.ts';
+import { listPresets, loadPreset, type PithConfig, type PresetInfo } from '../config/index.ts';
 import { PithError } from '../util/index.ts';
 
 export interface PresetReport extends PresetInfo {

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path/posix';
 import { gzipSync } from 'node:zlib';
 import * as openpgp from 'openpgp';
-import { buildDeb } from '../deb/index.ts';
+import { buildDeb } from '../deb-archive/index.ts';
 import { bytesEntry, type TarEntry } from '../tar/index.ts';
 
 export interface FakePackage {

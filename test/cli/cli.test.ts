@@ -123,7 +123,7 @@ test('the pith bin runs the CLI and refuses too old a Node.js', async () => {
 });
 
 test('the published JSON Schema is current', async () => {
-  const { configJsonSchema } = await import('../../src/build/index.ts');
+  const { configJsonSchema } = await import('../../src/config/index.ts');
   const committed = JSON.parse(await readFile(join(ROOT, 'schema/pith.schema.json'), 'utf8'));
   assert.deepEqual(committed, configJsonSchema(), 'run npm run schema');
 });

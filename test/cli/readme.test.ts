@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { configSchema } from '../../src/build/index.ts';
 import { ExitCode } from '../../src/cli/exit-codes.ts';
 import { makeProgram } from '../../src/cli/main.ts';
+import { configSchema } from '../../src/config/index.ts';
 import { ROOT } from '../helpers.ts';
 
 const readme = await readFile(join(ROOT, 'README.md'), 'utf8');

@@ -16,7 +16,7 @@ import {
   readAptSources,
   resolve,
   whyChain,
-} from '../../src/debian/index.ts';
+} from '../../src/apt-repo/index.ts';
 
 const cache = new ContentCache(join(tmpdir(), 'pith-test-cache'));
 

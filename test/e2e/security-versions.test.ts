@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { mirrorsFrom, readAptSources } from '../../src/debian/index.ts';
+import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
 import { pith, run, tempDir } from '../helpers.ts';
 import { CACHE_DIR } from './helpers.ts';
 

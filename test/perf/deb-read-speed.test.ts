@@ -5,8 +5,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readAr, readDeb } from '../../src/deb/index.ts';
-import { CONTROL, run, tempDir } from '../deb/helpers.ts';
+import { readAr, readDeb } from '../../src/deb-archive/index.ts';
+import { CONTROL, run, tempDir } from '../deb-archive/helpers.ts';
 
 const RANDOM_FILES = 25;
 const RANDOM_SIZE = 2_000_000;

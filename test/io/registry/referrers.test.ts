@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildFromConfig, loadConfig } from '../../../src/build/index.ts';
+import { buildFromConfig } from '../../../src/assemble/index.ts';
+import { loadConfig } from '../../../src/config/index.ts';
 import { clientFor, copyReferrers, referrersOf } from '../../../src/io/index.ts';
 import type { RegistryClient } from '../../../src/io/registry/client.ts';
 import { pushArtifact } from '../../../src/io/registry/push.ts';

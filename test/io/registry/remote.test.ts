@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildFromConfig, loadConfig } from '../../../src/build/index.ts';
+import { buildFromConfig } from '../../../src/assemble/index.ts';
+import { loadConfig } from '../../../src/config/index.ts';
 import { pullRemote, pushRemote } from '../../../src/io/index.ts';
 import { type Artifact, parseReference, topDocument, validate } from '../../../src/oci/index.ts';
 import { type MemoryRegistryOptions, startMemoryRegistry } from '../../../src/testing/index.ts';

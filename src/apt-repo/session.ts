@@ -1,0 +1,159 @@
+// One build's view of the Debian archive: which mirrors and keys, the verified Release of each suite
+// (fetched once, shared by every architecture), each (suite, arch) Packages index, and the package
+// universe per architecture over the suite and its -updates and -security suites.
+
+import { PithError, redactUrl } from '../util/index.ts';
+import {
+  buildUniverse,
+  ContentCache,
+  debianArchiveKeys,
+  defaultCacheDir,
+  fetchPackages,
+  fetchRelease,
+  type Key,
+  type Mirrors,
+  mirrorsFrom,
+  type PackageRecord,
+  type Release,
+  readAptSources,
+  readKeyring,
+  type SuiteRef,
+  type Universe,
+} from './index.ts';
+
+export interface SessionOptions {
+  suite: string;
+  mirrors?: Mirrors;
+  keyrings?: string[];
+  /** Archive components (default main). */
+  components?: string[];
+  cacheDir?: string;
+  offline?: boolean;
+  onStep?: (step: string) => void;
+}
+
+export class DebianSession {
+  readonly suite: string;
+  readonly cache: ContentCache;
+  readonly offline: boolean;
+  readonly #opts: SessionOptions;
+  #refs: Promise<SuiteRef[]> | undefined;
+  #keys: Promise<Key[]> | undefined;
+  readonly #releases = new Map<string, Promise<Release>>();
+  readonly #universes = new Map<string, Promise<Universe>>();
+
+  constructor(opts: SessionOptions) {
+    this.suite = opts.suite;
+    this.cache = new ContentCache(opts.cacheDir ?? defaultCacheDir());
+    this.offline = opts.offline === true;
+    this.#opts = opts;
+  }
+
+  /** The suite, its -updates and its -security suite, each with its mirror. */
+  suites(): Promise<SuiteRef[]> {
+    this.#refs ??= this.#resolveSuites();
+    return this.#refs;
+  }
+
+  keys(): Promise<Key[]> {
+    this.#keys ??= this.#opts.keyrings?.length ? readKeyring(this.#opts.keyrings) : debianArchiveKeys();
+    return this.#keys;
+  }
+
+  release(ref: SuiteRef): Promise<Release> {
+    let p = this.#releases.get(ref.suite);
+    if (!p) {
+      this.#opts.onStep?.(`verifying ${ref.suite} InRelease`);
+      p = this.keys().then((keys) => fetchRelease(ref, { keys, cache: this.cache, offline: this.offline }));
+      this.#releases.set(ref.suite, p);
+    }
+    return p;
+  }
+
+  /** The package universe of an architecture across the suites. */
+  universe(arch: string): Promise<Universe> {
+    let p = this.#universes.get(arch);
+    if (!p) {
+      p = this.#loadUniverse(arch);
+      this.#universes.set(arch, p);
+    }
+    return p;
+  }
+
+  async #loadUniverse(arch: string): Promise<Universe> {
+    const records: PackageRecord[] = [];
+    const keys = await this.keys();
+    for (const ref of await this.suites()) {
+      const release = await this.release(ref);
+      const components = (this.#opts.components ?? ['main']).filter(
+        // a component the base suite has may be missing from -updates (e.g. non-free-firmware)
+        (c) => ref.suite === this.suite || release.components.includes(c),
+      );
+      if (components.length === 0) throw noComponents(ref, release, this.#opts.components ?? ['main']);
+      for (const component of components) {
+        this.#opts.onStep?.(`${arch}: reading ${ref.suite} ${component} Packages`);
+        const opts = { keys, cache: this.cache, offline: this.offline };
+        records.push(...(await fetchPackages(ref, release, component, arch, opts)));
+      }
+    }
+    return buildUniverse(records, arch);
+  }
+
+  async #resolveSuites(): Promise<SuiteRef[]> {
+    const host =
+      this.#opts.mirrors?.archive && this.#opts.mirrors.security ? {} : mirrorsFrom(await readAptSources());
+    const archive = this.#opts.mirrors?.archive ?? host.archive;
+    const security = this.#opts.mirrors?.security ?? host.security;
+    if (!archive) {
+      throw new PithError(
+        'input',
+        'NO_MIRROR',
+        'no Debian mirror: set mirror.archive in the config, or configure apt sources on this host',
+      );
+    }
+    if (!security) {
+      throw new PithError(
+        'input',
+        'NO_SECURITY_MIRROR',
+        `no Debian security mirror for ${this.suite}-security: set mirror.security in the config, or configure apt sources on this host`,
+      );
+    }
+    for (const base of [archive, security]) refuseCredentials(base);
+    return [
+      { base: archive, suite: this.suite },
+      { base: archive, suite: `${this.suite}-updates` },
+      { base: security, suite: `${this.suite}-security` },
+    ];
+  }
+}
+
+/**
+ * A suite that offers none of the components asked for would silently contribute nothing: for -security
+ * that means images without Debian's security fixes, so it is an error, never a skip.
+ */
+function noComponents(ref: SuiteRef, release: Release, wanted: string[]): PithError {
+  return new PithError(
+    'input',
+    'SUITE_WITHOUT_COMPONENTS',
+    `${ref.base}/dists/${ref.suite}: its Release lists components ${release.components.join(' ') || '(none)'}, none of ${wanted.join(' ')}; refusing to build without it`,
+  );
+}
+
+/**
+ * Mirror URLs with user information (`http://user:password@host/debian`) are refused: pith sends no mirror
+ * credentials, and the password must never reach a message or a log.
+ */
+function refuseCredentials(base: string): void {
+  let u: URL;
+  try {
+    u = new URL(base);
+  } catch {
+    throw new PithError('input', 'BAD_MIRROR_URL', `mirror ${base} is not a URL`);
+  }
+  if (u.username || u.password)
+    throw new PithError(
+      'input',
+      'BAD_MIRROR_URL',
+      `mirror ${redactUrl(base)} carries credentials in its URL; pith does not send mirror credentials (use a mirror that needs none)`,
+    );
+}

@@ -1,0 +1,273 @@
+// Builds the image a loaded config describes, per architecture: Debian package layers (one per package,
+// shared across images and architectures), pith's metadata layer, busybox for debug variants, the
+// accounts layer (identical in every pith image) and the files layer. One image for one architecture,
+// an OCI index for several.
+import { basename } from 'node:path';
+import { DebianSession } from '../apt-repo/index.ts';
+import type { Compression } from '../compress/index.ts';
+import type { LoadedConfig } from '../config/index.ts';
+import { type Arch, archPlatform, DEFAULT_SUITE, hostArch, withPreset } from '../config/index.ts';
+import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
+import {
+  checkLockMatches,
+  LOCK_VERSION,
+  type Lock,
+  lockedPackages,
+  lockedSuite,
+  lockInputs,
+} from '../lockfile/index.ts';
+import { type Artifact, buildImage, buildIndexOf, type Image, type LayerBlob } from '../oci/index.ts';
+import {
+  type InstallResult,
+  installDebian,
+  type LayerCache,
+  planFromLock,
+  planPackages,
+} from '../rootfs/index.ts';
+import { FileTree } from '../tar/index.ts';
+import { PithError } from '../util/index.ts';
+import { accountNodes } from './accounts.ts';
+import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
+import { contextDir } from './build-context.ts';
+import { checkEntrypoint } from './entrypoint-check.ts';
+import { execConfig } from './exec-config.ts';
+import { addContentEntry, fieldError } from './host-files.ts';
+import { applyVariant } from './variant.ts';
+
+export interface BuildOptions {
+  /** SOURCE_DATE_EPOCH: every time in the image is clamped to it. */
+  epoch: number;
+  compression?: Compression;
+  level?: number;
+  /** Download cache directory (default: XDG cache). */
+  cacheDir?: string;
+  /** Use only cached downloads. */
+  offline?: boolean;
+  /** Build exactly the packages of this lock (pith build --locked). */
+  lock?: Lock;
+  /** Where the lock came from, for messages. */
+  lockFile?: string;
+  /** Loads a `from:` base image (the api layer pulls it); required when a config has `from`. */
+  loadBase?: LoadBase;
+  /** Called as each step starts, for progress output. */
+  onStep?: (step: string) => void;
+  /** Called for what the user should know but that does not stop the build (e.g. a pin behind security). */
+  onWarning?: (warning: string) => void;
+}
+
+export interface BuildResult {
+  artifact: Artifact;
+  images: { arch: Arch; image: Image; layers: LayerBlob[]; debian?: InstallResult }[];
+  /** The base image, by name and pinned digest. */
+  base?: { name: string; digest: string };
+  /** The config after its preset and variant were applied. */
+  config: LoadedConfig;
+}
+
+/** Applies the preset and variant a config names. */
+export async function effectiveConfig(loaded: LoadedConfig): Promise<LoadedConfig> {
+  const merged = await withPreset(loaded);
+  const withDefault =
+    merged.config.preset && !merged.config.variant
+      ? { ...merged.config, variant: 'latest' as const }
+      : merged.config;
+  const config = { ...applyVariant(withDefault, loaded.config) };
+  // `--arch amd64,amd64` (or a repeated list entry) means one image per architecture, not two identical ones
+  if (config.archs) config.archs = [...new Set(config.archs)];
+  return { ...merged, config };
+}
+
+/** Whether a config needs the Debian archive. */
+function usesDebian(loaded: LoadedConfig): boolean {
+  const c = loaded.config;
+  return (
+    (c.packages?.length ?? 0) > 0 || c.caCertificates === true || (c.variant?.startsWith('debug') ?? false)
+  );
+}
+
+/** Builds the artifact for a config. */
+export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): Promise<BuildResult> {
+  const loaded = await effectiveConfig(input);
+  const c = loaded.config;
+  const archs = c.archs ?? [hostArch()];
+  const base = c.from ? await loadBaseFor(loaded, opts) : undefined;
+  const layerOpts: LayerOptions = {
+    epoch: opts.epoch,
+    compression: opts.compression ?? 'gzip',
+    ...(opts.level !== undefined ? { level: opts.level } : {}),
+  };
+  if (opts.lock)
+    checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', usesDebian(loaded) ? archs : []);
+  const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
+  const cache: LayerCache = new Map();
+  // a base image brings its own accounts; add pith's only when asked to
+  const accounts =
+    c.accounts === false || (base && c.accounts !== true) ? undefined : accountsTree(opts.epoch);
+  const accountsLayer = accounts
+    ? await layerFromEntries(accounts.entries(), {
+        ...layerOpts,
+        createdBy: 'pith: accounts (root, nobody, nonroot), /root, /home/nonroot, /tmp',
+      })
+    : undefined;
+  const images: BuildResult['images'] = [];
+  for (const arch of archs) {
+    const plan =
+      session &&
+      (opts.lock ? await planFromLock(session, opts.lock, arch) : await planPackages(session, c, arch));
+    for (const w of plan?.warnings ?? []) opts.onWarning?.(w);
+    const debian = session && plan ? await installDebian(session, c, plan, layerOpts, cache) : undefined;
+    opts.onStep?.(`${arch}: collecting files`);
+    const tree = await filesTree(loaded, arch, opts.epoch);
+    checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
+    const filesLayer = tree.size ? await filesLayerFor(loaded, tree, arch, layerOpts, cache) : undefined;
+    const fromBase = base ? baseFor(base.artifact, base.name, arch) : undefined;
+    const layers = [...(fromBase?.layers ?? []), ...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
+      (l): l is LayerBlob => l !== undefined,
+    );
+    const annotations = { ...fromBase?.annotations, ...c.annotations };
+    const image = buildImage({
+      config: { ...archPlatform(arch), config: execConfig(loaded, fromBase?.config) },
+      layers,
+      epoch: opts.epoch,
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ...(fromBase ? { baseHistory: fromBase.history } : {}),
+    });
+    images.push({ arch, image, layers, ...(debian ? { debian } : {}) });
+  }
+  const artifact =
+    images.length === 1
+      ? images[0]!.image
+      : buildIndexOf(
+          images.map((i) => i.image),
+          c.annotations,
+        );
+  return {
+    artifact,
+    images,
+    config: loaded,
+    ...(base ? { base: { name: base.name, digest: baseDigest(base.artifact) } } : {}),
+  };
+}
+
+/** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
+export async function makeLock(
+  input: LoadedConfig,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep' | 'onWarning' | 'loadBase'>,
+): Promise<Lock> {
+  const loaded = await effectiveConfig(input);
+  const c = loaded.config;
+  const lock: Lock = {
+    lockfileVersion: LOCK_VERSION,
+    inputs: lockInputs(c),
+    suite: c.suite ?? DEFAULT_SUITE,
+    suites: [],
+    archs: {},
+  };
+  if (c.from) {
+    const base = await loadBaseFor(loaded, { epoch: 0, ...opts });
+    lock.base = { name: base.name, digest: baseDigest(base.artifact) };
+  }
+  if (!usesDebian(loaded)) return lock;
+  const session = newSession(loaded, { epoch: 0, ...opts });
+  for (const arch of c.archs ?? [hostArch()]) {
+    const plan = await planPackages(session, c, arch);
+    for (const w of plan.warnings ?? []) opts.onWarning?.(w);
+    lock.archs[arch] = lockedPackages(
+      plan.resolution,
+      [plan.ca, plan.busybox].filter((p) => p !== undefined),
+    );
+  }
+  for (const ref of await session.suites()) lock.suites.push(lockedSuite(ref, await session.release(ref)));
+  return lock;
+}
+
+/** Loads the base image, pinned to the lock's digest for a --locked build. */
+async function loadBaseFor(
+  loaded: LoadedConfig,
+  opts: BuildOptions,
+): Promise<{ name: string; artifact: Artifact }> {
+  const from = loaded.config.from!;
+  if (!opts.loadBase) throw new PithError('internal', 'NO_BASE_LOADER', 'this build cannot load base images');
+  const name = from.replace(/^docker:\/\//, '');
+  const locked = opts.lock?.base;
+  if (opts.lock && (!locked || locked.name !== name)) {
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${opts.lockFile ?? 'pith.lock.json'}: the base image changed since the lock was made; run pith lock again`,
+    );
+  }
+  const reference = locked ? `${name.replace(/@sha256:[0-9a-f]{64}$/, '')}@${locked.digest}` : from;
+  const artifact = await opts.loadBase(reference).catch((cause: unknown) => {
+    throw fieldError(
+      loaded,
+      ['from'],
+      (cause as PithError).code ?? 'BASE_UNAVAILABLE',
+      (cause as Error).message,
+      cause,
+    );
+  });
+  if (locked && baseDigest(artifact) !== locked.digest) {
+    throw new PithError(
+      'invalid',
+      'DIGEST_MISMATCH',
+      `base ${name}: got ${baseDigest(artifact)}, the lock says ${locked.digest}`,
+    );
+  }
+  return { name, artifact };
+}
+
+function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {
+  const c = loaded.config;
+  return new DebianSession({
+    suite: c.suite ?? DEFAULT_SUITE,
+    ...(c.mirror ? { mirrors: c.mirror } : {}),
+    ...(c.components ? { components: c.components } : {}),
+    ...(c.keyring
+      ? { keyrings: c.keyring.map((k) => new URL(k, `file://${loaded.baseDir}/`).pathname) }
+      : {}),
+    ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
+    ...(opts.offline ? { offline: true } : {}),
+    ...(opts.onStep ? { onStep: opts.onStep } : {}),
+  });
+}
+
+/** The files layer; identical across architectures unless a source uses {arch}. */
+function filesLayerFor(
+  loaded: LoadedConfig,
+  tree: FileTree,
+  arch: Arch,
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+): Promise<BuiltLayer> {
+  const perArch = (loaded.config.files ?? []).some((f) => f.src?.includes('{arch}'));
+  const key = `files:${perArch ? arch : '*'}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = layerFromEntries(tree.entries(), {
+      ...layerOpts,
+      createdBy: `pith: files from ${basename(loaded.file)}`,
+    });
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function accountsTree(epoch: number): FileTree {
+  const tree = new FileTree();
+  for (const [path, node] of accountNodes(epoch)) tree.add(path, node);
+  return tree;
+}
+
+async function filesTree(loaded: LoadedConfig, arch: Arch, epoch: number): Promise<FileTree> {
+  const tree = new FileTree();
+  const ctx = { tree, baseDir: loaded.baseDir, context: contextDir(loaded), arch, where: loaded.where };
+  for (const [i, entry] of (loaded.config.files ?? []).entries()) await addContentEntry(ctx, entry, i);
+  // A directory entry in an upper layer replaces the lower one's attributes (image-spec layer.md), so
+  // implicit parents such as /tmp or /home/nonroot must keep the accounts layer's modes and owners.
+  if (loaded.config.accounts !== false) {
+    for (const [path, node] of accountNodes(epoch))
+      if (node.type === 'dir' && tree.get(path)?.implicit) tree.add(path, node);
+  }
+  return tree;
+}

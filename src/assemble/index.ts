@@ -1,0 +1,4 @@
+// Public surface of assemble: a config (and its Debian packages, files and base image) assembled into
+// an image or index in memory (orchestration only; no sinks).
+export * from './build-image.ts';
+export { DEFAULT_PATH, DEFAULT_USER } from './exec-config.ts';

@@ -1,0 +1,259 @@
+// Installs the config's Debian packages for one architecture as layers, without running anything from
+// them: resolve (or take the list as is), download and verify, then one layer per package (shared by
+// every image and architecture that installs the same .deb), then pith's metadata layer (os-release, the
+// CA bundle) and, for debug variants, busybox at /busybox.
+
+import type { DebianSession } from '../apt-repo/index.ts';
+import {
+  fetchDebs,
+  newerInSuite,
+  type PackageRecord,
+  parseRelations,
+  type Resolution,
+  resolve,
+  satisfies,
+  type Universe,
+} from '../apt-repo/index.ts';
+import type { PithConfig } from '../config/index.ts';
+import { readDeb } from '../deb-archive/index.ts';
+import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
+import { type Lock, type LockedPackage, lockedRecord } from '../lockfile/index.ts';
+import { FileTree } from '../tar/index.ts';
+import { PithError } from '../util/index.ts';
+import { busyboxTree } from './busybox.ts';
+import { caBundleTree } from './ca-bundle.ts';
+import { bytesNode, debTree, textNode } from './deb-tree.ts';
+import { ldSoCache } from './ld-so-cache.ts';
+import { pithOsRelease } from './os-release.ts';
+
+export interface InstallResult {
+  layers: BuiltLayer[];
+  /** Installed packages (sorted by name), plus those only mined for files (ca-certificates, busybox-static). */
+  packages: PackageRecord[];
+  resolution: Resolution;
+  /** The file trees of the layers, for checks such as the entrypoint's presence. */
+  trees: FileTree[];
+  droppedBytes: number;
+  caCertificates?: number;
+}
+
+/** Built layers keyed by what determines their bytes, shared across architectures and images of a build. */
+export type LayerCache = Map<string, Promise<BuiltLayer>>;
+
+/** Which packages an architecture gets: resolved from the indexes, or taken from a lock. */
+export interface PackagePlan {
+  resolution: Resolution;
+  ca?: PackageRecord;
+  busybox?: PackageRecord;
+  /** Packages installed at a version older than the security suite carries (only an explicit pin does that). */
+  warnings?: string[];
+}
+
+/** Resolves the config's packages against the suite's indexes. */
+export async function planPackages(
+  session: DebianSession,
+  config: PithConfig,
+  arch: string,
+): Promise<PackagePlan> {
+  const u = await session.universe(arch);
+  const exact = exactly(u, [
+    ...(config.exactPackages ?? []),
+    ...(config.resolve === false ? (config.packages ?? []) : []),
+  ]);
+  const resolution =
+    config.resolve === false || !config.packages?.length
+      ? exact
+      : resolve(u, { packages: config.packages, exclude: config.exclude ?? [], installed: exact.packages });
+  const ca = config.caCertificates ? best(u, 'ca-certificates') : undefined;
+  const busybox = config.variant?.startsWith('debug') ? best(u, 'busybox-static') : undefined;
+  const warnings = behindSecurity(u, resolution, `${session.suite}-security`);
+  return {
+    resolution,
+    ...(ca ? { ca } : {}),
+    ...(busybox ? { busybox } : {}),
+    ...(warnings.length ? { warnings } : {}),
+  };
+}
+
+/** One warning per package installed older than the security suite's version of it, naming the pin. */
+function behindSecurity(u: Universe, resolution: Resolution, securitySuite: string): string[] {
+  return resolution.packages.flatMap((p) => {
+    const fixed = newerInSuite(u, p, securitySuite);
+    if (!fixed) return [];
+    const r = resolution.reasons.get(p.name);
+    const pin = r?.requiredBy
+      ? `"${r.relation}" (${r.field} of ${r.requiredBy})`
+      : `"${r?.relation ?? p.name}"`;
+    return [
+      `${u.arch}: ${p.name} ${p.version} is older than ${fixed.version} in ${securitySuite}: its security fixes are left out by ${pin}`,
+    ];
+  });
+}
+
+/** The lock's packages for an architecture, as records pointing at the current mirror. */
+export async function planFromLock(session: DebianSession, lock: Lock, arch: string): Promise<PackagePlan> {
+  const bases = new Map((await session.suites()).map((r) => [r.suite, r.base]));
+  const toRecord = (l: LockedPackage): PackageRecord => {
+    const base = bases.get(l.suite);
+    if (!base)
+      throw new PithError(
+        'input',
+        'LOCK_STALE',
+        `pith.lock.json: ${l.name} comes from suite ${l.suite}, which this build does not use`,
+      );
+    return lockedRecord(l, base);
+  };
+  const locked = lock.archs[arch] ?? [];
+  const installed = locked.filter((l) => l.requiredBy !== 'files').map(toRecord);
+  const reasons = new Map(
+    locked
+      .filter((l) => l.requiredBy !== 'files')
+      .map((l) => [
+        l.name,
+        l.requiredBy === 'requested'
+          ? { relation: l.name, field: 'requested' as const }
+          : { requiredBy: l.requiredBy, relation: l.name, field: 'Depends' as const },
+      ]),
+  );
+  const extra = locked.filter((l) => l.requiredBy === 'files').map(toRecord);
+  const ca = extra.find((p) => p.name === 'ca-certificates');
+  const busybox = extra.find((p) => p.name === 'busybox-static');
+  const resolution: Resolution = {
+    arch,
+    packages: installed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+    reasons,
+    excluded: new Map(),
+  };
+  return { resolution, ...(ca ? { ca } : {}), ...(busybox ? { busybox } : {}) };
+}
+
+/** Downloads, verifies and lays out a plan's packages as layers. */
+export async function installDebian(
+  session: DebianSession,
+  config: PithConfig,
+  plan: PackagePlan,
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+): Promise<InstallResult> {
+  const { resolution, ca, busybox } = plan;
+  const all = [...resolution.packages, ...(ca ? [ca] : []), ...(busybox ? [busybox] : [])];
+  const debs = await fetchDebs(all, { cache: session.cache, offline: session.offline });
+  const read = async (p: PackageRecord) =>
+    readDeb(
+      (async function* () {
+        yield debs.get(p.sha256)!;
+      })(),
+      `${p.name}_${p.version}_${p.architecture}.deb`,
+    );
+  const opts = { mergedUsr: session.suite !== 'bookworm', keepDocs: config.keepDocs === true };
+  const layers: BuiltLayer[] = [];
+  const trees: FileTree[] = [];
+  let droppedBytes = 0;
+  let osRelease: string | undefined;
+  for (const p of resolution.packages) {
+    const key = `${p.sha256}:${opts.mergedUsr}:${opts.keepDocs}`;
+    const deb = await read(p);
+    if (p.name === 'base-files')
+      osRelease = deb.entries
+        .find((e) => e.path === 'usr/lib/os-release' && e.type === 'file')
+        ?.data.toString('utf8');
+    const built = debTree(p, deb, opts);
+    droppedBytes += built.droppedBytes;
+    trees.push(built.tree);
+    layers.push(
+      await cached(cache, key, () =>
+        layerFromEntries(built.tree.entries(), {
+          ...layerOpts,
+          createdBy: `pith: debian ${p.name} ${p.version} ${p.architecture}`,
+        }),
+      ),
+    );
+  }
+  const meta = new FileTree();
+  if (osRelease)
+    meta.add('usr/lib/os-release', textNode(pithOsRelease(osRelease, 'base-files usr/lib/os-release')));
+  let caCertificates: number | undefined;
+  if (ca) {
+    const { tree, certCount } = caBundleTree(ca, await read(ca));
+    for (const e of tree.entries()) if (e.type === 'file') meta.add(e.path, { ...e });
+    caCertificates = certCount;
+  }
+  if (config.ldSoCache) {
+    // what `ldconfig` would write in the image, computed without running it (ld-so-cache.ts)
+    meta.add('etc/ld.so.cache', bytesNode(await ldSoCache(trees, plan.resolution.arch)));
+  }
+  if (meta.size) trees.push(meta);
+  if (meta.size)
+    layers.push(
+      await layerFromEntries(meta.entries(), {
+        ...layerOpts,
+        createdBy: 'pith: os-release and CA certificates',
+      }),
+    );
+  if (busybox) {
+    const key = `busybox:${busybox.sha256}`;
+    const bbTree = busyboxTree(busybox, await read(busybox), session.suite);
+    trees.push(bbTree);
+    layers.push(
+      await cached(cache, key, async () =>
+        layerFromEntries(bbTree.entries(), {
+          ...layerOpts,
+          createdBy: `pith: busybox from ${busybox.name} ${busybox.version}`,
+        }),
+      ),
+    );
+  }
+  return {
+    layers,
+    packages: all,
+    resolution,
+    trees,
+    droppedBytes,
+    ...(caCertificates ? { caCertificates } : {}),
+  };
+}
+
+function cached(cache: LayerCache, key: string, make: () => Promise<BuiltLayer>): Promise<BuiltLayer> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make();
+    cache.set(key, p);
+  }
+  return p;
+}
+
+function best(u: Universe, name: string): PackageRecord {
+  const p = u.byName.get(name)?.[0];
+  if (!p) throw new PithError('input', 'UNSATISFIABLE', `package ${name} is not available for ${u.arch}`);
+  return p;
+}
+
+/** `resolve: false`: exactly the listed packages, each at its best acceptable version (distroless's way). */
+function exactly(u: Universe, entries: readonly string[]): Resolution {
+  const chosen = new Map<string, PackageRecord>();
+  const reasons = new Map<string, { relation: string; field: 'requested' }>();
+  for (const text of entries) {
+    const rel = parseRelations(text, `package "${text}"`)[0]?.[0];
+    if (!rel) continue;
+    const pkg = (u.byName.get(rel.name) ?? []).find(
+      (p) => !rel.op || !rel.version || satisfies(p.version, rel.op, rel.version),
+    );
+    if (!pkg)
+      throw new PithError(
+        'input',
+        'UNSATISFIABLE',
+        `cannot satisfy ${text} for ${u.arch} (${
+          u.byName.has(rel.name)
+            ? `versions ${u.byName
+                .get(rel.name)!
+                .map((p) => p.version)
+                .join(', ')}`
+            : 'no such package'
+        })`,
+      );
+    chosen.set(pkg.name, pkg);
+    reasons.set(pkg.name, { relation: text, field: 'requested' });
+  }
+  const packages = [...chosen.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { arch: u.arch, packages, reasons, excluded: new Map() };
+}

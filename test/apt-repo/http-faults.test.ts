@@ -1,0 +1,154 @@
+// The Debian mirror client against network faults, through the fault proxy on 127.0.0.1: a body cut short
+// (FIN, RST), stalled or with broken chunked framing is fetched again — from the byte it stopped at where
+// the server answers Range with a 206, else whole — and arrives byte-identical; the idle timeout fails a
+// stall, not a slow transfer; when every attempt fails, one io error names the URL, how far it got and
+// that it gave up. Packages indexes and .debs of the signed fake repository survive a stall each.
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ContentCache,
+  fetchBytes,
+  fetchDebs,
+  fetchPackages,
+  fetchRelease,
+  parseKeyring,
+  setFetchDefaults,
+} from '../../src/apt-repo/index.ts';
+import {
+  everyFault,
+  type FakeRepo,
+  failGets,
+  type MemoryRegistry,
+  type ProxyRule,
+  startFakeRepo,
+  startFaultProxy,
+  startMemoryRegistry,
+} from '../../src/testing/index.ts';
+import { PithError } from '../../src/util/index.ts';
+import { tempDir } from '../helpers.ts';
+import { blob, pushMonolithic } from '../testing/registry-fixtures.ts';
+
+let reg: MemoryRegistry;
+const big = blob(randomBytes(1 << 20));
+let repo: FakeRepo;
+
+before(async () => {
+  reg = await startMemoryRegistry(); // its /blob/<digest> storage endpoint honours Range
+  await pushMonolithic(reg.url, 'files', big);
+  repo = await startFakeRepo([
+    { name: 'trixie', packages: [{ name: 'app', version: '1.0-1', files: { 'usr/bin/app': 'app\n' } }] },
+  ]);
+});
+after(async () => {
+  await reg.close();
+  await repo.close();
+});
+
+async function proxied(
+  t: { after: (fn: () => Promise<void>) => void },
+  upstream: string,
+  rules: ProxyRule[],
+) {
+  const proxy = await startFaultProxy(upstream, rules);
+  t.after(() => proxy.close());
+  return proxy;
+}
+
+describe('mirror downloads cut short are fetched again', () => {
+  for (const [what, fault] of everyFault(300_000)) {
+    it(`after ${what}, resumed with Range where the server allows`, async (t) => {
+      const proxy = await proxied(t, reg.url, [failGets('/blob/', fault)]);
+      const bytes = await fetchBytes(`${proxy.url}/blob/${big.digest}`, { idleTimeoutMs: 1000 });
+      assert.deepEqual(bytes, big.bytes);
+      const [first, second] = proxy.requests;
+      assert.deepEqual([first?.status, first?.fault, second?.status], [200, fault.kind, 206]);
+      const from = Number(/^bytes=(\d+)-$/.exec(second?.range ?? '')?.[1]);
+      assert.ok(from > 0 && from <= 300_000, `resumed from ${second?.range}`);
+    });
+  }
+
+  it('reads the whole file again from a server without Range', async (t) => {
+    // the fake repository ignores Range: its answer to the resumed request is the whole file again
+    const proxy = await proxied(t, repo.url, [failGets('.deb', { kind: 'drop', afterBytes: 100 })]);
+    const deb = 'pool/main/a/app/app_1.0-1_amd64.deb';
+    const direct = await fetchBytes(`${repo.url}/${deb}`);
+    assert.deepEqual(await fetchBytes(`${proxy.url}/${deb}`), direct);
+    assert.deepEqual(
+      proxy.requests.map((r) => [r.status, r.range, r.fault]),
+      [
+        [200, undefined, 'drop'],
+        [200, 'bytes=100-', undefined],
+      ],
+    );
+  });
+
+  it('gives up after 4 attempts with one io error', async (t) => {
+    const proxy = await proxied(t, reg.url, [failGets('/blob/', { kind: 'drop', afterBytes: 1000 }, 99)]);
+    const url = `${proxy.url}/blob/${big.digest}`;
+    await assert.rejects(fetchBytes(url), (err: unknown) => {
+      assert.ok(err instanceof PithError);
+      assert.equal(err.kind, 'io');
+      assert.equal(err.code, 'FETCH_FAILED');
+      assert.match(
+        err.message,
+        new RegExp(
+          `^GET ${url}: connection lost after 4000 of ${big.bytes.length} bytes \\(.+\\); gave up after 4 attempts$`,
+        ),
+      );
+      return true;
+    });
+  });
+
+  it('does not time out a slow transfer while bytes flow', async (t) => {
+    const server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-length': '15' });
+      let sent = 0;
+      const tick = setInterval(() => {
+        res.write('x');
+        if (++sent === 15) {
+          clearInterval(tick);
+          res.end();
+        }
+      }, 100);
+      res.on('close', () => clearInterval(tick));
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    t.after(() => new Promise<void>((done) => server.close(() => done())));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
+    // fifteen bytes 100 ms apart: longer in all than the idle limit, never idle for as long
+    const bytes = await fetchBytes(url, { idleTimeoutMs: 1000, attempts: 1 });
+    assert.equal(bytes?.toString(), 'x'.repeat(15));
+  });
+});
+
+describe('Packages indexes and .debs of a signed repository', () => {
+  it('survive a stall each: the index by hash and the .deb are fetched again', async (t) => {
+    setFetchDefaults({ idleTimeoutMs: 1000 });
+    const proxy = await proxied(t, repo.url, [
+      failGets('/by-hash/', { kind: 'stall', afterBytes: 50 }),
+      failGets('.deb', { kind: 'stall', afterBytes: 50 }),
+    ]);
+    const keys = await parseKeyring(Buffer.from(repo.publicKey), 'fake key');
+    const suite = { base: proxy.url, suite: 'trixie' };
+    const release = await fetchRelease(suite, { keys });
+    const pkgs = await fetchPackages(suite, release, 'main', 'amd64', { keys });
+    assert.deepEqual(
+      pkgs.map((p) => p.name),
+      ['app'],
+    );
+    const cache = new ContentCache(join(await tempDir(t), 'cache'));
+    const debs = await fetchDebs(pkgs, { cache });
+    assert.equal(debs.get(pkgs[0]!.sha256)?.length, pkgs[0]!.size);
+    const stalled = proxy.requests.filter((r) => r.fault === 'stall').map((r) => r.path);
+    assert.equal(stalled.length, 2, 'the index and the .deb each stalled once');
+    for (const path of stalled)
+      assert.ok(
+        proxy.requests.some((r) => r.path === path && r.status === 200 && !r.fault),
+        path,
+      );
+  });
+});

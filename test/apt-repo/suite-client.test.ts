@@ -1,0 +1,240 @@
+// The repository client against a signed fake Debian repository on 127.0.0.1 (issue 3, point 1): a good
+// suite verifies and parses, indexes are fetched by hash and cached; a tampered InRelease, an untrusted or
+// missing signature, an expired Release and a tampered Packages index are each refused with a clear error
+// and nothing is written to the cache.
+import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  ContentCache,
+  debianArchiveKeys,
+  fetchPackages,
+  fetchRelease,
+  type Key,
+  parseKeyring,
+} from '../../src/apt-repo/index.ts';
+import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
+import { tempDir } from '../helpers.ts';
+
+let repo: FakeRepo;
+let keys: Key[];
+
+before(async () => {
+  repo = await startFakeRepo([
+    {
+      name: 'trixie',
+      packages: [
+        { name: 'libc6', version: '2.41-12', depends: 'libgcc-s1' },
+        { name: 'libgcc-s1', version: '14.2.0-19', source: 'gcc-14 (14.2.0-19)' },
+        { name: 'tzdata', version: '2025b-4', arch: 'all' },
+      ],
+    },
+    { name: 'old-suite', validForSeconds: -3600, packages: [{ name: 'x', version: '1' }] },
+    { name: 'detached', detachedOnly: true, packages: [{ name: 'y', version: '2' }] },
+    { name: 'trixie-security', packages: [{ name: 'libc6', version: '2.41-12+deb13u1' }] },
+  ]);
+  keys = await parseKeyring(Buffer.from(repo.publicKey), 'fake key');
+});
+after(() => repo.close());
+
+const ref = () => ({ base: repo.url, suite: 'trixie' });
+
+async function expectError(p: Promise<unknown>, code: string, message: RegExp): Promise<void> {
+  await assert.rejects(p, (e: Error & { code?: string }) => {
+    assert.equal(e.code, code, e.message);
+    assert.match(e.message, message);
+    return true;
+  });
+}
+
+describe('suite client on a signed fake repository', () => {
+  it('verifies InRelease and parses the signed fields', async () => {
+    const r = await fetchRelease(ref(), { keys });
+    assert.equal(r.suite, 'stable');
+    assert.equal(r.codename, 'trixie');
+    assert.deepEqual(r.architectures, ['amd64']);
+    assert.equal(r.acquireByHash, true);
+    assert.equal(r.signedBy.length, 1);
+    assert.ok(r.files.has('main/binary-amd64/Packages.xz'));
+    assert.ok(r.validUntil && r.validUntil > new Date());
+  });
+
+  it('reads the security suite in the Debian layout: updates/main listed, main/binary-* served', async () => {
+    const sec = { base: repo.securityUrl, suite: 'trixie-security' };
+    const r = await fetchRelease(sec, { keys });
+    assert.match(r.text, /^Suite: stable-security$/m);
+    assert.match(r.text, /^Components: updates\/main$/m, 'the Release says updates/main, as Debian does');
+    assert.deepEqual(r.components, ['main'], 'named as sources.list names it');
+    const pkgs = await fetchPackages(sec, r, 'main', 'amd64', { keys });
+    assert.deepEqual(
+      pkgs.map((p) => [p.name, p.version, p.origin, p.filename]),
+      [
+        [
+          'libc6',
+          '2.41-12+deb13u1',
+          'trixie-security/main',
+          'pool/updates/main/l/libc6/libc6_2.41-12+deb13u1_amd64.deb',
+        ],
+      ],
+    );
+    assert.ok(pkgs[0]!.url.startsWith(`${repo.securityUrl}/pool/updates/main/`));
+  });
+
+  it('fetches Packages.xz by hash, verifies and parses it, then serves it from the cache', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const r = await fetchRelease(ref(), { keys, cache });
+    repo.requests.length = 0;
+    const pkgs = await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache });
+    assert.deepEqual(pkgs.map((p) => `${p.name}=${p.version}/${p.architecture}`).sort(), [
+      'libc6=2.41-12/amd64',
+      'libgcc-s1=14.2.0-19/amd64',
+      'tzdata=2025b-4/all',
+    ]);
+    const gcc = pkgs.find((p) => p.name === 'libgcc-s1')!;
+    assert.deepEqual([gcc.source, gcc.sourceVersion, gcc.origin], ['gcc-14', '14.2.0-19', 'trixie/main']);
+    assert.match(gcc.filename, /^pool\/main\/l\/gcc-14\/libgcc-s1_14\.2\.0-19_amd64\.deb$/);
+    assert.deepEqual(repo.requests, [
+      `debian/dists/trixie/main/binary-amd64/by-hash/SHA256/${r.files.get('main/binary-amd64/Packages.xz')!.sha256}`,
+    ]);
+    repo.requests.length = 0;
+    const again = await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache, offline: true });
+    assert.equal(again.length, 3);
+    assert.deepEqual(repo.requests, [], 'served from the cache');
+  });
+
+  it('refuses an InRelease whose signed text was changed', async () => {
+    repo.tamper = (path, body) =>
+      path.endsWith('InRelease')
+        ? Buffer.from(body.toString().replace('Codename: trixie', 'Codename: trixi3'))
+        : undefined;
+    try {
+      await expectError(
+        fetchRelease(ref(), { keys }),
+        'RELEASE_SIGNATURE_INVALID',
+        /trixie\/InRelease: InRelease has no valid signature from a trusted key/,
+      );
+    } finally {
+      repo.tamper = undefined;
+    }
+  });
+
+  it('refuses a repository signed by a key that is not trusted', async () => {
+    await expectError(
+      fetchRelease(ref(), { keys: await debianArchiveKeys() }),
+      'RELEASE_SIGNATURE_INVALID',
+      /no valid signature from a trusted key/,
+    );
+  });
+
+  it('refuses an unsigned Release served as InRelease', async () => {
+    repo.tamper = (path) =>
+      path.endsWith('InRelease')
+        ? Buffer.from('Suite: trixie\nDate: Sat, 01 Nov 2025 00:00:00 UTC\n')
+        : undefined;
+    try {
+      await expectError(
+        fetchRelease(ref(), { keys }),
+        'RELEASE_NOT_SIGNED',
+        /not an OpenPGP cleartext-signed file/,
+      );
+    } finally {
+      repo.tamper = undefined;
+    }
+  });
+
+  it('refuses a Release past its Valid-Until', async () => {
+    await expectError(
+      fetchRelease({ base: repo.url, suite: 'old-suite' }, { keys }),
+      'RELEASE_EXPIRED',
+      /old-suite\/InRelease: Release expired at .*Valid-Until/,
+    );
+  });
+
+  it('refuses a tampered Packages index and caches nothing', async (t) => {
+    const dir = await tempDir(t);
+    const cache = new ContentCache(dir);
+    const r = await fetchRelease(ref(), { keys, cache });
+    repo.tamper = (path, body) => {
+      if (!path.includes('/binary-amd64/')) return undefined;
+      const copy = Buffer.from(body);
+      copy[copy.length >> 1]! ^= 0x01;
+      return copy;
+    };
+    try {
+      await expectError(
+        fetchPackages(ref(), r, 'main', 'amd64', { keys, cache }),
+        'HASH_MISMATCH',
+        /Packages\.xz.*the signed Release lists \d+ bytes, sha256 [0-9a-f]{64}/,
+      );
+    } finally {
+      repo.tamper = undefined;
+    }
+    // only the verified InRelease (kept for offline use) is cached, not the tampered index
+    assert.equal((await readdir(join(dir, 'sha256'))).length, 1, 'nothing but the InRelease cached');
+    assert.deepEqual(
+      await cache.getNamed(`${repo.url}/dists/trixie/InRelease`),
+      await cache.get((await readdir(join(dir, 'sha256')))[0]!),
+    );
+  });
+
+  it('discards a corrupted cache entry and downloads again', async (t) => {
+    const dir = await tempDir(t);
+    const cache = new ContentCache(dir);
+    const r = await fetchRelease(ref(), { keys, cache });
+    await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache });
+    const hash = r.files.get('main/binary-amd64/Packages.xz')!.sha256;
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(join(dir, 'sha256', hash), 'garbage');
+    repo.requests.length = 0;
+    assert.equal((await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache })).length, 3);
+    assert.equal(repo.requests.length, 1, 'downloaded again');
+  });
+
+  it('names a missing suite and a missing architecture clearly', async () => {
+    await expectError(
+      fetchRelease({ base: repo.url, suite: 'nope' }, { keys }),
+      'NO_SUCH_SUITE',
+      /dists\/nope\/InRelease: not found \(is "nope" a suite of this mirror\?\)/,
+    );
+    const r = await fetchRelease(ref(), { keys });
+    await expectError(
+      fetchPackages(ref(), r, 'main', 'riscv64', { keys }),
+      'NO_SUCH_INDEX',
+      /no Packages index for main\/riscv64 \(architectures: amd64; components: main\)/,
+    );
+  });
+
+  it('falls back to Release + Release.gpg when a suite has no InRelease, and verifies it', async () => {
+    const r = await fetchRelease({ base: repo.url, suite: 'detached' }, { keys });
+    assert.equal(r.suite, 'detached');
+    assert.equal(r.signedBy.length, 1);
+    const pkgs = await fetchPackages({ base: repo.url, suite: 'detached' }, r, 'main', 'amd64', { keys });
+    assert.deepEqual(
+      pkgs.map((p) => p.name),
+      ['y'],
+    );
+  });
+
+  it('refuses a tampered detached Release, and an unsigned one', async () => {
+    repo.tamper = (path, body) =>
+      path === 'debian/dists/detached/Release'
+        ? Buffer.from(body.toString().replace('Suite: detached', 'Suite: detacheD'))
+        : undefined;
+    try {
+      await expectError(
+        fetchRelease({ base: repo.url, suite: 'detached' }, { keys }),
+        'RELEASE_SIGNATURE_INVALID',
+        /detached\/Release: Release has no valid signature from a trusted key/,
+      );
+      repo.tamper = (path) => (path === 'debian/dists/detached/Release.gpg' ? null : undefined);
+      await expectError(
+        fetchRelease({ base: repo.url, suite: 'detached' }, { keys }),
+        'RELEASE_NOT_SIGNED',
+        /has a Release but neither InRelease nor Release\.gpg; refusing an unsigned suite/,
+      );
+    } finally {
+      repo.tamper = undefined;
+    }
+  });
+});
