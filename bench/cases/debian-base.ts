@@ -4,7 +4,7 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from '../../src/api/index.ts';
+import { createPith } from '../../src/api/index.ts';
 import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
 import { MiB, report, sh, time } from '../lib.ts';
 
@@ -27,10 +27,9 @@ export async function debianBaseCase(work: string): Promise<void> {
   let n = 0;
   let compressed = 0;
   const pithBuild = async () => {
-    const r = await build({
+    const r = await createPith({ cacheDir: cache }).build({
       preset: 'base',
       output: `oci:${join(work, `base-${n++}`)}`,
-      cacheDir: cache,
       archs: ['amd64'],
       epoch: 0,
     });

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { copy } from '../../src/api/index.ts';
+import { createPith } from '../../src/api/index.ts';
 import { startRegistry } from '../../test/interop/registry-server.ts';
 import { MiB, report, sh, time } from '../lib.ts';
 
@@ -24,7 +24,9 @@ export async function registryCase(work: string): Promise<void> {
   const reg = await startRegistry({});
   try {
     let n = 0;
-    const pithPush = await time(() => copy(`oci:${layout}:bench`, `docker://${reg.host}/pith/p${n++}:1`));
+    const pithPush = await time(() =>
+      createPith().copy(`oci:${layout}:bench`, `docker://${reg.host}/pith/p${n++}:1`),
+    );
     // skopeo remembers where blobs are (blob-info-cache) and would mount instead of uploading: forget it
     const forget =
       'rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb"';
@@ -35,7 +37,7 @@ export async function registryCase(work: string): Promise<void> {
     );
     let m = 0;
     const pithPull = await time(() =>
-      copy(`docker://${reg.host}/pith/p0:1`, `oci:${join(work, `pull-${m++}`)}:x`),
+      createPith().copy(`docker://${reg.host}/pith/p0:1`, `oci:${join(work, `pull-${m++}`)}:x`),
     );
     const skopeoPull = await time(() =>
       sh(

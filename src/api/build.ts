@@ -1,44 +1,24 @@
-// `build`: config file and/or preset → image or index → any transport. Nothing is written until the
-// whole artifact has been built in memory, and sinks write atomically, so a failed build leaves no output.
+// `build`: config file, config object and/or preset → image or index → any transport. Nothing is written
+// until the whole artifact has been built in memory, and sinks write atomically, so a failed or cancelled
+// build leaves no output.
 import { buildFromConfig } from '../assemble/index.ts';
 import type { Compression } from '../compress/index.ts';
-import {
-  type Arch,
-  commandLineConfig,
-  type LoadedConfig,
-  loadConfig,
-  type PithConfig,
-} from '../config/index.ts';
-import { type OnProgress, parseTransportRef, readArtifact, writeArtifact } from '../io/index.ts';
+import { parseTransportRef, writeArtifact } from '../io/index.ts';
 import { readLock } from '../lockfile/index.ts';
-import { type Artifact, topDocument } from '../oci/index.ts';
-import { epochFromEnv, PithError } from '../util/index.ts';
-import { lockPath } from './lock.ts';
+import { topDocument } from '../oci/index.ts';
+import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
+import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
 
-export interface BuildRequest {
-  /** Path of pith.yaml (optional when `preset` is given). */
-  config?: string;
-  /** Transport reference of the output, e.g. `oci:out/hello`. */
+export interface BuildRequest extends ConfigRequest {
+  /** Transport reference of the output, e.g. `oci:out/hello`, `docker://HOST/REPO:TAG`. */
   output: string;
-  /** Command-line overrides of the config. */
-  preset?: string;
-  variant?: PithConfig['variant'];
-  suite?: PithConfig['suite'];
-  archs?: Arch[];
-  /** Overrides SOURCE_DATE_EPOCH from the environment. */
+  /** SOURCE_DATE_EPOCH for this build (default: the context's environment, else 0). */
   epoch?: number;
   compression?: Compression;
   level?: number;
-  cacheDir?: string;
-  offline?: boolean;
   /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
   locked?: boolean;
-  onStep?: (step: string) => void;
-  /** Called for each warning as it arises; warnings are also listed in the report. */
-  onWarning?: (warning: string) => void;
-  /** Bytes of each blob as it moves to or from a registry (a `docker://` output or base). */
-  onProgress?: OnProgress;
 }
 
 export interface DebianSummary {
@@ -60,30 +40,30 @@ export interface BuildReport extends ArtifactSummary {
 }
 
 /** Builds the image a config (or preset) describes and writes it to `output`. */
-export async function build(req: BuildRequest): Promise<BuildReport> {
+export async function build(ctx: Context, req: BuildRequest): Promise<BuildReport> {
   const output = parseTransportRef(req.output);
-  const epoch = req.epoch ?? epochFromEnv();
-  const loaded = await requestConfig(req);
-  const lockFile = lockPath(req.config);
+  const epoch = req.epoch ?? ctx.epoch();
+  const loaded = await requestConfig(ctx, req);
+  const lockFile = lockPath(req);
   const warnings: string[] = [];
   const result = await buildFromConfig(loaded, {
-    onWarning: (w) => {
-      warnings.push(w);
-      req.onWarning?.(w);
+    onEvent: (e) => {
+      if (e.type === 'warning') warnings.push(e.message);
+      ctx.emit(e);
     },
     ...(req.locked ? { lock: await readLock(lockFile), lockFile } : {}),
-    loadBase: (reference: string) => loadBase(reference, req.onProgress),
+    loadBase: ctx.loadBase,
     epoch,
     ...(req.compression ? { compression: req.compression } : {}),
     ...(req.level !== undefined ? { level: req.level } : {}),
-    ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}),
-    ...(req.offline ? { offline: true } : {}),
-    ...(req.onStep ? { onStep: req.onStep } : {}),
+    cacheDir: ctx.settings.cacheDir,
+    offline: ctx.settings.offline,
+    network: ctx.network(),
   });
-  req.onStep?.(`writing ${req.output} (${topDocument(result.artifact).digest})`);
+  ctx.emit({ type: 'phase', phase: 'write', item: `${req.output} (${topDocument(result.artifact).digest})` });
   await writeArtifact(output, result.artifact, {
-    ...blobProgress(req.onStep),
-    ...(req.onProgress ? { onProgress: req.onProgress } : {}),
+    ...ctx.remote('push'),
+    onBlob: (d, how) => ctx.emit({ type: 'blob', digest: d.digest, size: d.size, how }),
   });
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
@@ -94,40 +74,6 @@ export async function build(req: BuildRequest): Promise<BuildReport> {
     ...(debian.length ? { debian } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
-}
-
-/** Progress lines for pushes: one per blob, with how it got there. */
-export function blobProgress(onStep: ((s: string) => void) | undefined) {
-  if (!onStep) return {};
-  return {
-    onBlob: (d: { digest: string; size: number }, how: string) =>
-      onStep(`  ${how} ${d.digest.slice(0, 19)}… (${(d.size / 1048576).toFixed(1)} MiB)`),
-  };
-}
-
-/** Reads a `from:` base: a transport reference, or a registry reference (`docker://` optional). */
-export function loadBase(reference: string, onProgress?: OnProgress): Promise<Artifact> {
-  const hasTransport =
-    /^(oci|oci-archive|docker-archive):/.test(reference) || reference.startsWith('docker://');
-  const ref = parseTransportRef(hasTransport ? reference : `docker://${reference}`);
-  return readArtifact(ref, onProgress ? { onProgress } : {});
-}
-
-/** The config a request names: a file, a preset, and command-line overrides. */
-export async function requestConfig(req: BuildRequest): Promise<LoadedConfig> {
-  const overrides: PithConfig = {
-    ...(req.preset ? { preset: req.preset } : {}),
-    ...(req.variant ? { variant: req.variant } : {}),
-    ...(req.suite ? { suite: req.suite } : {}),
-    ...(req.archs?.length ? { archs: req.archs } : {}),
-  };
-  if (!req.config) {
-    if (!req.preset) throw new PithError('usage', 'NO_CONFIG', 'give a config file, or --preset NAME');
-    return commandLineConfig(overrides);
-  }
-  req.onStep?.(`loading ${req.config}`);
-  const loaded = await loadConfig(req.config);
-  return { ...loaded, config: { ...loaded.config, ...overrides } };
 }
 
 function debianSummary(

@@ -1,14 +1,47 @@
-// The pith API facade: what the CLI calls and what library users import. String references in, plain
-// JSON-friendly reports out.
+// The pith library: `createPith(options)` and every type its requests, reports, events and errors mention.
+// The CLI is built on exactly this surface. The fakes for users' own tests are in `pith/testing`.
 
-export { setFetchDefaults } from '../apt-repo/index.ts';
-export { ARCHS, listPresets, type PresetInfo, SUITES, VARIANTS } from '../config/index.ts';
-export { removePendingTemps as abortPendingWrites, setRemoteDefaults } from '../io/index.ts';
-export { isPithError, PithError } from '../util/index.ts';
-export { type BuildReport, type BuildRequest, build, type DebianSummary } from './build.ts';
-export { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
-export { type LockReport, type LockRequest, lock, lockPath, type WhyReport, why } from './lock.ts';
-export { type PinFileReport, pin } from './pin.ts';
-export { type PresetReport, showPreset } from './presets.ts';
-export { type CopyReport, copy, digest, listTags, login, logout, selectPlatform, tag } from './registry.ts';
+export type { NetworkOptions } from '../apt-repo/index.ts';
+export type { Compression } from '../compress/index.ts';
+export {
+  ARCHS,
+  type Arch,
+  type ContentEntry,
+  configJsonSchema,
+  type PithConfig,
+  type PithConfigInput,
+  type PresetInfo,
+  SUITES,
+  type Suite,
+  VARIANTS,
+  type Variant,
+} from '../config/index.ts';
+export {
+  type CredentialSource,
+  type Credentials,
+  RegistryError,
+} from '../io/index.ts';
+export type { Lock, LockedPackage, LockedSuite } from '../lockfile/index.ts';
+export type { Problem } from '../oci/index.ts';
+export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
+export {
+  type ErrorKind,
+  isPithError,
+  type OnEvent,
+  type Phase,
+  PithError,
+  type PithErrorOptions,
+  type PithEvent,
+  type WarningCode,
+} from '../util/index.ts';
+export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
+export type { ConfigRequest } from './config-request.ts';
+export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';
+export * from './error-codes.ts';
+export type { InspectReport, ValidateReport } from './inspect.ts';
+export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
+export type { PinFileReport, PinOptions } from './pin.ts';
+export { createPith, type Pith } from './pith.ts';
+export type { PresetReport } from './presets.ts';
+export type { CopyOptions, CopyReport } from './registry.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

@@ -1,13 +1,12 @@
 // `lock` and `why`: resolve a config's Debian packages for every architecture, write pith.lock.json beside
 // the config (atomically), or explain which requirement pulled a package in.
-import { dirname, join } from 'node:path';
 import { makeLock } from '../assemble/index.ts';
-import { writeFileAtomic } from '../io/index.ts';
-import { formatLock, type Lock } from '../lockfile/index.ts';
-import { PithError } from '../util/index.ts';
-import { type BuildRequest, loadBase, requestConfig } from './build.ts';
+import { formatLock, type Lock, type LockedPackage } from '../lockfile/index.ts';
+import { PithError, writeFileAtomic } from '../util/index.ts';
+import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
+import type { Context } from './context.ts';
 
-export type LockRequest = Omit<BuildRequest, 'output' | 'compression' | 'level' | 'epoch' | 'locked'>;
+export type LockRequest = ConfigRequest;
 
 export interface LockReport {
   file: string;
@@ -16,33 +15,32 @@ export interface LockReport {
   warnings?: string[];
 }
 
-/** The lock file that belongs to a config: pith.lock.json in its directory (or the current one). */
-export function lockPath(config: string | undefined): string {
-  return join(config ? dirname(config) : process.cwd(), 'pith.lock.json');
-}
-
 /** Resolves and writes the lock file. */
-export async function lock(req: LockRequest): Promise<LockReport> {
-  const loaded = await requestConfig({ ...req, output: '' });
+export async function lock(ctx: Context, req: LockRequest): Promise<LockReport> {
+  const loaded = await requestConfig(ctx, req);
   const warnings: string[] = [];
   const result = await makeLock(loaded, {
-    ...pick(req),
-    loadBase,
-    onWarning: (w) => {
-      warnings.push(w);
-      req.onWarning?.(w);
+    ...lockOptions(ctx),
+    onEvent: (e) => {
+      if (e.type === 'warning') warnings.push(e.message);
+      ctx.emit(e);
     },
   });
   if (Object.keys(result.archs).length === 0 && !result.base) {
     throw new PithError(
       'input',
       'NOTHING_TO_LOCK',
-      `${req.config ?? 'the preset'} installs no Debian packages, so there is nothing to lock`,
+      `${typeof req.config === 'string' ? req.config : 'the preset'} installs no Debian packages, so there is nothing to lock`,
     );
   }
-  const file = lockPath(req.config);
-  await writeFileAtomic(file, Buffer.from(formatLock(result)));
+  const file = lockPath(req);
+  await writeFileAtomic(file, Buffer.from(formatLock(result)), { signal: ctx.signal });
   return { file, lock: result, ...(warnings.length ? { warnings } : {}) };
+}
+
+export interface WhyRequest extends ConfigRequest {
+  /** The Debian package to explain. */
+  package: string;
 }
 
 export interface WhyReport {
@@ -54,44 +52,47 @@ export interface WhyReport {
 }
 
 /** Explains why a package is in the image of a config, per architecture. */
-export async function why(req: LockRequest, pkg: string): Promise<WhyReport[]> {
-  const loaded = await requestConfig({ ...req, output: '' });
-  const result = await makeLock(loaded, { ...pick(req), loadBase });
+export async function why(ctx: Context, req: WhyRequest): Promise<WhyReport[]> {
+  const loaded = await requestConfig(ctx, req);
+  const result = await makeLock(loaded, { ...lockOptions(ctx), onEvent: (e) => ctx.emit(e) });
   const out: WhyReport[] = [];
   for (const [arch, pkgs] of Object.entries(result.archs)) {
-    const byName = new Map(pkgs.map((p) => [p.name, p]));
-    const hit = byName.get(pkg);
-    if (!hit) continue;
-    const chain: WhyReport['chain'] = [];
-    const seen = new Set<string>();
-    for (let at: typeof hit | undefined = hit; at && !seen.has(at.name); at = byName.get(at.requiredBy)) {
-      seen.add(at.name);
-      chain.push({
-        package: at.name,
-        ...(at.requiredBy !== 'requested' && at.requiredBy !== 'files' ? { requiredBy: at.requiredBy } : {}),
-        relation:
-          at.requiredBy === 'files'
-            ? 'used for files (CA bundle or busybox)'
-            : at.requiredBy === 'requested'
-              ? 'requested'
-              : `Depends of ${at.requiredBy}`,
-      });
-    }
-    out.push({ package: pkg, arch, version: hit.version, chain });
+    const hit = pkgs.find((p) => p.name === req.package);
+    if (hit) out.push({ package: req.package, arch, version: hit.version, chain: chainOf(hit, pkgs) });
   }
   if (out.length === 0)
     throw new PithError(
       'input',
       'NOT_INSTALLED',
-      `${pkg} is not installed by ${req.config ?? 'this preset'}`,
+      `${req.package} is not installed by ${typeof req.config === 'string' ? req.config : 'this preset'}`,
     );
   return out;
 }
 
-function pick(req: LockRequest) {
+/** From a package up the `requiredBy` links to what was requested (each package once). */
+function chainOf(hit: LockedPackage, pkgs: readonly LockedPackage[]): WhyReport['chain'] {
+  const byName = new Map(pkgs.map((p) => [p.name, p]));
+  const chain: WhyReport['chain'] = [];
+  const seen = new Set<string>();
+  for (let at: LockedPackage | undefined = hit; at && !seen.has(at.name); ) {
+    seen.add(at.name);
+    if (at.reason === 'depends') {
+      chain.push({ package: at.name, requiredBy: at.requiredBy, relation: `Depends of ${at.requiredBy}` });
+      at = byName.get(at.requiredBy);
+    } else {
+      const relation = at.reason === 'files' ? 'used for files (CA bundle or busybox)' : 'requested';
+      chain.push({ package: at.name, relation });
+      at = undefined;
+    }
+  }
+  return chain;
+}
+
+function lockOptions(ctx: Context) {
   return {
-    ...(req.cacheDir ? { cacheDir: req.cacheDir } : {}),
-    ...(req.offline ? { offline: true } : {}),
-    ...(req.onStep ? { onStep: req.onStep } : {}),
+    loadBase: ctx.loadBase,
+    cacheDir: ctx.settings.cacheDir,
+    offline: ctx.settings.offline,
+    network: ctx.network(),
   };
 }

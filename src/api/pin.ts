@@ -2,10 +2,10 @@
 // `name:tag@sha256:…`, resolving tags against their registries; `check` reports unpinned references
 // without touching the network or the files. Files are replaced atomically, and only when they change.
 import { readFile } from 'node:fs/promises';
-import { clientFor, writeFileAtomic } from '../io/index.ts';
-import type { ImageReference } from '../oci/index.ts';
 import { detectFormat, type PinChange, type PinResult, pinText } from '../pin/index.ts';
-import { type Digest, PithError } from '../util/index.ts';
+import { PithError, writeFileAtomic } from '../util/index.ts';
+import type { Context } from './context.ts';
+import { resolveDigest } from './registry.ts';
 
 export interface PinFileReport {
   file: string;
@@ -14,25 +14,18 @@ export interface PinFileReport {
   skipped: PinResult['skipped'];
 }
 
-/**
- * Resolves a tag to the digest of what it names (an index for a multi-platform image): the hash of the
- * manifest received, as a pull computes it, never the registry's Docker-Content-Digest header.
- */
-async function resolveDigest(ref: ImageReference): Promise<Digest> {
-  const desc = await clientFor(ref).manifestDescriptor(ref.repository, ref.tag ?? 'latest');
-  if (!desc)
-    throw new PithError(
-      'input',
-      'MANIFEST_UNKNOWN',
-      `${ref.registry}/${ref.repository}:${ref.tag ?? 'latest'} not found`,
-    );
-  return desc.digest;
+/** Pins (or, with `check`, inspects) each file. */
+export interface PinOptions {
+  /** Report unpinned references without touching the network or the files; fails (UNPINNED) if any. */
+  check?: boolean;
+  /** Also re-resolve references already pinned to a digest. */
+  update?: boolean;
 }
 
-/** Pins (or, with `check`, inspects) each file. */
 export async function pin(
+  ctx: Context,
   files: readonly string[],
-  opts: { check?: boolean; update?: boolean } = {},
+  opts: PinOptions = {},
 ): Promise<PinFileReport[]> {
   const reports: PinFileReport[] = [];
   for (const file of files) {
@@ -44,17 +37,21 @@ export async function pin(
         { cause },
       );
     });
-    const result = await pinText(text, detectFormat(file, text), resolveDigest, opts).catch(
-      (err: unknown) => {
-        if (err instanceof PithError)
-          throw new PithError(err.kind, err.code, `${file}: ${err.message}`, {
-            cause: err,
-            details: err.details,
-          });
-        throw err;
-      },
-    );
-    if (!opts.check && result.text !== text) await writeFileAtomic(file, Buffer.from(result.text));
+    const result = await pinText(
+      text,
+      detectFormat(file, text),
+      (ref) => resolveDigest(ctx, ref),
+      opts,
+    ).catch((err: unknown) => {
+      if (err instanceof PithError)
+        throw new PithError(err.kind, err.code, `${file}: ${err.message}`, {
+          cause: err,
+          details: err.details,
+        });
+      throw err;
+    });
+    if (!opts.check && result.text !== text)
+      await writeFileAtomic(file, Buffer.from(result.text), { signal: ctx.signal });
     reports.push({ file, changes: result.changes, unpinned: result.unpinned, skipped: result.skipped });
   }
   if (opts.check) {

@@ -2,10 +2,8 @@
 // in, JSON-friendly reports out. `copy` works between any two transports, can pick one platform and
 // reports blob bytes as they move; `digest` hashes what it receives; `login` checks before it saves.
 import {
-  type BlobProgress,
   clientFor,
   copyReferrers,
-  loginFile,
   parseTransportRef,
   readArtifact,
   removeLogin,
@@ -19,14 +17,15 @@ import {
   configPlatform,
   formatPlatform,
   formatReference,
+  type ImageReference,
   imagesOf,
   parsePlatform,
   parseReference,
   platformMatches,
   topDocument,
 } from '../oci/index.ts';
-import { PithError } from '../util/index.ts';
-import { blobProgress } from './build.ts';
+import { type Digest, PithError } from '../util/index.ts';
+import type { Context } from './context.ts';
 
 export interface CopyReport {
   source: string;
@@ -39,25 +38,31 @@ export interface CopyReport {
 }
 
 export interface CopyOptions {
+  /** os/arch[/variant]: copy only this platform's image of an index. */
   platform?: string;
+  /** Also copy the referrers (signatures, SBOMs, attestations); needs a registry on both sides. */
   all?: boolean;
-  onStep?: (s: string) => void;
-  /** Bytes of each blob as they move: pushed when the destination is a registry, else pulled. */
-  onProgress?: (p: BlobProgress) => void;
 }
 
 /** Copies an artifact between transports; `platform` (os/arch[/variant]) selects one image of an index. */
-export async function copy(source: string, destination: string, opts: CopyOptions = {}): Promise<CopyReport> {
+export async function copy(
+  ctx: Context,
+  source: string,
+  destination: string,
+  opts: CopyOptions = {},
+): Promise<CopyReport> {
   const src = parseTransportRef(source, { allowBarePath: true });
   const dst = parseTransportRef(destination);
-  const { onProgress } = opts;
   // one count per blob: a push reads its source as it sends, so the pushed bytes say it all
   const pushing = dst.transport === 'docker';
-  let artifact = await readArtifact(src, onProgress && !pushing ? { onProgress } : {});
+  const pulled = ctx.remote('pull');
+  const pushed = ctx.remote('push');
+  let artifact = await readArtifact(src, pushing ? { ...pulled, onProgress: undefined } : pulled);
   if (opts.platform) artifact = selectPlatform(artifact, opts.platform, source);
+  const onBlob = blobEvents(ctx);
   const written = await writeArtifact(dst, artifact, {
-    ...blobProgress(opts.onStep),
-    ...(onProgress && pushing ? { onProgress } : {}),
+    ...(pushing ? pushed : { ...pushed, onProgress: undefined }),
+    onBlob,
     ...(src.transport === 'docker' &&
     dst.transport === 'docker' &&
     src.ref.registry === dst.ref.registry &&
@@ -75,8 +80,9 @@ export async function copy(source: string, destination: string, opts: CopyOption
       );
     }
     const digests = [topDocument(artifact).digest, ...imagesOf(artifact).map((i) => i.manifest.digest)];
-    referrers = (await copyReferrers(src.ref, dst.ref, [...new Set(digests)], blobProgress(opts.onStep)))
-      .copied.length;
+    ctx.emit({ type: 'phase', phase: 'copy-referrers', item: destination });
+    const result = await copyReferrers(src.ref, dst.ref, [...new Set(digests)], { ...pushed, onBlob });
+    referrers = result.copied.length;
   }
   const platforms = imagesOf(artifact).flatMap((i) =>
     i.config ? [formatPlatform(configPlatform(i.config.value))] : [],
@@ -92,7 +98,7 @@ export async function copy(source: string, destination: string, opts: CopyOption
 }
 
 /** The image of an artifact for a platform. */
-export function selectPlatform(artifact: Artifact, platform: string, where: string): Artifact {
+function selectPlatform(artifact: Artifact, platform: string, where: string): Artifact {
   const wanted = parsePlatform(platform);
   const hit = imagesOf(artifact).find(
     (i) => i.config && platformMatches(wanted, configPlatform(i.config.value)),
@@ -110,28 +116,50 @@ export function selectPlatform(artifact: Artifact, platform: string, where: stri
   return hit;
 }
 
+/** Blob events of a push or layout write. */
+function blobEvents(ctx: Context) {
+  return (d: { digest: string; size: number }, how: 'present' | 'mounted' | 'uploaded') =>
+    ctx.emit({ type: 'blob', digest: d.digest, size: d.size, how });
+}
+
+/**
+ * The digest a registry reference names now: its own digest, else the tag resolved to the hash of the
+ * manifest received (as a pull computes it), never the registry's Docker-Content-Digest header.
+ */
+export async function resolveDigest(ctx: Context, ref: ImageReference): Promise<Digest> {
+  if (ref.digest) return ref.digest;
+  const tagged = ref.tag ?? 'latest';
+  const desc = await clientFor(ref, ctx.remote('pull')).manifestDescriptor(ref.repository, tagged);
+  if (!desc)
+    throw new PithError(
+      'input',
+      'MANIFEST_UNKNOWN',
+      `${ref.registry}/${ref.repository}:${tagged}: not found`,
+    );
+  return desc.digest;
+}
+
 /** The digest of what a reference names (the index for a multi-platform image): the hash of its bytes. */
-export async function digest(reference: string): Promise<string> {
+export async function digest(ctx: Context, reference: string): Promise<string> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
-  if (ref.transport === 'docker' && ref.ref.digest) return ref.ref.digest;
-  if (ref.transport === 'docker') {
-    const desc = await clientFor(ref.ref).manifestDescriptor(ref.ref.repository, ref.ref.tag ?? 'latest');
-    if (!desc) throw new PithError('input', 'MANIFEST_UNKNOWN', `${reference}: not found`);
-    return desc.digest;
-  }
-  return topDocument(await readArtifact(ref)).digest;
+  if (ref.transport === 'docker') return resolveDigest(ctx, ref.ref);
+  return topDocument(await readArtifact(ref, ctx.remote('pull'))).digest;
 }
 
 /** The tags of a repository (`docker://HOST/REPO` or `HOST/REPO`). */
-export async function listTags(repository: string): Promise<string[]> {
+export async function listTags(ctx: Context, repository: string): Promise<string[]> {
   const ref = parseReference(repository.replace(/^docker:\/\//, ''));
-  return clientFor(ref).listTags(ref.repository);
+  return clientFor(ref, ctx.remote('pull')).listTags(ref.repository);
 }
 
 /** Adds a tag to an image in a registry, without moving any blob. */
-export async function tag(reference: string, newTag: string): Promise<{ reference: string; digest: string }> {
+export async function tag(
+  ctx: Context,
+  reference: string,
+  newTag: string,
+): Promise<{ reference: string; digest: string }> {
   const ref = parseReference(reference.replace(/^docker:\/\//, ''));
-  const client = clientFor(ref);
+  const client = clientFor(ref, ctx.remote('push'));
   const m = await client.getManifest(ref.repository, ref.digest ?? ref.tag ?? 'latest');
   await client.putManifest(ref.repository, newTag, m.bytes, m.mediaType);
   const { digest: _byDigest, ...named } = ref;
@@ -143,22 +171,29 @@ export async function tag(reference: string, newTag: string): Promise<{ referenc
  * read them (REGISTRY_AUTH_FILE, else ~/.docker/config.json). Refused or unreachable: nothing is saved.
  */
 export async function login(
+  ctx: Context,
   registry: string,
   username: string,
   password: string,
 ): Promise<{ registry: string; file: string }> {
-  const transport = transportFor(registry, { credentials: async () => ({ username, password }) });
+  const transport = transportFor(registry, {
+    ...ctx.remote('pull'),
+    credentials: async () => ({ username, password }),
+  });
   try {
     await verifyLogin(transport, username);
   } finally {
     transport.close();
   }
-  const file = loginFile();
+  const file = ctx.settings.authFile;
   await saveLogin(file, registry, username, password);
   return { registry, file };
 }
 
 /** Removes a registry's saved credentials. */
-export async function logout(registry: string): Promise<{ registry: string; removed: boolean }> {
-  return { registry, removed: await removeLogin(loginFile(), registry) };
+export async function logout(
+  ctx: Context,
+  registry: string,
+): Promise<{ registry: string; removed: boolean }> {
+  return { registry, removed: await removeLogin(ctx.settings.authFile, registry) };
 }

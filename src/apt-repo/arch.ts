@@ -100,13 +100,6 @@ export function wildcardTuple(wildcard: string): ArchTuple | undefined {
   return parts as unknown as ArchTuple;
 }
 
-/** Whether a name is an architecture wildcard (has an 'any' component; 'all' is not one). */
-export function isArchWildcard(name: string): boolean {
-  if (name === 'all') return false;
-  const t = wildcardTuple(name);
-  return t?.includes('any') ?? false;
-}
-
 /** dpkg's debarch_is: whether concrete `arch` is `pattern` or is matched by the wildcard `pattern`. */
 export function archIs(arch: string, pattern: string): boolean {
   if (pattern === arch || pattern === 'any') return true;

@@ -3,11 +3,10 @@
 // are re-hashed on every read: a tampered or truncated cache entry is discarded, never used. Named entries
 // (`pith/refs/<sha256 of the name>`, e.g. a suite's InRelease URL) point at content by its sha256, so the
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again.
-import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { sha256 } from '../util/index.ts';
+import { sha256, writeFileAtomic } from '../util/index.ts';
 
 /** The default cache directory: $XDG_CACHE_HOME/pith or ~/.cache/pith. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -58,10 +57,6 @@ function sha256Hex(data: string | Buffer): string {
   return sha256(data).slice('sha256:'.length);
 }
 
-async function writeAtomic(dir: string, name: string, bytes: Buffer): Promise<void> {
-  await mkdir(dir, { recursive: true });
-  const dest = join(dir, name);
-  const tmp = `${dest}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(tmp, bytes);
-  await rename(tmp, dest);
+function writeAtomic(dir: string, name: string, bytes: Buffer): Promise<void> {
+  return writeFileAtomic(join(dir, name), bytes);
 }

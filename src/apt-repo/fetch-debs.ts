@@ -1,9 +1,9 @@
 // Downloads the .deb files of resolved packages: a few at a time, each checked against the size and
 // sha256 of the signed Packages index before it is cached or used; the cache answers first, and offline
 // mode uses only the cache. Concurrent builds may share the cache (see cache.ts).
-import { PithError } from '../util/index.ts';
+import { forEachBounded, PithError } from '../util/index.ts';
 import type { ContentCache } from './cache.ts';
-import { fetchBytes } from './http.ts';
+import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { PackageRecord } from './package-record.ts';
 import { checkHash } from './suite-client.ts';
 
@@ -12,6 +12,8 @@ export interface FetchDebsOptions {
   offline?: boolean;
   /** Downloads at once (default 4). */
   concurrency?: number;
+  /** Idle timeout and cancel signal of every download. */
+  network?: NetworkOptions;
   /** Called as each package is ready. */
   onReady?: (pkg: PackageRecord, fromCache: boolean) => void;
 }
@@ -22,11 +24,15 @@ export async function fetchDebs(
   opts: FetchDebsOptions,
 ): Promise<Map<string, Buffer>> {
   const out = new Map<string, Buffer>();
-  const queue = [...new Map(pkgs.map((p) => [p.sha256, p])).values()];
-  const worker = async () => {
-    for (let p = queue.shift(); p; p = queue.shift()) out.set(p.sha256, await fetchDeb(p, opts));
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 4, queue.length) }, worker));
+  const unique = [...new Map(pkgs.map((p) => [p.sha256, p])).values()];
+  await forEachBounded(
+    unique,
+    opts.concurrency ?? 4,
+    async (p) => {
+      out.set(p.sha256, await fetchDeb(p, opts));
+    },
+    opts.network?.signal,
+  );
   return out;
 }
 
@@ -39,7 +45,7 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
   const where = `${p.name} ${p.version} (${p.url})`;
   if (opts.offline)
     throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
-  const bytes = await fetchBytes(p.url, { maxBytes: p.size });
+  const bytes = await fetchBytes(p.url, { maxBytes: p.size, ...opts.network });
   if (!bytes)
     throw new PithError(
       'io',

@@ -5,48 +5,58 @@
 // it got when attempts run out. Redirects are followed only to http(s) URLs; nothing here carries
 // credentials. Callers verify the hash of the whole file.
 import {
+  abortedError,
   backoffMs,
+  DEFAULT_ATTEMPTS,
   DEFAULT_IDLE_TIMEOUT_MS,
-  idleTimeoutFromEnv,
   messageOf,
   PithError,
   parseContentRange,
   parseRetryAfter,
+  pause,
+  type RetryInfo,
+  type RetryPolicy,
   redactUrl,
 } from '../util/index.ts';
 
-export interface FetchOptions {
+/** What every request to a mirror is told by its caller: the idle timeout and the cancel signal. */
+export interface NetworkOptions {
+  /** No byte for this many ms fails the attempt (default 30 s). */
+  idleTimeoutMs?: number | undefined;
+  /** Cancels the request in flight and the wait between attempts. */
+  signal?: AbortSignal | undefined;
+  /** Waits between attempts (default: a timer the signal cancels); tests pass one that returns at once. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** Hears each failed attempt that will be retried. */
+  onRetry?: ((info: RetryInfo & { url: string }) => void) | undefined;
+}
+
+export interface FetchOptions extends NetworkOptions {
   /** Refuse bodies larger than this many bytes. */
   maxBytes?: number;
   /** Attempts in all (default 4). */
   attempts?: number;
-  /** No byte for this many ms fails the attempt (default: setFetchDefaults, else 30 s). */
-  idleTimeoutMs?: number;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
-let defaultIdleMs: number | undefined;
-
-/** Sets the idle timeout of every later fetch that does not give its own (the CLI's network timeout). */
-export function setFetchDefaults(d: { idleTimeoutMs?: number }): void {
-  if (d.idleTimeoutMs !== undefined) defaultIdleMs = d.idleTimeoutMs;
-}
-
-/** The idle timeout in force: set by setFetchDefaults, else PITH_NETWORK_TIMEOUT, else the default. */
-function idleTimeoutMs(): number {
-  return defaultIdleMs ?? idleTimeoutFromEnv(process.env) ?? DEFAULT_IDLE_TIMEOUT_MS;
-}
 
 /** GETs a URL into memory; resolves undefined for 404/410 (absent files are normal in a mirror). */
 export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<Buffer | undefined> {
-  const attempts = opts.attempts ?? 4;
+  const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
+  const policy: RetryPolicy = {
+    attempts,
+    signal: opts.signal,
+    sleep: opts.sleep,
+    onRetry: opts.onRetry && ((info) => opts.onRetry?.({ ...info, url: redactUrl(url) })),
+  };
   const got = new Received();
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
-    if (i > 0) await sleep(backoff(i, last));
+    if (i > 0) await pause(policy, i, messageOf(last), backoff(i, last));
     try {
       return await once(url, opts, got);
     } catch (err) {
+      if (opts.signal?.aborted) throw abortedError(opts.signal, `GET ${redactUrl(url)}`);
       last = err;
       if (!(err instanceof Retryable)) throw err;
     }
@@ -108,9 +118,10 @@ class IdleTimer {
 
 /** One attempt: the rest of the file from `got.size` on, appended to `got`. */
 async function once(url: string, opts: FetchOptions, got: Received): Promise<Buffer | undefined> {
-  const idle = new IdleTimer(opts.idleTimeoutMs ?? idleTimeoutMs());
+  const idle = new IdleTimer(opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   try {
-    const res = await send(url, got.size, idle.signal);
+    const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
+    const res = await send(url, got.size, signal);
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel();
       return undefined;
@@ -198,8 +209,4 @@ function reason(err: unknown): string {
 
 function backoff(attempt: number, err: unknown): number {
   return (err instanceof Retryable ? err.retryAfterMs : undefined) ?? backoffMs(attempt);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

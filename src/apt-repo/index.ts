@@ -6,6 +6,7 @@ export * from './arch.ts';
 export * from './behind-suite.ts';
 export * from './cache.ts';
 export * from './deb822.ts';
+export { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from './error-codes.ts';
 export * from './fetch-debs.ts';
 export * from './http.ts';
 export * from './keyring.ts';

@@ -170,11 +170,6 @@ export function formatRelation(r: Relation): string {
   return out;
 }
 
-/** Formats a whole parsed relationship field (`a (>= 1), b | c`). */
-export function formatRelations(field: readonly Alternatives[]): string {
-  return field.map((alts) => alts.map(formatRelation).join(' | ')).join(', ');
-}
-
 /**
  * Parses a Provides field: `foo (= 1.0), bar`. Only '=' versions are allowed, and no alternatives,
  * architecture qualifiers or restrictions (dpkg/Policy §7.5).

@@ -2,24 +2,15 @@
 // (fetched once, shared by every architecture), each (suite, arch) Packages index, and the package
 // universe per architecture over the suite and its -updates and -security suites.
 
-import { PithError, redactUrl } from '../util/index.ts';
-import {
-  buildUniverse,
-  ContentCache,
-  debianArchiveKeys,
-  defaultCacheDir,
-  fetchPackages,
-  fetchRelease,
-  type Key,
-  type Mirrors,
-  mirrorsFrom,
-  type PackageRecord,
-  type Release,
-  readAptSources,
-  readKeyring,
-  type SuiteRef,
-  type Universe,
-} from './index.ts';
+import { type OnEvent, PithError, type PithEvent, redactUrl } from '../util/index.ts';
+import { type Mirrors, mirrorsFrom, readAptSources } from './apt-sources.ts';
+import { ContentCache, defaultCacheDir } from './cache.ts';
+import type { NetworkOptions } from './http.ts';
+import { debianArchiveKeys, type Key, readKeyring } from './keyring.ts';
+import type { PackageRecord } from './package-record.ts';
+import type { Release } from './release.ts';
+import { fetchPackages, fetchRelease, type SuiteRef } from './suite-client.ts';
+import { buildUniverse, type Universe } from './universe.ts';
 
 export interface SessionOptions {
   suite: string;
@@ -29,13 +20,16 @@ export interface SessionOptions {
   components?: string[];
   cacheDir?: string;
   offline?: boolean;
-  onStep?: (step: string) => void;
+  /** Idle timeout and cancel signal of every request to the mirrors. */
+  network?: NetworkOptions;
+  onEvent?: OnEvent;
 }
 
 export class DebianSession {
   readonly suite: string;
   readonly cache: ContentCache;
   readonly offline: boolean;
+  readonly network: NetworkOptions;
   readonly #opts: SessionOptions;
   #refs: Promise<SuiteRef[]> | undefined;
   #keys: Promise<Key[]> | undefined;
@@ -46,6 +40,7 @@ export class DebianSession {
     this.suite = opts.suite;
     this.cache = new ContentCache(opts.cacheDir ?? defaultCacheDir());
     this.offline = opts.offline === true;
+    this.network = opts.network ?? {};
     this.#opts = opts;
   }
 
@@ -63,8 +58,8 @@ export class DebianSession {
   release(ref: SuiteRef): Promise<Release> {
     let p = this.#releases.get(ref.suite);
     if (!p) {
-      this.#opts.onStep?.(`verifying ${ref.suite} InRelease`);
-      p = this.keys().then((keys) => fetchRelease(ref, { keys, cache: this.cache, offline: this.offline }));
+      this.#opts.onEvent?.({ type: 'phase', phase: 'verify-release', item: ref.suite });
+      p = this.keys().then((keys) => fetchRelease(ref, { keys, ...this.#clientOptions() }));
       this.#releases.set(ref.suite, p);
     }
     return p;
@@ -91,12 +86,21 @@ export class DebianSession {
       );
       if (components.length === 0) throw noComponents(ref, release, this.#opts.components ?? ['main']);
       for (const component of components) {
-        this.#opts.onStep?.(`${arch}: reading ${ref.suite} ${component} Packages`);
-        const opts = { keys, cache: this.cache, offline: this.offline };
+        this.#opts.onEvent?.({ type: 'phase', phase: 'read-index', item: `${ref.suite} ${component}`, arch });
+        const opts = { keys, ...this.#clientOptions() };
         records.push(...(await fetchPackages(ref, release, component, arch, opts)));
       }
     }
     return buildUniverse(records, arch);
+  }
+
+  #clientOptions() {
+    return { cache: this.cache, offline: this.offline, network: this.network };
+  }
+
+  /** Tells the session's listener about progress. */
+  emit(event: PithEvent): void {
+    this.#opts.onEvent?.(event);
   }
 
   async #resolveSuites(): Promise<SuiteRef[]> {

@@ -7,7 +7,7 @@ import { decompress, unxz } from '../compress/index.ts';
 import { PithError } from '../util/index.ts';
 import type { ContentCache } from './cache.ts';
 import { parseDeb822 } from './deb822.ts';
-import { fetchBytes } from './http.ts';
+import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';
 import { type PackageRecord, packageRecord } from './package-record.ts';
 import { type Release, type VerifyOptions, verifyDetachedRelease, verifyInRelease } from './release.ts';
@@ -22,6 +22,8 @@ export interface ClientOptions extends VerifyOptions {
   keys: readonly Key[];
   cache?: ContentCache;
   offline?: boolean;
+  /** Idle timeout and cancel signal of every request. */
+  network?: NetworkOptions;
 }
 
 const INDEX_FORMATS: { ext: string; kind: 'xz' | 'gzip' | 'none' }[] = [
@@ -42,15 +44,16 @@ export function suiteUrl(ref: SuiteRef): string {
 export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<Release> {
   if (opts.offline) return cachedRelease(ref, opts);
   const url = `${suiteUrl(ref)}/InRelease`;
-  const raw = await fetchBytes(url, { maxBytes: 64 << 20 });
+  const raw = await fetchBytes(url, { maxBytes: 64 << 20, ...opts.network });
   if (raw) {
     const release = await verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
     await opts.cache?.putNamed(url, raw);
     return release;
   }
   // Older or partial mirrors: Release with a detached Release.gpg.
-  const release = await fetchBytes(`${suiteUrl(ref)}/Release`, { maxBytes: 64 << 20 });
-  const signature = release && (await fetchBytes(`${suiteUrl(ref)}/Release.gpg`, { maxBytes: 1 << 20 }));
+  const release = await fetchBytes(`${suiteUrl(ref)}/Release`, { maxBytes: 64 << 20, ...opts.network });
+  const signature =
+    release && (await fetchBytes(`${suiteUrl(ref)}/Release.gpg`, { maxBytes: 1 << 20, ...opts.network }));
   if (release && signature) {
     const verified = await verifyDetached(ref, release, signature, opts);
     await opts.cache?.putNamed(`${suiteUrl(ref)}/Release`, release);
@@ -148,7 +151,7 @@ async function verifiedDownload(
   const urls = [`${suiteUrl(ref)}/${entry.path}`];
   if (release.acquireByHash) urls.unshift(`${suiteUrl(ref)}/${dir}/by-hash/SHA256/${entry.sha256}`);
   for (const url of urls) {
-    const bytes = await fetchBytes(url, { maxBytes: entry.size });
+    const bytes = await fetchBytes(url, { maxBytes: entry.size, ...opts.network });
     if (!bytes) continue;
     checkHash(bytes, entry, url === urls.at(-1) ? where : `${where} (fetched by hash)`);
     await opts.cache?.put(entry.sha256, bytes);

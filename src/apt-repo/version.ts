@@ -99,12 +99,6 @@ export function parseVersion(text: string, opts: ParseVersionOptions = {}): DebV
   return { epoch, upstream, revision };
 }
 
-/** The canonical text of a parsed version (epoch shown only when non-zero). */
-export function formatVersion(v: DebVersion): string {
-  const head = v.epoch === 0 ? v.upstream : `${v.epoch}:${v.upstream}`;
-  return v.revision === '' ? head : `${head}-${v.revision}`;
-}
-
 // dpkg's order(): digits 0, letters their code, '~' -1, end of string 0, anything else code + 256.
 // Bytes >= 0x80 are negative `char`s in dpkg, so c + 256 gives back the byte value itself.
 function order(c: number): number {

@@ -3,7 +3,7 @@
 // accounts layer (identical in every pith image) and the files layer. One image for one architecture,
 // an OCI index for several.
 import { basename } from 'node:path';
-import { DebianSession } from '../apt-repo/index.ts';
+import { DebianSession, type NetworkOptions } from '../apt-repo/index.ts';
 import type { Compression } from '../compress/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import { type Arch, archPlatform, DEFAULT_SUITE, hostArch, withPreset } from '../config/index.ts';
@@ -25,7 +25,7 @@ import {
   planPackages,
 } from '../rootfs/index.ts';
 import { FileTree } from '../tar/index.ts';
-import { PithError } from '../util/index.ts';
+import { type OnEvent, PithError, throwIfAborted } from '../util/index.ts';
 import { accountNodes } from './accounts.ts';
 import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
 import { contextDir } from './build-context.ts';
@@ -49,10 +49,10 @@ export interface BuildOptions {
   lockFile?: string;
   /** Loads a `from:` base image (the api layer pulls it); required when a config has `from`. */
   loadBase?: LoadBase;
-  /** Called as each step starts, for progress output. */
-  onStep?: (step: string) => void;
-  /** Called for what the user should know but that does not stop the build (e.g. a pin behind security). */
-  onWarning?: (warning: string) => void;
+  /** Idle timeout and cancel signal for the mirrors; the signal also stops the build between steps. */
+  network?: NetworkOptions;
+  /** Hears progress: phases, and warnings (what the user should know but that does not stop the build). */
+  onEvent?: OnEvent;
 }
 
 export interface BuildResult {
@@ -111,15 +111,20 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     : undefined;
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
+    if (session) opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
     const plan =
       session &&
       (opts.lock ? await planFromLock(session, opts.lock, arch) : await planPackages(session, c, arch));
-    for (const w of plan?.warnings ?? []) opts.onWarning?.(w);
+    warn(opts, plan?.warnings);
+    throwIfAborted(opts.network?.signal);
+    if (plan) opts.onEvent?.({ type: 'phase', phase: 'install', arch });
     const debian = session && plan ? await installDebian(session, c, plan, layerOpts, cache) : undefined;
-    opts.onStep?.(`${arch}: collecting files`);
+    throwIfAborted(opts.network?.signal);
+    opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
     const tree = await filesTree(loaded, arch, opts.epoch);
     checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
     const filesLayer = tree.size ? await filesLayerFor(loaded, tree, arch, layerOpts, cache) : undefined;
+    throwIfAborted(opts.network?.signal);
     const fromBase = base ? baseFor(base.artifact, base.name, arch) : undefined;
     const layers = [...(fromBase?.layers ?? []), ...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
       (l): l is LayerBlob => l !== undefined,
@@ -152,7 +157,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
 /** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
 export async function makeLock(
   input: LoadedConfig,
-  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'onStep' | 'onWarning' | 'loadBase'>,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'network' | 'onEvent' | 'loadBase'>,
 ): Promise<Lock> {
   const loaded = await effectiveConfig(input);
   const c = loaded.config;
@@ -170,8 +175,9 @@ export async function makeLock(
   if (!usesDebian(loaded)) return lock;
   const session = newSession(loaded, { epoch: 0, ...opts });
   for (const arch of c.archs ?? [hostArch()]) {
+    opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
     const plan = await planPackages(session, c, arch);
-    for (const w of plan.warnings ?? []) opts.onWarning?.(w);
+    warn(opts, plan.warnings);
     lock.archs[arch] = lockedPackages(
       plan.resolution,
       [plan.ca, plan.busybox].filter((p) => p !== undefined),
@@ -228,8 +234,14 @@ function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {
       : {}),
     ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
     ...(opts.offline ? { offline: true } : {}),
-    ...(opts.onStep ? { onStep: opts.onStep } : {}),
+    ...(opts.network ? { network: opts.network } : {}),
+    ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
   });
+}
+
+/** Warnings of a package plan, as events. */
+function warn(opts: Pick<BuildOptions, 'onEvent'>, warnings: readonly string[] | undefined): void {
+  for (const message of warnings ?? []) opts.onEvent?.({ type: 'warning', code: 'BEHIND_SECURITY', message });
 }
 
 /** The files layer; identical across architectures unless a source uses {arch}. */

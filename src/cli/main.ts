@@ -1,13 +1,12 @@
 // The pith command line: parses arguments, calls the API facade, and turns errors into one clear line and
 // a documented exit code. Stack traces are printed only for bugs (errors that are not PithErrors).
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { abortPendingWrites, setFetchDefaults, setRemoteDefaults } from '../api/index.ts';
 import {
   fromSystemError,
   isPithError,
   messageOf,
   type PithError,
-  parseNetworkTimeout,
+  removePendingTemps,
 } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
@@ -15,7 +14,8 @@ import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
-import { type ErrorReport, errorJson } from './output.ts';
+import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
+import { cliContext } from './pith-for.ts';
 
 const EXIT_HELP = `
 Exit codes:
@@ -28,7 +28,7 @@ Exit codes:
   6  check failed (pin --check found unpinned references)
   130, 143  interrupted (SIGINT, SIGTERM); outputs being written are removed`;
 
-export function makeProgram(): Command {
+export function makeProgram(signal: AbortSignal = new AbortController().signal): Command {
   const program = new Command()
     .name('pith')
     .description('Build minimal (distroless / scratch) OCI images and prove they are minimal.')
@@ -47,66 +47,59 @@ export function makeProgram(): Command {
       'give up an attempt (and retry) after this long without a byte either way; default 30, or PITH_NETWORK_TIMEOUT',
     )
     .exitOverride();
-  program.hook('preAction', () => {
-    const o = program.opts();
-    const idleTimeoutMs =
-      o.networkTimeout !== undefined
-        ? parseNetworkTimeout(o.networkTimeout, '--network-timeout', 'usage')
-        : undefined;
-    setRemoteDefaults({
-      insecure: o.insecureRegistry,
-      ...(o.registryCaFile ? { caFile: o.registryCaFile } : {}),
-      ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
-    });
-    setFetchDefaults({ ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}) });
-  });
-  buildCommand(program);
-  inspectCommand(program);
-  validateCommand(program);
-  presetsCommand(program);
-  lockCommand(program);
-  whyCommand(program);
-  registryCommands(program);
-  pinCommand(program);
+  const cli = cliContext(program as unknown as Command, signal);
+  buildCommand(program, cli);
+  inspectCommand(program, cli);
+  validateCommand(program, cli);
+  presetsCommand(program, cli);
+  lockCommand(program, cli);
+  whyCommand(program, cli);
+  registryCommands(program, cli);
+  pinCommand(program, cli);
   for (const c of program.commands) c.exitOverride();
   return program;
 }
 
-/** On SIGINT/SIGTERM: remove outputs still being written (nothing partial is left), exit 130/143. */
-function onInterrupt(signal: NodeJS.Signals): void {
-  const code = signal === 'SIGINT' ? 130 : 143;
-  // a second signal ends pith at once (the first one's timer may not get a turn on a busy thread)
-  for (const again of ['SIGINT', 'SIGTERM'] as const)
-    process.once(again, () => {
-      abortPendingWrites();
+/**
+ * On SIGINT/SIGTERM: cancel the command (its signal fires; it removes what it was writing), give it a
+ * moment to settle, remove any temporary output still left, exit 130/143. A second signal exits at once.
+ */
+function interruptHandler(controller: AbortController) {
+  return (signal: NodeJS.Signals): void => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    const exit = () => {
+      removePendingTemps();
       process.exit(code);
-    });
-  abortPendingWrites();
-  process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
-  // fs calls in flight on the thread pool (a mkdir, an open) can re-create a temporary path after the
-  // first removal: let them settle, then remove again before exiting.
-  setTimeout(() => {
-    abortPendingWrites();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  }, 200);
+    };
+    // a second signal ends pith at once (the first one's timer may not get a turn on a busy thread)
+    for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, exit);
+    controller.abort(new Error(`interrupted (${signal})`));
+    removePendingTemps();
+    process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
+    // fs calls in flight on the thread pool (a mkdir, an open) can re-create a temporary path after the
+    // first removal: let them settle, then remove again before exiting.
+    setTimeout(exit, 200);
+  };
 }
 
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
   const json = wantsJson(args);
+  const controller = new AbortController();
+  const onInterrupt = interruptHandler(controller);
   process.once('SIGINT', onInterrupt);
   process.once('SIGTERM', onInterrupt);
   process.stdout.on('error', onStdoutError);
   // an error emitted where nobody listens (a stream's late 'error') is reported like any other failure,
   // never as Node's default crash with a stack
   const uncaught = (err: unknown) => {
-    abortPendingWrites(); // nothing partial is left, as for any other failure
+    removePendingTemps(); // nothing partial is left, as for any other failure
     process.exit(report(err, json));
   };
   process.once('uncaughtException', uncaught);
   process.once('unhandledRejection', uncaught);
   try {
-    await makeProgram().parseAsync(args, { from: 'user' });
+    await makeProgram(controller.signal).parseAsync(args, { from: 'user' });
     return ExitCode.ok;
   } catch (err) {
     return report(err, json);
@@ -149,17 +142,18 @@ interface Described extends ErrorReport {
 
 function describe(err: unknown): Described {
   if (err instanceof CommanderError) return describeUsage(err);
+  if (err instanceof ReportedFailure) {
+    const { code, kind, message } = err.failure;
+    return { code, kind, exitCode: exitCodeFor(kind), message, details: {}, printed: true, reported: true };
+  }
   const e: PithError | undefined = isPithError(err) ? err : fromSystemError(err);
   if (e) {
-    const { reported, ...details } = e.details;
     return {
       code: e.code,
       kind: e.kind,
       exitCode: exitCodeFor(e.kind),
       message: e.message,
-      details,
-      printed: reported === true,
-      reported: reported === true,
+      details: e.details,
       ...(e.kind === 'internal' ? { stack: e.stack ?? '' } : {}),
     };
   }

@@ -1,5 +1,7 @@
 // Where command output goes: results on stdout (human text or `--json`), progress and errors on stderr.
-// Progress is a rewritten status line on a TTY and plain lines otherwise (pipes, CI=true).
+// Progress is rendered from the API's typed events: a rewritten status line on a TTY and plain lines
+// otherwise (pipes, CI=true).
+import type { ErrorKind, PithEvent } from '../api/index.ts';
 
 export interface Output {
   json: boolean;
@@ -11,6 +13,8 @@ export interface Output {
   progress(p: { digest: string; done: number; total: number }): void;
   /** Prints a warning on its own line (even with --quiet): `pith: warning: …`. */
   warn(text: string): void;
+  /** Renders one progress event of the API. */
+  event(e: PithEvent): void;
   /** Ends the progress display. */
   done(): void;
 }
@@ -44,12 +48,60 @@ export function makeOutput(opts: { json?: boolean; quiet?: boolean }): Output {
       live = false;
       process.stderr.write(`pith: warning: ${text}\n`);
     },
+    event(e) {
+      if (e.type === 'warning') out.warn(e.message);
+      else if (e.type === 'bytes') {
+        if (e.total !== undefined) out.progress({ digest: e.item, done: e.done, total: e.total });
+      } else {
+        const text = eventText(e);
+        if (text) out.step(text);
+      }
+    },
     done() {
       if (live) process.stderr.write('\r\x1b[2K');
       live = false;
     },
   };
   return out;
+}
+
+/** The progress line of an event (undefined for events shown otherwise or not at all). */
+export function eventText(e: PithEvent): string | undefined {
+  const arch = (a: string | undefined) => (a ? `${a}: ` : '');
+  switch (e.type) {
+    case 'phase':
+      return `${arch(e.arch)}${PHASE_TEXT[e.phase]}${e.item ? ` ${e.item}` : ''}`;
+    case 'blob':
+      return `  ${e.how} ${e.digest.slice(0, 19)}… (${(e.size / 1048576).toFixed(1)} MiB)`;
+    case 'retry':
+      return `  retrying ${e.item} in ${(e.delayMs / 1000).toFixed(1)} s (attempt ${e.attempt} failed: ${e.reason})`;
+    default:
+      return undefined;
+  }
+}
+
+const PHASE_TEXT: Record<Extract<PithEvent, { type: 'phase' }>['phase'], string> = {
+  'load-config': 'loading',
+  'pull-base': 'pulling base',
+  'verify-release': 'verifying InRelease of',
+  'read-index': 'reading Packages of',
+  resolve: 'resolving packages',
+  install: 'installing packages',
+  'collect-files': 'collecting files',
+  write: 'writing',
+  'copy-referrers': 'copying referrers to',
+};
+
+/**
+ * A command that printed its result and still fails (validate found problems): the exit code follows the
+ * failure's kind, and nothing more is printed.
+ */
+export class ReportedFailure extends Error {
+  readonly failure: { code: string; kind: ErrorKind; message: string };
+  constructor(failure: { code: string; kind: ErrorKind; message: string }) {
+    super(failure.message);
+    this.failure = failure;
+  }
 }
 
 /** Blobs smaller than this move too fast for byte progress to help. */

@@ -1,8 +1,8 @@
 // Public surface of compress: layer (de)compression by kind, and detection by magic bytes.
-import { PithError } from '../util/index.ts';
 import { gunzip, gzip } from './gzip.ts';
 import { unzstd, zstd } from './zstd.ts';
 
+export { COMPRESS_ERROR_CODES, type CompressErrorCode } from './error-codes.ts';
 export { DEFAULT_GZIP_LEVEL, gunzip, gzip } from './gzip.ts';
 export { unxz } from './xz.ts';
 export { unzstd, zstd } from './zstd.ts';
@@ -34,15 +34,4 @@ export function detectCompression(head: Uint8Array): Compression | 'xz' | 'bzip2
   if (head[0] === 0xfd && head[1] === 0x37 && head[2] === 0x7a && head[3] === 0x58) return 'xz';
   if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return 'bzip2';
   return 'none';
-}
-
-/** Throws unless a compression is one pith can decode. */
-export function assertSupported(kind: string, where: string): asserts kind is Compression {
-  if (kind !== 'none' && kind !== 'gzip' && kind !== 'zstd') {
-    throw new PithError(
-      'input',
-      'UNSUPPORTED_COMPRESSION',
-      `${where}: ${kind} compression is not supported (use gzip, zstd or none)`,
-    );
-  }
 }

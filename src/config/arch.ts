@@ -1,6 +1,6 @@
 // Debian architecture names (what configs and, later, package indexes use) and their OCI platforms
 // (briefs/oci.md §4: armhf → arm/v7, armel → arm/v5, i386 → 386, ppc64el → ppc64le).
-import type { Platform } from '../oci/index.ts';
+import { hostPlatform, type Platform, platformMatches } from '../oci/index.ts';
 
 export const ARCHS = ['amd64', 'arm64', 'armhf', 'armel', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
 export type Arch = (typeof ARCHS)[number];
@@ -21,16 +21,11 @@ export function archPlatform(arch: Arch): Platform {
   return { ...PLATFORMS[arch] };
 }
 
-/** The Debian architecture of the machine pith runs on. */
-export function hostArch(): Arch {
-  const map: Record<string, Arch> = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'armhf',
-    ia32: 'i386',
-    ppc64: 'ppc64el',
-    s390x: 's390x',
-    riscv64: 'riscv64',
-  };
-  return map[process.arch] ?? 'amd64';
+/**
+ * The Debian architecture of the machine pith runs on: the one whose platform matches oci's hostPlatform
+ * (so `arm` is armhf, arm/v7 by default); amd64 when Node's architecture has no Debian name here.
+ */
+export function hostArch(nodeArch: string = process.arch): Arch {
+  const host = hostPlatform(nodeArch);
+  return ARCHS.find((a) => platformMatches(host, PLATFORMS[a])) ?? 'amd64';
 }

@@ -23,20 +23,37 @@ export interface LoadedConfig {
 /** A config is text written by a person: 4 MiB is far beyond any real one. */
 const MAX_CONFIG_BYTES = 4 << 20;
 
-/** Reads and validates a config file (a regular file of at most 4 MiB). */
-export async function loadConfig(file: string): Promise<LoadedConfig> {
+/**
+ * Fields given beside a config (the CLI's --preset, --variant, --suite, --arch; a library caller's request
+ * fields): merged over the config's own values before validation, so a bad value is reported by the schema
+ * the same way whichever way it came. Unvalidated on purpose.
+ */
+export interface ConfigOverrides {
+  preset?: string | undefined;
+  variant?: string | undefined;
+  suite?: string | undefined;
+  archs?: readonly string[] | undefined;
+}
+
+/** Where overridden fields are said to be in messages. */
+export const OVERRIDE_WHERE = '(override)';
+
+/** Reads and validates a config file (a regular file of at most 4 MiB), with overrides merged in. */
+export async function loadConfig(file: string, overrides: ConfigOverrides = {}): Promise<LoadedConfig> {
   const bytes = await readUserFile(file, MAX_CONFIG_BYTES, 'config').catch((cause: unknown) => {
     if (!isPithError(cause)) throw cause;
     const hint =
       cause.code === 'EISDIR' ? `; name the config file in it (e.g. ${join(file, 'pith.yaml')})` : '';
-    const code = cause.code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_UNREADABLE';
-    throw new PithError(cause.kind, code, `${cause.message}${hint}`, { cause, details: { file } });
+    const options = { cause, details: { file } };
+    if (cause.kind === 'io') throw new PithError('io', 'CONFIG_UNREADABLE', cause.message, options);
+    const code = cause.code === 'ENOENT' ? 'CONFIG_NOT_FOUND' : 'CONFIG_NOT_A_FILE';
+    throw new PithError('input', code, `${cause.message}${hint}`, options);
   });
-  return parseConfig(bytes.toString('utf8'), file);
+  return parseConfig(bytes.toString('utf8'), file, overrides);
 }
 
 /** Parses and validates config text; `file` names it in messages. */
-export function parseConfig(text: string, file: string): LoadedConfig {
+export function parseConfig(text: string, file: string, overrides: ConfigOverrides = {}): LoadedConfig {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const pos = (offset: number) => {
@@ -48,14 +65,64 @@ export function parseConfig(text: string, file: string): LoadedConfig {
     throw new PithError('input', 'CONFIG_SYNTAX', lines.join('\n'), { details: { file } });
   }
   modesAsSourceText(doc, text);
-  const where = (path: FieldPath) => pos(nodeAt(doc, path)?.range?.[0] ?? 0);
-  const raw = toJS(doc, file);
+  const given = overriddenKeys(overrides);
+  const where = (path: FieldPath) =>
+    typeof path[0] === 'string' && given.has(path[0])
+      ? OVERRIDE_WHERE
+      : pos(nodeAt(doc, path)?.range?.[0] ?? 0);
+  const raw = withOverrides(toJS(doc, file), overrides);
+  const keyAt = (path: FieldPath, key: string) => {
+    const offset = given.has(String(path[0] ?? key)) ? undefined : keyOffset(doc, path, key);
+    return offset === undefined ? where(path) : pos(offset);
+  };
+  return { config: validate(raw, file, where, keyAt), file, baseDir: dirname(resolve(file)), where };
+}
+
+/**
+ * Validates a config given as an object (a library caller's, or none at all with only overrides); `label`
+ * names it in messages and relative paths resolve against `baseDir`.
+ */
+export function configFromObject(
+  value: unknown,
+  overrides: ConfigOverrides = {},
+  opts: { label?: string; baseDir?: string } = {},
+): LoadedConfig {
+  const label = opts.label ?? '(config object)';
+  const given = overriddenKeys(overrides);
+  const where = (path: FieldPath) =>
+    typeof path[0] === 'string' && given.has(path[0]) ? OVERRIDE_WHERE : label;
+  const config = validate(withOverrides(structuredClone(value ?? {}), overrides), label, where, where);
+  return { config, file: label, baseDir: resolve(opts.baseDir ?? process.cwd()), where };
+}
+
+/** The raw config with the overrides set over it (a non-object config is left for the schema to refuse). */
+function withOverrides(raw: unknown, overrides: ConfigOverrides): unknown {
+  const set = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  if (Object.keys(set).length === 0 || typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    return raw;
+  return { ...raw, ...set };
+}
+
+function overriddenKeys(overrides: ConfigOverrides): Set<string> {
+  return new Set(Object.entries(overrides).flatMap(([k, v]) => (v === undefined ? [] : [k])));
+}
+
+/**
+ * The schema's verdict: the config, or one CONFIG_INVALID error with a line per problem; `details.field`
+ * is the first problem's field path (`archs[0]`) and `details.fields` all of them.
+ */
+function validate(
+  raw: unknown,
+  file: string,
+  where: (p: FieldPath) => string,
+  keyAt: (path: FieldPath, key: string) => string,
+): PithConfig {
   const result = configSchema.safeParse(raw);
-  if (!result.success) {
-    const lines = result.error.issues.flatMap((i) => issueLines(i, doc, where, pos));
-    throw new PithError('input', 'CONFIG_INVALID', lines.join('\n'), { details: { file } });
-  }
-  return { config: result.data, file, baseDir: dirname(resolve(file)), where };
+  if (result.success) return result.data;
+  const problems = result.error.issues.flatMap((i) => issueProblems(i, where, keyAt));
+  throw new PithError('input', 'CONFIG_INVALID', problems.map((p) => p.line).join('\n'), {
+    details: { file, field: problems[0]?.field, fields: problems.map((p) => p.field) },
+  });
 }
 
 /** The document's data; yaml refuses aliases that expand too far (its maxAliasCount), as an alias bomb. */
@@ -83,20 +150,20 @@ export function fieldName(path: FieldPath): string {
   );
 }
 
-function issueLines(
+function issueProblems(
   issue: z.core.$ZodIssue,
-  doc: Document,
   where: (p: FieldPath) => string,
-  pos: (o: number) => string,
-): string[] {
+  keyAt: (path: FieldPath, key: string) => string,
+): { field: string; line: string }[] {
   const path = issue.path as (string | number)[];
   if (issue.code === 'unrecognized_keys') {
     return issue.keys.map((k) => {
-      const offset = keyOffset(doc, path, k);
-      return `${offset === undefined ? where(path) : pos(offset)}: ${fieldName([...path, k])}: unknown key${hintFor(k, path)}`;
+      const field = fieldName([...path, k]);
+      return { field, line: `${keyAt(path, k)}: ${field}: unknown key${hintFor(k, path)}` };
     });
   }
-  return [`${where(path)}: ${fieldName(path)}: ${issue.message}`];
+  const field = fieldName(path);
+  return [{ field, line: `${where(path)}: ${field}: ${issue.message}` }];
 }
 
 /** YAML reads `mode: 0755` as the decimal number 755; modes are read from their source text instead. */
@@ -154,9 +221,4 @@ function editDistance(a: string, b: string): number {
     }
   }
   return d[a.length]![b.length]!;
-}
-
-/** A config given entirely on the command line (e.g. `pith build --preset base`). */
-export function commandLineConfig(config: PithConfig): LoadedConfig {
-  return { config, file: '(command line)', baseDir: process.cwd(), where: () => '(command line)' };
 }

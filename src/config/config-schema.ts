@@ -201,3 +201,7 @@ export const configSchema = z
 
 export type PithConfig = z.output<typeof configSchema>;
 export type ContentEntry = z.output<typeof contentEntry>;
+/** A config as a library caller writes it (before defaults and transforms): what `createPith().build({ config })` takes. */
+export type PithConfigInput = z.input<typeof configSchema>;
+export type Variant = (typeof VARIANTS)[number];
+export type Suite = (typeof SUITES)[number];

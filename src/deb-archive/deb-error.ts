@@ -2,15 +2,16 @@
 // message names the package file, and errors from the tar reader or a decompressor are re-raised with that
 // name (and the member) in front while keeping their own code.
 import { isPithError, messageOf, PithError } from '../util/index.ts';
+import type { DebArchiveErrorCode } from './error-codes.ts';
 
 /** A corrupt-package error whose message starts with the package's name (`where`). */
 export function debError(
-  code: string,
+  code: DebArchiveErrorCode,
   where: string,
   message: string,
   details: Record<string, unknown> = {},
   cause?: unknown,
-): PithError {
+): PithError<DebArchiveErrorCode> {
   return new PithError('invalid', code, `${where}: ${message}`, {
     cause,
     details: { file: where, ...details },
@@ -20,16 +21,18 @@ export function debError(
 /**
  * Re-raises an error met while reading `member` of package `where`: an error of ours found anywhere in the
  * cause chain (e.g. a truncated ar member seen through a decompressor) is re-thrown as it is;
- * PithErrors keep their kind and code; other errors (zlib's) become invalid `fallbackCode`.
+ * PithErrors keep their kind and code; other errors (zlib's) become invalid `fallbackCode` (a decoder's
+ * BAD_* code: tar's, compress's or deb-archive's).
  */
 export function inMember(err: unknown, where: string, member: string, fallbackCode: string): PithError {
   const ours = ownError(err, where);
   if (ours) return ours;
-  if (!isPithError(err))
-    return debError(fallbackCode, where, `${member}: ${messageOf(err)}`, { member }, err);
-  return new PithError(err.kind, err.code, `${where}: ${member}: ${err.message}`, {
+  const { kind, code, message, details } = isPithError(err)
+    ? err
+    : { kind: 'invalid' as const, code: fallbackCode, message: messageOf(err), details: {} };
+  return new PithError(kind, code, `${where}: ${member}: ${message}`, {
     cause: err,
-    details: { ...err.details, file: where, member },
+    details: { ...details, file: where, member },
   });
 }
 

@@ -22,7 +22,7 @@ const MAX_VERSION_SIZE = 1024;
  * Reads a .deb: 'debian-binary' first and of major version 2, then control.tar{,.gz,.xz,.zst}, then
  * data.tar{,.gz,.xz,.zst}; '_'-prefixed members are ignored. Decompression follows the member's extension,
  * cross-checked with its magic bytes. Throws PithError('invalid') with BAD_AR, BAD_DEB_VERSION,
- * BAD_DEB_MEMBER, BAD_DEB_CONTROL, BAD_DEB_COMPRESSION, UNSUPPORTED_COMPRESSION (bzip2, lzma), or the
+ * BAD_DEB_MEMBER, BAD_DEB_CONTROL, BAD_DEB_COMPRESSION, UNSUPPORTED_DEB_COMPRESSION (bzip2, lzma), or the
  * tar/decompressor code (BAD_TAR, BAD_XZ, BAD_GZIP, BAD_ZSTD); `where` (the package file) leads the message.
  */
 export async function readDeb(source: AsyncIterable<Buffer>, where: string): Promise<DebContents> {

@@ -3,5 +3,6 @@
 export { type ArMember, readAr } from './ar.ts';
 export type { DebControl } from './control-tar.ts';
 export { type DebContents, readDeb, readDebControl } from './deb-file.ts';
+export { DEB_ARCHIVE_ERROR_CODES, type DebArchiveErrorCode } from './error-codes.ts';
 export { type ArInput, writeAr } from './write-ar.ts';
 export { type BuildDebOptions, buildDeb } from './write-deb.ts';

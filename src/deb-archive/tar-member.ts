@@ -37,7 +37,7 @@ export function tarMemberKind(name: string): TarMemberKind | null {
 
 /**
  * The entries of a control.tar* or data.tar* member, in archive order. Throws PithError('invalid', …)
- * naming `where` and the member: UNSUPPORTED_COMPRESSION (bzip2, lzma), BAD_DEB_MEMBER (unknown
+ * naming `where` and the member: UNSUPPORTED_DEB_COMPRESSION (bzip2, lzma), BAD_DEB_MEMBER (unknown
  * extension), BAD_DEB_COMPRESSION (extension and magic bytes disagree), BAD_GZIP/BAD_XZ/BAD_ZSTD/BAD_TAR.
  */
 export async function* readTarMember(member: ArMember, where: string): AsyncIterable<ReadEntry> {
@@ -61,7 +61,7 @@ function codecOf(name: string, where: string): Codec {
   const codec = CODECS[ext];
   if (codec === 'bzip2' || codec === 'lzma') {
     throw debError(
-      'UNSUPPORTED_COMPRESSION',
+      'UNSUPPORTED_DEB_COMPRESSION',
       where,
       `${name}: ${codec} compression is not supported (Debian uses xz, zstd or gzip)`,
       { member: name },

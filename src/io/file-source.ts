@@ -14,6 +14,7 @@ import {
   PithError,
   readAtMost,
 } from '../util/index.ts';
+import { ioError } from './error-codes.ts';
 
 export interface FileSource {
   /** Human name for messages (`oci:out/hello`, `hello.tar`). */
@@ -63,11 +64,7 @@ async function openMember(root: string, p: string, name: string): Promise<FileHa
     throw asSystemError(err, { where: name, action: `read ${p}` });
   }
   if ('fh' in opened) return opened.fh;
-  throw new PithError(
-    'invalid',
-    'NOT_A_FILE',
-    `${name}: ${p} is ${fileTypeName(opened.other)}, not a regular file`,
-  );
+  throw ioError('MEMBER_NOT_A_FILE', `${name}: ${p} is ${fileTypeName(opened.other)}, not a regular file`);
 }
 
 /** Reads at most `limit` bytes (files that grow, or under-report their size like /proc, are caught too). */

@@ -2,7 +2,14 @@
 
 export * from './archive/docker-archive.ts';
 export * from './archive/oci-archive.ts';
-export * from './atomic.ts';
+export {
+  DISTRIBUTION_ERROR_CODES,
+  type DistributionErrorCode,
+  IO_ERROR_CODES,
+  type IoErrorCode,
+  isDistributionErrorCode,
+  type RegistryErrorCode,
+} from './error-codes.ts';
 export * from './file-source.ts';
 export * from './layout/read.ts';
 export * from './layout/write.ts';
@@ -11,5 +18,6 @@ export * from './registry/auth/index.ts';
 export { RegistryClient } from './registry/client.ts';
 export type { BlobProgress, OnProgress } from './registry/progress.ts';
 export * from './registry/remote.ts';
+export { type Diagnostic, RegistryError } from './registry/transport/index.ts';
 export * from './transport-ref.ts';
 export * from './write-artifact.ts';

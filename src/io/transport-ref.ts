@@ -2,7 +2,7 @@
 // `docker-archive:FILE[:NAME[:TAG]|:@INDEX]`. Like containers/image, the path ends at the first ':' after
 // the transport. A bare path is accepted where reading, and classified by what is on disk.
 import { type Stats, statSync } from 'node:fs';
-import { formatReference, type ImageReference, isRefName, parseReference } from '../oci/index.ts';
+import { type ImageReference, isRefName, parseReference } from '../oci/index.ts';
 import { asSystemError, errnoOf, PithError } from '../util/index.ts';
 
 export type TransportRef =
@@ -64,18 +64,4 @@ function barePath(text: string, allowed: boolean): TransportRef {
 
 function refError(text: string, why: string): PithError {
   return new PithError('input', 'BAD_TRANSPORT_REF', `"${text}": ${why}`);
-}
-
-/** Text form of a transport reference. */
-export function formatTransportRef(r: TransportRef): string {
-  if (r.transport === 'docker') return `docker://${formatReference(r.ref)}`;
-  if (r.transport === 'docker-archive') {
-    const suffix = r.name
-      ? `:${r.name.registry}/${r.name.repository}${r.name.tag ? `:${r.name.tag}` : ''}`
-      : r.index !== undefined
-        ? `:@${r.index}`
-        : '';
-    return `docker-archive:${r.path}${suffix}`;
-  }
-  return `${r.transport}:${r.path}${r.tag ? `:${r.tag}` : ''}`;
 }

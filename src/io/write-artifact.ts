@@ -15,16 +15,17 @@ export async function writeArtifact(
   artifact: Artifact,
   opts: RemoteOptions & PushOptions = {},
 ): Promise<Descriptor> {
+  const { signal } = opts;
   switch (ref.transport) {
     case 'oci':
-      return writeLayoutDir(ref.path, artifact, { tag: ref.tag ?? 'latest' });
+      return writeLayoutDir(ref.path, artifact, { tag: ref.tag ?? 'latest', signal });
     case 'oci-archive':
-      return writeOciArchive(ref.path, artifact, ref.tag ?? 'latest');
+      return writeOciArchive(ref.path, artifact, ref.tag ?? 'latest', signal);
     case 'docker':
       return pushRemote(ref.ref, artifact, opts);
     case 'docker-archive':
       if (ref.index !== undefined)
         throw new PithError('input', 'BAD_TRANSPORT_REF', 'docker-archive:FILE:@INDEX is only for reading');
-      return writeDockerArchive(ref.path, artifact, ref.name);
+      return writeDockerArchive(ref.path, artifact, ref.name, signal);
   }
 }

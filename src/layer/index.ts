@@ -1,2 +1,3 @@
 // Public surface of layer: layers built from file trees and tar entries.
+export { LAYER_ERROR_CODES, type LayerErrorCode } from './error-codes.ts';
 export * from './from-entries.ts';

@@ -8,42 +8,13 @@ import type { PackageRecord, Release, SuiteRef } from '../apt-repo/index.ts';
 import type { PithConfig } from '../config/index.ts';
 import { DEFAULT_SUITE } from '../config/index.ts';
 import { canonicalJson, isPithError, PithError, readUserFile } from '../util/index.ts';
-
-/** 2: `inputs` hashes the normalised package set (a preset given by flag or as a file locks alike). */
-export const LOCK_VERSION = 2;
-
-export interface LockedPackage {
-  name: string;
-  version: string;
-  architecture: string;
-  source: string;
-  sourceVersion: string;
-  size: number;
-  sha256: string;
-  filename: string;
-  /** The suite whose index listed it, e.g. trixie-security. */
-  suite: string;
-  /** Why it is installed: `requested`, or the package whose relation pulled it in; `files` for packages only mined for files. */
-  requiredBy: string;
-}
-
-export interface LockedSuite {
-  suite: string;
-  date: string;
-  validUntil?: string;
-  inReleaseSha256: string;
-}
-
-export interface Lock {
-  lockfileVersion: number;
-  /** sha256 of the Debian-relevant part of the effective config; a change means the lock is stale. */
-  inputs: string;
-  suite: string;
-  suites: LockedSuite[];
-  archs: Record<string, LockedPackage[]>;
-  /** The `from:` base image, pinned (its index digest for a multi-platform base). */
-  base?: { name: string; digest: string };
-}
+import {
+  type Lock,
+  type LockedPackage,
+  type LockedSuite,
+  type LockReason,
+  parseLock,
+} from './lock-schema.ts';
 
 /**
  * The config fields that decide which packages are installed, in a normal form: a preset given with
@@ -76,7 +47,7 @@ export function lockedSuite(ref: SuiteRef, r: Release): LockedSuite {
   };
 }
 
-export function lockedPackage(p: PackageRecord, requiredBy: string): LockedPackage {
+function lockedPackage(p: PackageRecord, why: LockReason): LockedPackage {
   return {
     name: p.name,
     version: p.version,
@@ -87,7 +58,7 @@ export function lockedPackage(p: PackageRecord, requiredBy: string): LockedPacka
     sha256: p.sha256,
     filename: p.filename,
     suite: p.origin.split('/')[0]!,
-    requiredBy,
+    ...why,
   };
 }
 
@@ -105,22 +76,13 @@ export async function readLock(file: string): Promise<Lock> {
       throw cause;
     })
   ).toString('utf8');
-  let lock: Lock;
+  let data: unknown;
   try {
-    lock = JSON.parse(text) as Lock;
+    data = JSON.parse(text);
   } catch (cause) {
-    throw new PithError('input', 'BAD_LOCK', `${file}: not valid JSON`, { cause });
+    throw new PithError('input', 'BAD_LOCK', `${file}: not valid JSON`, { cause, details: { file } });
   }
-  if (lock.lockfileVersion !== LOCK_VERSION || typeof lock.archs !== 'object') {
-    throw new PithError(
-      'input',
-      'BAD_LOCK',
-      typeof lock.lockfileVersion === 'number' && lock.lockfileVersion < LOCK_VERSION
-        ? `${file}: lockfileVersion ${lock.lockfileVersion} was written by an older pith; run pith lock again`
-        : `${file}: lockfileVersion ${lock.lockfileVersion} is not supported (expected ${LOCK_VERSION})`,
-    );
-  }
-  return lock;
+  return parseLock(data, file);
 }
 
 /** Refuses a lock that was made for another config. */
@@ -176,10 +138,12 @@ export function lockedPackages(
   resolution: { packages: PackageRecord[]; reasons: ReadonlyMap<string, { requiredBy?: string }> },
   extra: PackageRecord[],
 ): LockedPackage[] {
+  const why = (p: PackageRecord): LockReason => {
+    const requiredBy = resolution.reasons.get(p.name)?.requiredBy;
+    return requiredBy === undefined ? { reason: 'requested' } : { reason: 'depends', requiredBy };
+  };
   return [
-    ...resolution.packages.map((p) =>
-      lockedPackage(p, resolution.reasons.get(p.name)?.requiredBy ?? 'requested'),
-    ),
-    ...extra.map((p) => lockedPackage(p, 'files')),
-  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.requiredBy === 'files' ? 1 : -1));
+    ...resolution.packages.map((p) => lockedPackage(p, why(p))),
+    ...extra.map((p) => lockedPackage(p, { reason: 'files' })),
+  ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.reason === 'files' ? 1 : -1));
 }

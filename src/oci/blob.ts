@@ -20,13 +20,6 @@ export function memoryBlob(descriptor: Descriptor, chunks: Buffer | readonly Buf
   };
 }
 
-/** Reads a whole blob into one buffer (for small blobs: manifests, configs). */
-export async function readBlob(blob: Blob): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of blob.open()) parts.push(c);
-  return Buffer.concat(parts);
-}
-
 /**
  * Streams a blob while checking it against its descriptor (`where` prefixes the messages): the stream fails at the end (before the
  * consumer can commit the bytes) if the size or digest differ. Sinks copy blobs only through this.

@@ -14,14 +14,6 @@ export interface Descriptor {
   artifactType?: string;
 }
 
-/** The empty descriptor (`{}`), for artifact configs and layers that carry nothing. */
-export const EMPTY_DESCRIPTOR: Descriptor = {
-  mediaType: 'application/vnd.oci.empty.v1+json',
-  digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
-  size: 2,
-  data: 'e30=',
-};
-
 /** Checks the REQUIRED fields of a parsed descriptor, throwing an `invalid` error naming `where`. */
 export function checkDescriptor(value: unknown, where: string): Descriptor {
   const fail = (why: string): never => {
@@ -35,9 +27,4 @@ export function checkDescriptor(value: unknown, where: string): Descriptor {
   if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0)
     fail(`size ${JSON.stringify(size)} is not a non-negative integer`);
   return value as Descriptor;
-}
-
-/** A copy of a descriptor with only the fields that identify content (for comparisons). */
-export function sameContent(a: Descriptor, b: Descriptor): boolean {
-  return a.digest === b.digest && a.size === b.size;
 }

@@ -1,10 +1,11 @@
 // Images and indexes as values: manifest/index documents (raw bytes kept), configs, and lazily readable
 // blobs. `Artifact` is what every source produces and every sink consumes (ggcr's v1.Image/ImageIndex).
-import { type Digest, epochToRfc3339, PithError } from '../util/index.ts';
+import { type Digest, epochToRfc3339 } from '../util/index.ts';
 import { Annotation, type Annotations } from './annotations.ts';
 import { type Blob, memoryBlob } from './blob.ts';
 import type { Descriptor } from './descriptor.ts';
 import type { JsonDocument } from './document.ts';
+import { ociError } from './error-codes.ts';
 import {
   buildImageConfig,
   configPlatform,
@@ -115,7 +116,7 @@ export function buildImage(opts: BuildImageOptions): Image {
 /** Builds an index over images, each descriptor carrying the platform from the image's config. */
 export function buildIndexOf(images: readonly Image[], annotations?: Annotations): Index {
   const descriptors: Descriptor[] = images.map((img) => {
-    if (!img.config) throw new PithError('internal', 'NO_CONFIG', 'an index of images needs image configs');
+    if (!img.config) throw ociError('NO_IMAGE_CONFIG', 'an index of images needs image configs');
     return img.manifest.descriptor({ platform: configPlatform(img.config.value) });
   });
   return { kind: 'index', index: buildIndex(descriptors, annotations), children: images };

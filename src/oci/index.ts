@@ -1,8 +1,10 @@
 // Public surface of the OCI model: pure values and checks, no I/O.
 export * from './annotations.ts';
+export * from './artifact-nodes.ts';
 export * from './blob.ts';
 export * from './descriptor.ts';
 export * from './document.ts';
+export { OCI_ERROR_CODES, type OciErrorCode } from './error-codes.ts';
 export * from './image.ts';
 export * from './image-config.ts';
 export * from './image-index.ts';

@@ -3,7 +3,6 @@
 // the decompressed size of compressed archives. Every refusal names the limit it hit:
 // "oci:x: index.json is 52428800 bytes, over the 4194304-byte limit for index documents".
 import { PithError } from '../util/index.ts';
-import type { Child } from './image.ts';
 import { isIndexType, isManifestType } from './media-types.ts';
 
 /** One bound: its name (reported in `--json` details), its value, and what it bounds (for messages). */
@@ -118,20 +117,4 @@ export function documentLimit(mediaType: string): Limit {
   if (isIndexType(mediaType)) return LIMITS.indexBytes;
   if (isManifestType(mediaType)) return LIMITS.manifestBytes;
   return LIMITS.configBytes;
-}
-
-/**
- * Throws if an artifact lists more manifests and indexes than the artifactNodes limit, counting a child each
- * time it is listed: what every later walk (summaries, validate, push) will visit. The count stops at the
- * limit, so checking costs at most that many steps however the indexes repeat.
- */
-export function checkArtifactNodes(root: Child, where: string): void {
-  const limit = LIMITS.artifactNodes;
-  let count = 0;
-  const visit = (c: Child): void => {
-    if (c.kind === 'blob') return;
-    if (++count > limit.max) throw limitError(where, `lists more than ${limit.max} ${limit.what}`, limit);
-    if (c.kind === 'index') for (const child of c.children) visit(child);
-  };
-  visit(root);
 }

@@ -38,10 +38,6 @@ export function isImageConfigType(mt: string | undefined): boolean {
   return mt === MediaType.ociConfig || mt === MediaType.dockerConfig;
 }
 
-export function isDockerType(mt: string | undefined): boolean {
-  return mt?.startsWith('application/vnd.docker.') ?? false;
-}
-
 const LAYERS: Record<string, LayerCompression> = {
   [MediaType.ociLayer]: 'none',
   [MediaType.ociLayerGzip]: 'gzip',
@@ -53,10 +49,6 @@ const LAYERS: Record<string, LayerCompression> = {
   [MediaType.dockerLayerGzip]: 'gzip',
   [MediaType.dockerForeignLayerGzip]: 'gzip',
 };
-
-export function isLayerType(mt: string | undefined): boolean {
-  return mt !== undefined && Object.hasOwn(LAYERS, mt);
-}
 
 /** The compression of a layer media type, or undefined for a type that is not a known layer. */
 export function layerCompression(mt: string): LayerCompression | undefined {

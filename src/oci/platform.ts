@@ -45,18 +45,20 @@ export function platformMatches(wanted: Platform, candidate: Platform): boolean 
   return wv === undefined || wv === cv;
 }
 
-/** The platform of the machine pith runs on. */
-export function hostPlatform(): Platform {
-  const map: Record<string, string> = {
-    x64: 'amd64',
-    arm64: 'arm64',
-    arm: 'arm',
-    ia32: '386',
-    s390x: 's390x',
-    ppc64: 'ppc64le',
-    riscv64: 'riscv64',
-  };
-  const architecture = map[process.arch] ?? process.arch;
+/** Node's `process.arch` → OCI architecture: the one place pith maps it (config's hostArch uses this). */
+const NODE_ARCHITECTURES: Record<string, string> = {
+  x64: 'amd64',
+  arm64: 'arm64',
+  arm: 'arm',
+  ia32: '386',
+  s390x: 's390x',
+  ppc64: 'ppc64le',
+  riscv64: 'riscv64',
+};
+
+/** The platform of the machine pith runs on (`nodeArch`: a `process.arch` value, for tests). */
+export function hostPlatform(nodeArch: string = process.arch): Platform {
+  const architecture = NODE_ARCHITECTURES[nodeArch] ?? nodeArch;
   return architecture === 'arm64'
     ? { os: 'linux', architecture, variant: 'v8' }
     : { os: 'linux', architecture };

@@ -23,6 +23,7 @@ import type { PinFormat } from './types.ts';
 
 export { WHY_BUILD_ARGS } from './dockerfile.ts';
 export { pinText } from './engine.ts';
+export { PIN_ERROR_CODES, type PinErrorCode } from './error-codes.ts';
 export type { PinChange, PinFormat, PinOptions, PinResult, PinSkip, Resolve } from './types.ts';
 export { WHY_VARIABLES } from './yaml.ts';
 

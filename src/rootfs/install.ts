@@ -104,18 +104,17 @@ export async function planFromLock(session: DebianSession, lock: Lock, arch: str
     return lockedRecord(l, base);
   };
   const locked = lock.archs[arch] ?? [];
-  const installed = locked.filter((l) => l.requiredBy !== 'files').map(toRecord);
+  const installs = locked.filter((l) => l.reason !== 'files');
+  const installed = installs.map(toRecord);
   const reasons = new Map(
-    locked
-      .filter((l) => l.requiredBy !== 'files')
-      .map((l) => [
-        l.name,
-        l.requiredBy === 'requested'
-          ? { relation: l.name, field: 'requested' as const }
-          : { requiredBy: l.requiredBy, relation: l.name, field: 'Depends' as const },
-      ]),
+    installs.map((l) => [
+      l.name,
+      l.reason === 'depends'
+        ? { requiredBy: l.requiredBy, relation: l.name, field: 'Depends' as const }
+        : { relation: l.name, field: 'requested' as const },
+    ]),
   );
-  const extra = locked.filter((l) => l.requiredBy === 'files').map(toRecord);
+  const extra = locked.filter((l) => l.reason === 'files').map(toRecord);
   const ca = extra.find((p) => p.name === 'ca-certificates');
   const busybox = extra.find((p) => p.name === 'busybox-static');
   const resolution: Resolution = {
@@ -137,7 +136,13 @@ export async function installDebian(
 ): Promise<InstallResult> {
   const { resolution, ca, busybox } = plan;
   const all = [...resolution.packages, ...(ca ? [ca] : []), ...(busybox ? [busybox] : [])];
-  const debs = await fetchDebs(all, { cache: session.cache, offline: session.offline });
+  const debs = await fetchDebs(all, {
+    cache: session.cache,
+    offline: session.offline,
+    network: session.network,
+    onReady: (p, fromCache) =>
+      session.emit({ type: 'package', name: p.name, version: p.version, arch: p.architecture, fromCache }),
+  });
   const read = async (p: PackageRecord) =>
     readDeb(
       (async function* () {

@@ -2,6 +2,7 @@
 // indexer sharing one header parser, safe in-image paths, names as raw bytes (not only UTF-8), and
 // FileTree (the rootfs a layer is built from).
 export { bytesEntry, type EntryType, type TarEntry } from './entry.ts';
+export { TAR_ERROR_CODES, type TarErrorCode } from './error-codes.ts';
 export { isZeroBlock, verifyChecksum } from './fields.ts';
 export { type IndexedEntry, type IndexOptions, indexTarFile } from './index-file.ts';
 export { nameFromBytes, nameToBytes } from './name-bytes.ts';

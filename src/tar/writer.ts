@@ -3,8 +3,8 @@
 // the end and no further record padding. Hand-written for full determinism + binary-exact xattrs, which no
 // npm tar lib gives (briefs/deps.md §5).
 // Invariant: same entries (and clampMtime) ⇒ same bytes; a file yields exactly its declared `size` bytes.
-import { PithError } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
+import { tarError } from './error-codes.ts';
 import { BLOCK, padding } from './fields.ts';
 import { encodeHeaders } from './header-encode.ts';
 
@@ -21,7 +21,7 @@ const ZEROS = Buffer.alloc(2 * BLOCK); // only ever copied into the coalescer, n
  * only where needed (long or non-ASCII path/linkpath, big uid/gid/size, mtime out of range, xattrs as
  * 'SCHILY.xattr.<name>' with raw values, records in sorted key order); Go-style 'PaxHeaders.0/<base>'
  * header names; empty uname/gname; directories with a trailing '/'; no atime/ctime; ends with two zero
- * blocks and no record padding. Throws PithError('io','SIZE_MISMATCH') naming the path if a file's
+ * blocks and no record padding. Throws PithError('io','CONTENT_SIZE_CHANGED') naming the path if a file's
  * content yields a different number of bytes than `size`.
  */
 export async function* writeTar(
@@ -54,9 +54,8 @@ async function* contentOf(e: TarEntry, out: Coalescer): AsyncIterable<Buffer> {
     }
   }
   if (written !== e.size) {
-    throw new PithError(
-      'io',
-      'SIZE_MISMATCH',
+    throw tarError(
+      'CONTENT_SIZE_CHANGED',
       `${e.path}: content has ${written > e.size ? 'more' : 'fewer'} bytes than the declared size ${e.size}` +
         (written > e.size ? '' : ` (got ${written})`),
       { details: { path: e.path, size: e.size, got: written } },

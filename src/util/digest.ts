@@ -19,18 +19,6 @@ export function isDigest(value: unknown): value is Digest {
   return true;
 }
 
-/** Parses a digest or throws an input error naming where it came from. */
-export function parseDigest(value: string, where = 'digest'): Digest {
-  if (!isDigest(value)) {
-    throw new PithError(
-      'input',
-      'BAD_DIGEST',
-      `${where}: "${value}" is not a valid digest (expected sha256:<64 hex>)`,
-    );
-  }
-  return value;
-}
-
 /** The algorithm and encoded parts of a digest. */
 export function splitDigest(d: Digest): { algorithm: string; encoded: string } {
   const i = d.indexOf(':');

@@ -31,8 +31,3 @@ export function epochFromEnv(env: NodeJS.ProcessEnv = process.env): Epoch {
 export function epochToRfc3339(epoch: Epoch): string {
   return new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 }
-
-/** Clamps a file time (seconds) to the epoch: newer times become the epoch, older ones stay. */
-export function clampTime(mtime: number, epoch: Epoch): number {
-  return Math.min(Math.floor(mtime), epoch);
-}

@@ -1,6 +1,36 @@
-// The HTTP retry arithmetic every client shares (registries, the Debian mirror; oci.md §12.7): capped
-// exponential backoff without jitter (one CLI, not a fleet), Retry-After (seconds or an HTTP date, at most
-// 30 s), and the Content-Range of a resumed download (RFC 9110 §14.4).
+// Retry with backoff, the one implementation every client shares (registries, the Debian mirror; oci.md
+// §12.7): the policy (attempts, listener, injectable sleep, cancel signal), the pause between attempts,
+// capped exponential backoff without jitter (one CLI, not a fleet), Retry-After (seconds or an HTTP date,
+// at most 30 s), and the Content-Range of a resumed download (RFC 9110 §14.4). Each client's loop decides
+// what is worth another attempt; how long to wait and how to wait is decided here.
+import { sleep, throwIfAborted } from './abort.ts';
+
+/** Attempts in all, by default. */
+export const DEFAULT_ATTEMPTS = 4;
+
+/** What a retry is told about (the attempt that failed, 1-based). */
+export interface RetryInfo {
+  attempt: number;
+  reason: string;
+  delayMs: number;
+}
+
+export interface RetryPolicy {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  onRetry?: ((info: RetryInfo) => void) | undefined;
+  /** Waits between attempts (default: a timer the signal cancels); tests pass one that returns at once. */
+  sleep?: ((ms: number) => Promise<void>) | undefined;
+  /** A fired signal ends the retries: the wait rejects with ABORTED. */
+  signal?: AbortSignal | undefined;
+}
+
+/** Tells onRetry about failed attempt `n`, then waits `delayMs` (or rejects with ABORTED). */
+export function pause(policy: RetryPolicy, n: number, reason: string, delayMs: number): Promise<void> {
+  throwIfAborted(policy.signal);
+  policy.onRetry?.({ attempt: n, reason, delayMs });
+  return policy.sleep ? policy.sleep(delayMs) : sleep(delayMs, policy.signal);
+}
 
 const BASE_MS = 250;
 const MAX_BACKOFF_MS = 4_000;

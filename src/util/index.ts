@@ -1,9 +1,15 @@
 // Public surface of util: zero-dependency helpers shared by every module.
+
+export * from './abort.ts';
+export * from './atomic-write.ts';
+export * from './bounded-pool.ts';
 export * from './byte-queue.ts';
 export * from './canonical-json.ts';
 export * from './digest.ts';
 export * from './epoch.ts';
+export * from './error-codes.ts';
 export * from './errors.ts';
+export * from './events.ts';
 export * from './http-retry.ts';
 export * from './memo.ts';
 export * from './network-timeout.ts';

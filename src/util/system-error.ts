@@ -2,9 +2,17 @@
 // PithErrors: one table from code to kind and plain reason, so no errno ever reaches the user as an
 // "internal error". A path the user named that is missing or of the wrong type is bad input (3);
 // permissions, full or read-only disks and the network are environment failures (5); broken compressed data
-// is an invalid image (4). Messages say what was attempted on which path.
+// is an invalid image (4). Messages say what was attempted on which path. The codes and kinds are util's
+// catalog (error-codes.ts); TLS and undici failures become TLS_FAILED and CONNECTION_FAILED, and ENOENT
+// while creating (a file system that refuses, like /proc) CREATE_REFUSED, each with Node's code in the text.
 import type { Stats } from 'node:fs';
-import { type ErrorKind, PithError } from './errors.ts';
+import {
+  ERRNO_ERROR_CODES,
+  type ErrnoErrorCode,
+  UTIL_ERROR_CODES,
+  type UtilErrorCode,
+} from './error-codes.ts';
+import { PithError } from './errors.ts';
 
 /** What pith was doing when the system call failed. */
 export interface SystemErrorContext {
@@ -16,67 +24,26 @@ export interface SystemErrorContext {
   writing?: boolean;
 }
 
-type Entry = readonly [kind: ErrorKind, reason: string];
-
 /** The fields Node's fs, dns and net errors carry. */
 type SysError = NodeJS.ErrnoException & { dest?: string; address?: string; port?: number; hostname?: string };
 
-const ERRNO: Record<string, Entry> = {
-  ENOENT: ['input', 'no such file or directory'],
-  ENOTDIR: ['input', 'a component of the path is not a directory'],
-  EISDIR: ['input', 'is a directory'],
-  ENAMETOOLONG: ['input', 'a name in the path is longer than the file system allows'],
-  ELOOP: ['input', 'too many levels of symbolic links'],
-  EEXIST: ['input', 'already exists'],
-  ENOTEMPTY: ['input', 'the directory is not empty'],
-  ENXIO: ['input', 'no such device (or a FIFO without a reader)'],
-  ENODEV: ['input', 'no such device'],
-  ESPIPE: ['input', 'not a seekable file (a pipe or socket?)'],
-  EACCES: ['io', 'permission denied'],
-  EPERM: ['io', 'operation not permitted'],
-  EROFS: ['io', 'read-only file system'],
-  ENOSPC: ['io', 'no space left on device'],
-  EDQUOT: ['io', 'disk quota exceeded'],
-  EFBIG: ['io', 'file too large for the file system'],
-  EMFILE: ['io', 'too many open files (raise ulimit -n)'],
-  ENFILE: ['io', 'too many open files in the system'],
-  EBUSY: ['io', 'resource busy'],
-  ETXTBSY: ['io', 'text file busy'],
-  EXDEV: ['io', 'cross-device link not permitted'],
-  EIO: ['io', 'input/output error'],
-  EINVAL: ['io', 'invalid argument (the file system refused the operation)'],
-  EAGAIN: ['io', 'resource temporarily unavailable'],
-  ENOMEM: ['io', 'out of memory'],
-  EPIPE: ['io', 'broken pipe'],
-  ECONNREFUSED: ['io', 'connection refused'],
-  ECONNRESET: ['io', 'connection reset by peer'],
-  ECONNABORTED: ['io', 'connection aborted'],
-  ETIMEDOUT: ['io', 'timed out'],
-  ENOTFOUND: ['io', 'host not found'],
-  EAI_AGAIN: ['io', 'temporary failure in name resolution'],
-  EAI_FAIL: ['io', 'name resolution failed'],
-  EHOSTUNREACH: ['io', 'host unreachable'],
-  EHOSTDOWN: ['io', 'host is down'],
-  ENETUNREACH: ['io', 'network unreachable'],
-  ENETDOWN: ['io', 'network is down'],
-  EADDRINUSE: ['io', 'address already in use'],
-  EADDRNOTAVAIL: ['io', 'address not available'],
-  EPROTO: ['io', 'protocol error (TLS spoken to a plain HTTP server?)'],
-  // node:zlib: the data handed to a decompressor is broken (a corrupt or truncated download or archive)
-  Z_DATA_ERROR: ['invalid', 'corrupt compressed data'],
-  Z_BUF_ERROR: ['invalid', 'truncated compressed data'],
-};
+/** TLS (OpenSSL, node:tls) failures: environment, reported as TLS_FAILED with Node's own message. */
+const TLS_CODE_PATTERN = /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH)/;
+/** undici failures below HTTP: environment, reported as CONNECTION_FAILED. */
+const UNDICI_CODE_PATTERN = /^UND_ERR_/;
 
-/** TLS (OpenSSL, node:tls) and undici failures: environment, with Node's own message as the reason. */
-const IO_CODE_PATTERN =
-  /^(CERT_|ERR_TLS_|ERR_SSL_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|HOSTNAME_MISMATCH|UND_ERR_)/;
+const isErrno = (code: string): code is ErrnoErrorCode => Object.hasOwn(ERRNO_ERROR_CODES, code);
 
 /** The code of a Node system error (looking through `cause`), if `err` is or wraps one pith can map. */
 export function systemErrorCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let depth = 0; depth < 8 && e instanceof Error; depth++) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (typeof code === 'string' && (code in ERRNO || IO_CODE_PATTERN.test(code))) return code;
+    if (
+      typeof code === 'string' &&
+      (isErrno(code) || TLS_CODE_PATTERN.test(code) || UNDICI_CODE_PATTERN.test(code))
+    )
+      return code;
     e = e.cause;
   }
   return undefined;
@@ -104,18 +71,27 @@ function impliedAction(e: SysError): string | undefined {
  */
 export function fromSystemError(err: unknown, ctx: SystemErrorContext = {}): PithError | undefined {
   if (err instanceof PithError) return err;
-  const code = systemErrorCode(err);
-  if (!code) return undefined;
-  const e = carrier(err, code);
-  const [kind, reason] = ERRNO[code] ?? ['io', `TLS or connection failure: ${e.message}`];
-  const refused = ctx.writing === true && code === 'ENOENT';
+  const raw = systemErrorCode(err);
+  if (!raw) return undefined;
+  const e = carrier(err, raw);
+  const errno = isErrno(raw) ? raw : undefined;
+  const refused = ctx.writing === true && raw === 'ENOENT';
+  const code: UtilErrorCode = refused
+    ? 'CREATE_REFUSED'
+    : (errno ?? (TLS_CODE_PATTERN.test(raw) ? 'TLS_FAILED' : 'CONNECTION_FAILED'));
+  const reason = refused
+    ? 'the file system does not allow creating it there'
+    : errno
+      ? ERRNO_ERROR_CODES[errno].meaning
+      : `TLS or connection failure: ${e.message}`;
   const action = ctx.action ?? impliedAction(e);
-  const text = `${action ? `cannot ${action}: ` : ''}${refused ? 'the file system does not allow creating it there' : reason} (${code})`;
-  return new PithError(refused ? 'io' : kind, code, ctx.where ? `${ctx.where}: ${text}` : text, {
+  const text = `${action ? `cannot ${action}: ` : ''}${reason} (${raw})`;
+  return new PithError(UTIL_ERROR_CODES[code].kind, code, ctx.where ? `${ctx.where}: ${text}` : text, {
     cause: err,
     details: {
       ...(e.syscall ? { syscall: e.syscall } : {}),
       ...(e.path ? { path: e.path } : {}),
+      ...(code === raw ? {} : { systemCode: raw }),
     },
   });
 }

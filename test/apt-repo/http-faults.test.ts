@@ -2,7 +2,9 @@
 // (FIN, RST), stalled or with broken chunked framing is fetched again — from the byte it stopped at where
 // the server answers Range with a 206, else whole — and arrives byte-identical; the idle timeout fails a
 // stall, not a slow transfer; when every attempt fails, one io error names the URL, how far it got and
-// that it gave up. Packages indexes and .debs of the signed fake repository survive a stall each.
+// that it gave up. Packages indexes and .debs of the signed fake repository survive a stall each. The waits
+// between attempts go to a fake sleep that records the delay asked for and returns at once; the idle
+// timeout stays a real timer.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
@@ -16,7 +18,6 @@ import {
   fetchPackages,
   fetchRelease,
   parseKeyring,
-  setFetchDefaults,
 } from '../../src/apt-repo/index.ts';
 import {
   everyFault,
@@ -48,6 +49,15 @@ after(async () => {
   await repo.close();
 });
 
+/** A sleep that records the delays asked for and returns at once. */
+function fakeSleep() {
+  const slept: number[] = [];
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+  };
+  return { slept, sleep };
+}
+
 async function proxied(
   t: { after: (fn: () => Promise<void>) => void },
   upstream: string,
@@ -62,8 +72,10 @@ describe('mirror downloads cut short are fetched again', () => {
   for (const [what, fault] of everyFault(300_000)) {
     it(`after ${what}, resumed with Range where the server allows`, async (t) => {
       const proxy = await proxied(t, reg.url, [failGets('/blob/', fault)]);
-      const bytes = await fetchBytes(`${proxy.url}/blob/${big.digest}`, { idleTimeoutMs: 1000 });
+      const { slept, sleep } = fakeSleep();
+      const bytes = await fetchBytes(`${proxy.url}/blob/${big.digest}`, { idleTimeoutMs: 1000, sleep });
       assert.deepEqual(bytes, big.bytes);
+      assert.deepEqual(slept, [250]);
       const [first, second] = proxy.requests;
       assert.deepEqual([first?.status, first?.fault, second?.status], [200, fault.kind, 206]);
       const from = Number(/^bytes=(\d+)-$/.exec(second?.range ?? '')?.[1]);
@@ -76,7 +88,9 @@ describe('mirror downloads cut short are fetched again', () => {
     const proxy = await proxied(t, repo.url, [failGets('.deb', { kind: 'drop', afterBytes: 100 })]);
     const deb = 'pool/main/a/app/app_1.0-1_amd64.deb';
     const direct = await fetchBytes(`${repo.url}/${deb}`);
-    assert.deepEqual(await fetchBytes(`${proxy.url}/${deb}`), direct);
+    const { slept, sleep } = fakeSleep();
+    assert.deepEqual(await fetchBytes(`${proxy.url}/${deb}`, { sleep }), direct);
+    assert.deepEqual(slept, [250]);
     assert.deepEqual(
       proxy.requests.map((r) => [r.status, r.range, r.fault]),
       [
@@ -89,7 +103,8 @@ describe('mirror downloads cut short are fetched again', () => {
   it('gives up after 4 attempts with one io error', async (t) => {
     const proxy = await proxied(t, reg.url, [failGets('/blob/', { kind: 'drop', afterBytes: 1000 }, 99)]);
     const url = `${proxy.url}/blob/${big.digest}`;
-    await assert.rejects(fetchBytes(url), (err: unknown) => {
+    const { slept, sleep } = fakeSleep();
+    await assert.rejects(fetchBytes(url, { sleep }), (err: unknown) => {
       assert.ok(err instanceof PithError);
       assert.equal(err.kind, 'io');
       assert.equal(err.code, 'FETCH_FAILED');
@@ -101,6 +116,7 @@ describe('mirror downloads cut short are fetched again', () => {
       );
       return true;
     });
+    assert.deepEqual(slept, [250, 500, 1000], 'three backoffs, none after the last attempt');
   });
 
   it('does not time out a slow transfer while bytes flow', async (t) => {
@@ -127,24 +143,26 @@ describe('mirror downloads cut short are fetched again', () => {
 
 describe('Packages indexes and .debs of a signed repository', () => {
   it('survive a stall each: the index by hash and the .deb are fetched again', async (t) => {
-    setFetchDefaults({ idleTimeoutMs: 1000 });
+    const { slept, sleep } = fakeSleep();
+    const network = { idleTimeoutMs: 1000, sleep };
     const proxy = await proxied(t, repo.url, [
       failGets('/by-hash/', { kind: 'stall', afterBytes: 50 }),
       failGets('.deb', { kind: 'stall', afterBytes: 50 }),
     ]);
     const keys = await parseKeyring(Buffer.from(repo.publicKey), 'fake key');
     const suite = { base: proxy.url, suite: 'trixie' };
-    const release = await fetchRelease(suite, { keys });
-    const pkgs = await fetchPackages(suite, release, 'main', 'amd64', { keys });
+    const release = await fetchRelease(suite, { keys, network });
+    const pkgs = await fetchPackages(suite, release, 'main', 'amd64', { keys, network });
     assert.deepEqual(
       pkgs.map((p) => p.name),
       ['app'],
     );
     const cache = new ContentCache(join(await tempDir(t), 'cache'));
-    const debs = await fetchDebs(pkgs, { cache });
+    const debs = await fetchDebs(pkgs, { cache, network });
     assert.equal(debs.get(pkgs[0]!.sha256)?.length, pkgs[0]!.size);
     const stalled = proxy.requests.filter((r) => r.fault === 'stall').map((r) => r.path);
     assert.equal(stalled.length, 2, 'the index and the .deb each stalled once');
+    assert.deepEqual(slept, [250, 250], 'one backoff for each stall');
     for (const path of stalled)
       assert.ok(
         proxy.requests.some((r) => r.path === path && r.status === 200 && !r.fault),

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { contextDir } from '../../src/assemble/build-context.ts';
 import { addContentEntry } from '../../src/assemble/host-files.ts';
-import { commandLineConfig, parseConfig } from '../../src/config/config-load.ts';
+import { configFromObject, parseConfig } from '../../src/config/config-load.ts';
 import { FileTree } from '../../src/tar/index.ts';
 import { isPithError } from '../../src/util/index.ts';
 import { pith, run, tempDir } from '../helpers.ts';
@@ -38,7 +38,7 @@ test('the context is the config directory unless context: names another, relativ
   assert.equal(contextDir(parseConfig('{}', '/a/b/pith.yaml')), '/a/b');
   assert.equal(contextDir(parseConfig('context: ..\n', '/a/b/pith.yaml')), '/a');
   assert.equal(contextDir(parseConfig('context: /srv\n', '/a/b/pith.yaml')), '/srv');
-  assert.equal(contextDir(commandLineConfig({})), process.cwd());
+  assert.equal(contextDir(configFromObject({})), process.cwd());
 });
 
 test('a ../ source is refused by default and admitted by context: ..', async (t) => {

@@ -2,12 +2,16 @@
 // hermetic half): packages resolve across the suite, -updates and -security (the higher version wins),
 // layers carry the files and status.d, the lock pins them; a tampered .deb, InRelease or Packages index is
 // refused with a clear error and no output is written; two builds sharing one cache at once both succeed.
+// Builds and locks call the library API in process (one pith instance per cache and offline setting); one
+// CLI build checks how a warning is printed on stderr.
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { createPith, type PithEvent } from '../../src/api/index.ts';
 import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
-import { pith, run, tempDir } from '../helpers.ts';
+import { pith as cli, run, tempDir } from '../helpers.ts';
+import { assertRefused } from './files-helpers.ts';
 
 let repo: FakeRepo;
 
@@ -58,6 +62,11 @@ async function project(t: Parameters<typeof tempDir>[0], extra = ''): Promise<st
   return dir;
 }
 
+/** A pith instance on `cacheDir` that ignores the environment; `onEvent` hears its progress and warnings. */
+function pithOn(cacheDir: string, opts: { offline?: boolean; onEvent?: (e: PithEvent) => void } = {}) {
+  return createPith({ cacheDir, env: {}, ...opts });
+}
+
 async function layerListing(layout: string): Promise<string> {
   const r = await run('bash', [
     '-c',
@@ -69,19 +78,14 @@ async function layerListing(layout: string): Promise<string> {
 describe('Debian packages from a signed fake repository', () => {
   it('resolves across suites, installs files and status.d, drops docs but keeps copyright, and locks', async (t) => {
     const dir = await project(t);
-    const cache = join(dir, 'cache');
-    const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', cache, '--json'], {
-      cwd: dir,
-    });
-    assert.equal(r.code, 0, r.stderr);
-    const report = JSON.parse(r.stdout) as {
-      debian: { packages: { name: string; version: string; origin: string }[]; droppedDocBytes: number }[];
-    };
+    const config = join(dir, 'pith.yaml');
+    const pith = pithOn(join(dir, 'cache'));
+    const report = await pith.build({ config, output: `oci:${join(dir, 'out')}` });
     assert.deepEqual(
-      report.debian[0]!.packages.map((p) => `${p.name}=${p.version}@${p.origin}`),
+      report.debian![0]!.packages.map((p) => `${p.name}=${p.version}@${p.origin}`),
       ['app=1.0-1@trixie/main', 'libfoo=1.1-1+deb13u1@trixie-security/main'],
     );
-    assert.equal(report.debian[0]!.droppedDocBytes, 8000);
+    assert.equal(report.debian![0]!.droppedDocBytes, 8000);
     const listing = await layerListing(join(dir, 'out'));
     assert.match(listing, / usr\/bin\/app\n/);
     assert.match(
@@ -95,38 +99,28 @@ describe('Debian packages from a signed fake repository', () => {
     assert.match(listing, / var\/lib\/dpkg\/status\.d\/app\n/);
     assert.match(listing, / var\/lib\/dpkg\/status\.d\/libfoo\.md5sums\n/);
     assert.doesNotMatch(listing, /status\.d\/debconf/);
-    const validate = await pith(['validate', 'oci:out'], { cwd: dir });
-    assert.equal(validate.code, 0, validate.stdout);
+    const validate = await pith.validate(`oci:${join(dir, 'out')}`);
+    assert.ok(validate.valid, JSON.stringify(validate.problems));
 
-    const lock = await pith(['lock', 'pith.yaml', '--cache-dir', cache, '--json'], { cwd: dir });
-    assert.equal(lock.code, 0, lock.stderr);
-    const locked = JSON.parse(lock.stdout) as {
-      lock: {
-        archs: { amd64: { name: string; suite: string; requiredBy: string }[] };
-        suites: { suite: string }[];
-      };
-    };
+    const locked = await pith.lock({ config });
+    assert.equal(locked.file, join(dir, 'pith.lock.json'));
     assert.deepEqual(
-      locked.lock.archs.amd64.map((p) => [p.name, p.suite, p.requiredBy]),
+      locked.lock.archs['amd64']!.map((p) => [p.name, p.suite, p.reason, p.requiredBy]),
       [
-        ['app', 'trixie', 'requested'],
-        ['libfoo', 'trixie-security', 'app'],
+        ['app', 'trixie', 'requested', undefined],
+        ['libfoo', 'trixie-security', 'depends', 'app'],
       ],
     );
     assert.deepEqual(
       locked.lock.suites.map((s) => s.suite),
       ['trixie', 'trixie-updates', 'trixie-security'],
     );
-    const again = await pith(
-      ['build', 'pith.yaml', '-o', 'oci:again', '--cache-dir', cache, '--locked', '--offline', '--json'],
-      { cwd: dir },
-    );
-    assert.equal(again.code, 0, again.stderr);
-    assert.equal(
-      (JSON.parse(again.stdout) as { digest: string }).digest,
-      (JSON.parse(r.stdout) as { digest: string }).digest,
-      'a --locked offline rebuild is identical',
-    );
+    const again = await pithOn(join(dir, 'cache'), { offline: true }).build({
+      config,
+      output: `oci:${join(dir, 'again')}`,
+      locked: true,
+    });
+    assert.equal(again.digest, report.digest, 'a --locked offline rebuild is identical');
   });
 
   for (const [what, match, code, message] of [
@@ -156,13 +150,12 @@ describe('Debian packages from a signed fake repository', () => {
         return copy;
       };
       try {
-        const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', join(dir, 'cache')], {
-          cwd: dir,
+        const build = pithOn(join(dir, 'cache')).build({
+          config: join(dir, 'pith.yaml'),
+          output: `oci:${join(dir, 'out')}`,
         });
-        assert.equal(r.code, 4, r.stderr);
-        assert.match(r.stderr, message);
-        assert.doesNotMatch(r.stderr, /\n\s+at /);
-        void code;
+        const err = await assertRefused(build, 'invalid', message);
+        assert.equal(err.code, code);
       } finally {
         repo.tamper = undefined;
       }
@@ -174,13 +167,13 @@ describe('Debian packages from a signed fake repository', () => {
   it('two builds sharing one empty cache at the same time both succeed with the same digest', async (t) => {
     const dir = await project(t);
     const cache = join(dir, 'shared-cache');
+    const config = join(dir, 'pith.yaml');
+    // two instances, as two users of one cache would be: they share nothing but the directory
     const [a, b] = await Promise.all([
-      pith(['build', 'pith.yaml', '-o', 'oci:a', '--cache-dir', cache, '--json'], { cwd: dir }),
-      pith(['build', 'pith.yaml', '-o', 'oci:b', '--cache-dir', cache, '--json'], { cwd: dir }),
+      pithOn(cache).build({ config, output: `oci:${join(dir, 'a')}` }),
+      pithOn(cache).build({ config, output: `oci:${join(dir, 'b')}` }),
     ]);
-    assert.equal(a.code, 0, a.stderr);
-    assert.equal(b.code, 0, b.stderr);
-    assert.equal(JSON.parse(a.stdout).digest, JSON.parse(b.stdout).digest);
+    assert.equal(a.digest, b.digest);
     assert.deepEqual(
       (await readdir(join(cache, 'sha256'))).filter((n) => n.endsWith('.tmp')),
       [],
@@ -188,7 +181,7 @@ describe('Debian packages from a signed fake repository', () => {
     );
   });
 
-  it('warns, in the report and on stderr, when a pin installs a version the security suite superseded', async (t) => {
+  it('warns, in the report, as an event and on stderr, when a pin installs a version the security suite superseded', async (t) => {
     const dir = await project(t);
     const cache = join(dir, 'cache');
     await writeFile(
@@ -198,42 +191,40 @@ describe('Debian packages from a signed fake repository', () => {
         'packages: [app, "libbar (= 2.0-1)"]',
       ),
     );
-    const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', cache, '--json'], {
+    const warnings: PithEvent[] = [];
+    const pith = pithOn(cache, { onEvent: (e) => e.type === 'warning' && warnings.push(e) });
+    const report = await pith.build({ config: join(dir, 'pith.yaml'), output: `oci:${join(dir, 'out')}` });
+    const warning =
+      'amd64: libbar 2.0-1 is older than 2.0-1+deb13u1 in trixie-security: its security fixes are left out by "libbar (= 2.0-1)"';
+    assert.deepEqual(report.warnings, [warning]);
+    assert.deepEqual(warnings, [{ type: 'warning', code: 'BEHIND_SECURITY', message: warning }]);
+    const lock = await pith.lock({ config: join(dir, 'pith.yaml') });
+    assert.deepEqual(lock.warnings, [warning]);
+    // the CLI prints it on stderr, on its own line (and in --json's report), from the now warm cache
+    const r = await cli(['build', 'pith.yaml', '-o', 'oci:cli', '--cache-dir', cache, '--json'], {
       cwd: dir,
     });
     assert.equal(r.code, 0, r.stderr);
-    const warning =
-      'amd64: libbar 2.0-1 is older than 2.0-1+deb13u1 in trixie-security: its security fixes are left out by "libbar (= 2.0-1)"';
     assert.deepEqual((JSON.parse(r.stdout) as { warnings?: string[] }).warnings, [warning]);
     assert.ok(r.stderr.includes(`pith: warning: ${warning}\n`), r.stderr);
-    const lock = await pith(['lock', 'pith.yaml', '--cache-dir', cache, '--json'], { cwd: dir });
-    assert.deepEqual((JSON.parse(lock.stdout) as { warnings?: string[] }).warnings, [warning]);
     // without the pin the security version is installed and nothing is said
     const dir2 = await project(t, '');
-    const plain = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', cache, '--json'], {
-      cwd: dir2,
-    });
-    assert.equal((JSON.parse(plain.stdout) as { warnings?: string[] }).warnings, undefined);
-    assert.doesNotMatch(plain.stderr, /warning/);
+    warnings.length = 0;
+    const plain = await pith.build({ config: join(dir2, 'pith.yaml'), output: `oci:${join(dir2, 'out')}` });
+    assert.equal(plain.warnings, undefined);
+    assert.deepEqual(warnings, []);
   });
 
   it('--offline without a lock builds from the verified indexes a previous online run cached', async (t) => {
     const dir = await project(t);
     const cache = join(dir, 'cache');
-    const online = await pith(['build', 'pith.yaml', '-o', 'oci:a', '--cache-dir', cache, '--json'], {
-      cwd: dir,
-    });
-    assert.equal(online.code, 0, online.stderr);
+    const config = join(dir, 'pith.yaml');
+    const online = await pithOn(cache).build({ config, output: `oci:${join(dir, 'a')}` });
     const requests = repo.requests.length;
-    const offline = await pith(
-      ['build', 'pith.yaml', '-o', 'oci:b', '--cache-dir', cache, '--offline', '--json'],
-      {
-        cwd: dir,
-      },
-    );
-    assert.equal(offline.code, 0, offline.stderr);
+    const offlinePith = pithOn(cache, { offline: true });
+    const offline = await offlinePith.build({ config, output: `oci:${join(dir, 'b')}` });
     assert.equal(repo.requests.length, requests, 'no request reached the mirror');
-    assert.equal(JSON.parse(offline.stdout).digest, JSON.parse(online.stdout).digest);
+    assert.equal(offline.digest, online.digest);
     // a cached InRelease that was tampered with is verified again, and refused
     const refs = join(cache, 'refs');
     for (const name of await readdir(refs)) {
@@ -246,33 +237,40 @@ describe('Debian packages from a signed fake repository', () => {
       await writeFile(join(cache, 'sha256', hex), forged);
       await writeFile(join(refs, name), hex);
     }
-    const forged = await pith(['build', 'pith.yaml', '-o', 'oci:c', '--cache-dir', cache, '--offline'], {
-      cwd: dir,
-    });
-    assert.equal(forged.code, 4, forged.stderr);
-    assert.match(forged.stderr, /InRelease \(cached\): InRelease has no valid signature/);
+    await assertRefused(
+      offlinePith.build({ config, output: `oci:${join(dir, 'c')}` }),
+      'invalid',
+      /InRelease \(cached\): InRelease has no valid signature/,
+    );
   });
 
-  it('refuses a mirror URL with credentials without printing them (exit 3)', async (t) => {
+  it('refuses a mirror URL with credentials without showing them (an input error)', async (t) => {
     const dir = await project(t);
     const yaml = (await readFile(join(dir, 'pith.yaml'), 'utf8')).replace(
       `archive: ${repo.url}`,
       `archive: ${repo.url.replace('http://', 'http://user:s3cretpw@')}`,
     );
     await writeFile(join(dir, 'pith.yaml'), yaml);
-    const r = await pith(['build', 'pith.yaml', '-o', 'oci:out', '--json'], { cwd: dir });
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /\npith: mirror http:\/\/127\.0\.0\.1:\d+\/debian carries credentials in its URL/);
-    assert.doesNotMatch(r.stderr + r.stdout, /s3cretpw/);
+    const events: PithEvent[] = [];
+    const pith = pithOn(join(dir, 'cache'), { onEvent: (e) => events.push(e) });
+    const err = await assertRefused(
+      pith.build({ config: join(dir, 'pith.yaml'), output: `oci:${join(dir, 'out')}` }),
+      'input',
+      /^mirror http:\/\/127\.0\.0\.1:\d+\/debian carries credentials in its URL/,
+    );
+    // neither the error nor any progress the CLI would print carries the password
+    assert.doesNotMatch(JSON.stringify([err.message, err.details, events]), /s3cretpw/);
   });
 
   it('offline without a cache says so', async (t) => {
     const dir = await project(t);
-    const r = await pith(
-      ['build', 'pith.yaml', '-o', 'oci:out', '--cache-dir', join(dir, 'empty'), '--offline'],
-      { cwd: dir },
+    await assertRefused(
+      pithOn(join(dir, 'empty'), { offline: true }).build({
+        config: join(dir, 'pith.yaml'),
+        output: `oci:${join(dir, 'out')}`,
+      }),
+      'input',
+      /offline mode/,
     );
-    assert.equal(r.code, 3, r.stderr);
-    assert.match(r.stderr, /offline mode/);
   });
 });

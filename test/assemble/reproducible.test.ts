@@ -1,19 +1,25 @@
 // Acceptance (issue 2, point 3): the same config built twice, and from two different checkouts (other
-// mtimes, other umask), gives identical digests, pinned here for a fixed SOURCE_DATE_EPOCH.
+// mtimes, other umask), gives identical digests, pinned here for a fixed SOURCE_DATE_EPOCH. Builds call the
+// library API in process, SOURCE_DATE_EPOCH given as the environment of each pith instance.
 // Regenerate the pins after an intended change with: UPDATE_GOLDEN=1 npm test
 import assert from 'node:assert/strict';
 import { chmod, cp, readFile, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { pith, ROOT, tempDir } from '../helpers.ts';
+import { createPith } from '../../src/api/index.ts';
+import { ROOT, tempDir } from '../helpers.ts';
 
 const GOLDEN = join(ROOT, 'test/golden/hello-digests.json');
+const HELLO = join(ROOT, 'examples/hello/pith.yaml');
 const EPOCH = '1700000000';
 
-async function buildDigest(config: string, output: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const r = await pith(['build', config, '--output', output, '--json'], { env });
-  assert.equal(r.code, 0, r.stderr);
-  return (JSON.parse(r.stdout) as { digest: string }).digest;
+async function buildDigest(
+  config: string,
+  output: string,
+  env: Record<string, string>,
+  cacheDir: string,
+): Promise<string> {
+  return (await createPith({ cacheDir, env }).build({ config, output })).digest;
 }
 
 /** A second "checkout": a copy with a group-writable umask and fresh, different mtimes. */
@@ -30,15 +36,16 @@ async function otherCheckout(t: Parameters<typeof tempDir>[0]): Promise<string> 
 
 test('same config, two builds and two checkouts: identical, pinned digests', async (t) => {
   const out = await tempDir(t);
+  const cache = join(out, 'cache');
   const env = { SOURCE_DATE_EPOCH: EPOCH };
   const other = await otherCheckout(t);
   const digests = {
     epoch: EPOCH,
-    first: await buildDigest('examples/hello/pith.yaml', `oci:${out}/a`, env),
-    second: await buildDigest('examples/hello/pith.yaml', `oci:${out}/b`, env),
-    otherCheckout: await buildDigest(join(other, 'pith.yaml'), `oci:${out}/c`, env),
-    archive: await buildDigest('examples/hello/pith.yaml', `oci-archive:${out}/d.tar`, env),
-    defaultEpoch: await buildDigest('examples/hello/pith.yaml', `oci:${out}/e`, { SOURCE_DATE_EPOCH: '' }),
+    first: await buildDigest(HELLO, `oci:${out}/a`, env, cache),
+    second: await buildDigest(HELLO, `oci:${out}/b`, env, cache),
+    otherCheckout: await buildDigest(join(other, 'pith.yaml'), `oci:${out}/c`, env, cache),
+    archive: await buildDigest(HELLO, `oci-archive:${out}/d.tar`, env, cache),
+    defaultEpoch: await buildDigest(HELLO, `oci:${out}/e`, { SOURCE_DATE_EPOCH: '' }, cache),
   };
   assert.equal(digests.second, digests.first);
   assert.equal(digests.otherCheckout, digests.first);

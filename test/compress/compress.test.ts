@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import {
-  assertSupported,
   compress,
   DEFAULT_GZIP_LEVEL,
   decompress,
@@ -13,7 +12,6 @@ import {
   unzstd,
   zstd,
 } from '../../src/compress/index.ts';
-import { PithError } from '../../src/util/index.ts';
 
 async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -176,23 +174,5 @@ describe('detectCompression', () => {
     assert.equal(detectCompression(Buffer.from([0x1f])), 'none');
     assert.equal(detectCompression(Buffer.from([0x28, 0xb5, 0x2f])), 'none');
     assert.equal(detectCompression(new Uint8Array(0)), 'none');
-  });
-});
-
-describe('assertSupported', () => {
-  it('accepts none, gzip and zstd', () => {
-    for (const k of ['none', 'gzip', 'zstd']) assertSupported(k, 'layer');
-  });
-
-  it('refuses xz and bzip2 with UNSUPPORTED_COMPRESSION', () => {
-    for (const k of ['xz', 'bzip2']) {
-      assert.throws(
-        () => assertSupported(k, 'layer 3'),
-        (err: unknown) =>
-          err instanceof PithError &&
-          err.code === 'UNSUPPORTED_COMPRESSION' &&
-          err.message.includes('layer 3'),
-      );
-    }
   });
 });

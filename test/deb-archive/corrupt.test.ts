@@ -132,7 +132,7 @@ describe('readDeb rejects broken packages', () => {
   test('bzip2 and lzma data are refused clearly; a name that lies about the compression is caught', async () => {
     for (const name of ['data.tar.bz2', 'data.tar.lzma']) {
       const bad = writeAr([binary(), control(), { name, data: Buffer.from('BZh91AY&SY') }]);
-      await assert.rejects(read(bad), pithError('UNSUPPORTED_COMPRESSION', WHERE));
+      await assert.rejects(read(bad), pithError('UNSUPPORTED_DEB_COMPRESSION', WHERE));
       await assert.rejects(read(bad), /compression is not supported/);
     }
     const lies = writeAr([binary(), control(), { name: 'data.tar.gz', data: member('data.tar.xz').data }]);

@@ -1,10 +1,10 @@
-// Blobs: memory blobs, readBlob, and verifiedContent (size first, then digest; fails before the end).
+// Blobs: memory blobs and verifiedContent (size first, then digest; fails before the end).
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { type Blob, type Descriptor, memoryBlob, readBlob, verifiedContent } from '../../src/oci/index.ts';
+import { type Blob, type Descriptor, memoryBlob, verifiedContent } from '../../src/oci/index.ts';
 import { PithError, sha256 } from '../../src/util/index.ts';
-import { collect } from './fixtures.ts';
+import { collect, readBlob } from './fixtures.ts';
 
 const DATA = Buffer.from('the content of a small blob, long enough to split');
 const desc = (over: Partial<Descriptor> = {}): Descriptor => ({
@@ -19,7 +19,7 @@ function code(c: string) {
   return (err: unknown): boolean => err instanceof PithError && err.code === c && err.kind === 'invalid';
 }
 
-describe('memoryBlob / readBlob', () => {
+describe('memoryBlob', () => {
   it('reads one buffer or several chunks, repeatedly', async () => {
     const one = memoryBlob(desc(), DATA);
     const many = memoryBlob(desc(), parts);

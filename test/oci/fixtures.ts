@@ -1,6 +1,7 @@
 // Shared fixtures for the OCI model and io tests: small real layers (tar bytes from the tar writer, gzipped
 // with node:zlib), images and a two-platform index built with the real builders, and helpers that derive a
-// corrupted variant of an artifact one field at a time (keeping everything else consistent).
+// corrupted variant of an artifact one field at a time (keeping everything else consistent). Also the
+// small test-only utilities the OCI and io tests share: reading a whole blob, the empty descriptor.
 import { gzipSync } from 'node:zlib';
 import {
   type Blob,
@@ -27,6 +28,19 @@ export async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   for await (const c of it) parts.push(c);
   return Buffer.concat(parts);
 }
+
+/** Reads a whole blob into one buffer. */
+export function readBlob(blob: Blob): Promise<Buffer> {
+  return collect(blob.open());
+}
+
+/** The empty descriptor (`{}`), for artifact configs and layers that carry nothing. */
+export const EMPTY_DESCRIPTOR: Descriptor = {
+  mediaType: MediaType.ociEmpty,
+  digest: sha256('{}'),
+  size: 2,
+  data: Buffer.from('{}').toString('base64'),
+};
 
 /** A stream replaying a buffer in pieces of `piece` bytes. */
 export async function* chunksOf(b: Buffer, piece = 1000): AsyncIterable<Buffer> {

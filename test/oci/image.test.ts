@@ -13,11 +13,18 @@ import {
   MediaType,
   memoryBlob,
   parseManifest,
-  readBlob,
   topDocument,
 } from '../../src/oci/index.ts';
 import { PithError, sha256 } from '../../src/util/index.ts';
-import { configOf, gzipLayer, smallImage, smallLayers, tarOf, twoPlatformIndex } from './fixtures.ts';
+import {
+  configOf,
+  gzipLayer,
+  readBlob,
+  smallImage,
+  smallLayers,
+  tarOf,
+  twoPlatformIndex,
+} from './fixtures.ts';
 
 describe('buildImage', () => {
   it('derives diff_ids from the layers and aligns history one-to-one', async () => {
@@ -106,7 +113,7 @@ describe('buildIndexOf', () => {
     const img = await smallImage();
     assert.throws(
       () => buildIndexOf([{ ...img, config: null }]),
-      (err: unknown) => err instanceof PithError && err.code === 'NO_CONFIG',
+      (err: unknown) => err instanceof PithError && err.code === 'NO_IMAGE_CONFIG',
     );
   });
 

@@ -94,4 +94,23 @@ describe('hostPlatform', () => {
     if (expected[process.arch]) assert.equal(h.architecture, expected[process.arch]);
     if (h.architecture === 'arm64') assert.equal(h.variant, 'v8');
   });
+
+  it("maps each of Node's architectures, and passes an unknown one through", () => {
+    const table = Object.fromEntries(
+      ['x64', 'arm64', 'arm', 'ia32', 'ppc64', 's390x', 'riscv64', 'loong64'].map((a) => [
+        a,
+        formatPlatform(hostPlatform(a)),
+      ]),
+    );
+    assert.deepEqual(table, {
+      x64: 'linux/amd64',
+      arm64: 'linux/arm64/v8',
+      arm: 'linux/arm',
+      ia32: 'linux/386',
+      ppc64: 'linux/ppc64le',
+      s390x: 'linux/s390x',
+      riscv64: 'linux/riscv64',
+      loong64: 'linux/loong64',
+    });
+  });
 });

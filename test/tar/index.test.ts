@@ -6,6 +6,7 @@ import * as tar from '../../src/tar/index.ts';
 test('exports the agreed API and nothing else at runtime', () => {
   assert.deepEqual(Object.keys(tar).sort(), [
     'FileTree',
+    'TAR_ERROR_CODES',
     'bytesEntry',
     'indexTarFile',
     'isZeroBlock',

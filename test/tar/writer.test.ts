@@ -1,5 +1,5 @@
 // writeTar against independent oracles (GNU tar listing and extraction with xattrs, Python tarfile), plus
-// determinism, mtime clamping, the end-of-archive layout, SIZE_MISMATCH and streaming throughput.
+// determinism, mtime clamping, the end-of-archive layout, CONTENT_SIZE_CHANGED and streaming throughput.
 import assert from 'node:assert/strict';
 import { lstatSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -186,7 +186,7 @@ describe('writeTar determinism and layout', () => {
   });
 });
 
-describe('writeTar SIZE_MISMATCH', () => {
+describe('writeTar CONTENT_SIZE_CHANGED', () => {
   const file = (size: number, data?: Buffer): TarEntry => ({
     path: 'usr/bin/tool',
     type: 'file',
@@ -200,7 +200,7 @@ describe('writeTar SIZE_MISMATCH', () => {
   const rejects = async (e: TarEntry, re: RegExp) =>
     assert.rejects(collect(writeTar([e])), (err: unknown) => {
       assert.ok(err instanceof PithError);
-      assert.equal(err.code, 'SIZE_MISMATCH');
+      assert.equal(err.code, 'CONTENT_SIZE_CHANGED');
       assert.equal(err.kind, 'io');
       assert.match(err.message, /usr\/bin\/tool/);
       assert.match(err.message, re);

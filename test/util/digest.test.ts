@@ -2,15 +2,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import {
-  digestStream,
-  hasherFor,
-  isDigest,
-  PithError,
-  parseDigest,
-  sha256,
-  splitDigest,
-} from '../../src/util/index.ts';
+import { digestStream, hasherFor, isDigest, PithError, sha256, splitDigest } from '../../src/util/index.ts';
 
 const HEX64 = 'a'.repeat(32) + '0123456789abcdef'.repeat(2);
 const HEX128 = '0123456789abcdef'.repeat(8);
@@ -67,25 +59,6 @@ describe('isDigest', () => {
 
   it('rejects non-strings', () => {
     for (const bad of [undefined, null, 42, {}, [`sha256:${HEX64}`]]) assert.equal(isDigest(bad), false);
-  });
-});
-
-describe('parseDigest', () => {
-  it('returns a valid digest unchanged', () => {
-    assert.equal(parseDigest(`sha256:${HEX64}`), `sha256:${HEX64}`);
-  });
-
-  it('throws an input error BAD_DIGEST naming where it came from', () => {
-    assert.throws(
-      () => parseDigest(`sha256:${HEX64.toUpperCase()}`, 'layers[3].digest'),
-      (err: unknown) => {
-        assert.ok(err instanceof PithError);
-        assert.equal(err.kind, 'input');
-        assert.equal(err.code, 'BAD_DIGEST');
-        assert.match(err.message, /layers\[3\]\.digest/);
-        return true;
-      },
-    );
   });
 });
 

@@ -1,7 +1,7 @@
-// SOURCE_DATE_EPOCH parsing (strict ASCII decimal seconds), RFC 3339 rendering and mtime clamping.
+// SOURCE_DATE_EPOCH parsing (strict ASCII decimal seconds) and RFC 3339 rendering.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { clampTime, epochFromEnv, epochToRfc3339, PithError, parseEpoch } from '../../src/util/index.ts';
+import { epochFromEnv, epochToRfc3339, PithError, parseEpoch } from '../../src/util/index.ts';
 
 function isBadEpoch(err: unknown): boolean {
   return err instanceof PithError && err.code === 'BAD_EPOCH' && err.kind === 'input';
@@ -76,18 +76,5 @@ describe('epochToRfc3339', () => {
     assert.equal(epochToRfc3339(0), '1970-01-01T00:00:00Z');
     assert.equal(epochToRfc3339(1_700_000_000), '2023-11-14T22:13:20Z');
     assert.equal(epochToRfc3339(951_782_400), '2000-02-29T00:00:00Z');
-  });
-});
-
-describe('clampTime', () => {
-  it('makes newer times the epoch and keeps older ones', () => {
-    assert.equal(clampTime(100, 50), 50);
-    assert.equal(clampTime(10, 50), 10);
-    assert.equal(clampTime(50, 50), 50);
-  });
-
-  it('drops fractions', () => {
-    assert.equal(clampTime(10.9, 50), 10);
-    assert.equal(clampTime(50.5, 50), 50);
   });
 });

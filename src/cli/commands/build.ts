@@ -1,10 +1,16 @@
 // `pith build [CONFIG] --output REF [--preset NAME] [--variant V] [--suite S] [--arch A,…]`
-import { type Command, Option } from '@commander-js/extra-typings';
-import { ARCHS, build, SUITES, VARIANTS } from '../../api/index.ts';
+import type { Command } from '@commander-js/extra-typings';
+import { type Arch, SUITES, type Suite, VARIANTS, type Variant } from '../../api/index.ts';
 import { formatSummary } from '../format-summary.ts';
 import { humanSize, makeOutput } from '../output.ts';
+import type { CliContext } from '../pith-for.ts';
 
-export function buildCommand(program: Command): void {
+/** `--arch a,b` → ['a', 'b']; the values are checked by the API with the rest of the config. */
+export function archList(v: string): string[] {
+  return v.split(',').map((a) => a.trim());
+}
+
+export function buildCommand(program: Command, cli: CliContext): void {
   program
     .command('build')
     .description('build an image from a pith.yaml config, a preset, or both')
@@ -14,11 +20,9 @@ export function buildCommand(program: Command): void {
       'where to write: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://HOST/REPO[:TAG]',
     )
     .option('--preset <name>', 'start from a shipped preset (see pith presets)')
-    .addOption(new Option('--variant <variant>', 'distroless variant').choices(VARIANTS))
-    .addOption(new Option('--suite <suite>', 'Debian suite').choices(SUITES))
-    .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', (v) =>
-      v.split(',').map((a) => a.trim()),
-    )
+    .option('--variant <variant>', `distroless variant: ${VARIANTS.join(', ')}`)
+    .option('--suite <suite>', `Debian suite: ${SUITES.join(', ')}`)
+    .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', archList)
     .option('--locked', 'build exactly what pith.lock.json lists; fail if the config or a file changed')
     .option('--offline', 'use only cached downloads')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
@@ -30,24 +34,16 @@ export function buildCommand(program: Command): void {
     )
     .action(async (config, opts) => {
       const out = makeOutput(opts);
-      const archs = opts.arch?.map((a) => {
-        if (!(ARCHS as readonly string[]).includes(a))
-          program.error(`error: --arch ${a} is not one of ${ARCHS.join(', ')}`, { exitCode: 2 });
-        return a as (typeof ARCHS)[number];
-      });
-      const report = await build({
+      const pith = cli.pith(opts, out);
+      // unchecked here on purpose: the API validates overrides with the config, for every caller alike
+      const report = await pith.build({
         ...(config ? { config } : {}),
         output: opts.output,
         ...(opts.preset ? { preset: opts.preset } : {}),
-        ...(opts.variant ? { variant: opts.variant as (typeof VARIANTS)[number] } : {}),
-        ...(opts.suite ? { suite: opts.suite as (typeof SUITES)[number] } : {}),
-        ...(archs ? { archs } : {}),
-        ...(opts.offline ? { offline: true } : {}),
+        ...(opts.variant ? { variant: opts.variant as Variant } : {}),
+        ...(opts.suite ? { suite: opts.suite as Suite } : {}),
+        ...(opts.arch ? { archs: opts.arch as Arch[] } : {}),
         ...(opts.locked ? { locked: true } : {}),
-        ...(opts.cacheDir ? { cacheDir: opts.cacheDir } : {}),
-        onStep: (s) => out.step(s),
-        onWarning: (w) => out.warn(w),
-        onProgress: (p) => out.progress(p),
       });
       out.done();
       out.result(report, () => {

@@ -1,14 +1,13 @@
 // `pith inspect REF` and `pith validate REF`
 import type { Command } from '@commander-js/extra-typings';
-import { inspect, validate } from '../../api/index.ts';
-import { PithError } from '../../util/index.ts';
 import { formatSummary } from '../format-summary.ts';
-import { makeOutput } from '../output.ts';
+import { makeOutput, ReportedFailure } from '../output.ts';
+import type { CliContext } from '../pith-for.ts';
 
 const REF_HELP =
   'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG|:@N], docker://HOST/REPO[:TAG][@DIGEST], or a bare path';
 
-export function inspectCommand(program: Command): void {
+export function inspectCommand(program: Command, cli: CliContext): void {
   program
     .command('inspect')
     .description('show platforms, layers with sizes and the config of an image')
@@ -16,12 +15,12 @@ export function inspectCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (ref, opts) => {
       const out = makeOutput(opts);
-      const report = await inspect(ref);
+      const report = await cli.pith().inspect(ref);
       out.result(report, () => formatSummary(report, report.reference));
     });
 }
 
-export function validateCommand(program: Command): void {
+export function validateCommand(program: Command, cli: CliContext): void {
   program
     .command('validate')
     .description('re-derive every digest, size and diff_id of an image and report every problem')
@@ -29,7 +28,7 @@ export function validateCommand(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (ref, opts) => {
       const out = makeOutput(opts);
-      const report = await validate(ref);
+      const report = await cli.pith().validate(ref);
       out.result(report, () =>
         report.valid
           ? `${ref}: valid (${report.images} image${report.images === 1 ? '' : 's'}, ${report.digest})`
@@ -39,8 +38,10 @@ export function validateCommand(program: Command): void {
             ].join('\n'),
       );
       if (!report.valid)
-        throw new PithError('invalid', 'INVALID_IMAGE', `${ref} is not a valid image`, {
-          details: { reported: true },
+        throw new ReportedFailure({
+          code: 'INVALID_IMAGE',
+          kind: 'invalid',
+          message: `${ref} is not a valid image`,
         });
     });
 }

@@ -1,17 +1,17 @@
 // `pith lock [CONFIG]` writes pith.lock.json; `pith why PKG [CONFIG]` explains why a package is installed.
-import { type Command, Option } from '@commander-js/extra-typings';
-import { type ARCHS, lock, SUITES, VARIANTS, why } from '../../api/index.ts';
-import { makeOutput, type Output } from '../output.ts';
+import type { Command } from '@commander-js/extra-typings';
+import { type Arch, type LockRequest, SUITES, type Suite, VARIANTS, type Variant } from '../../api/index.ts';
+import { makeOutput } from '../output.ts';
+import type { CliContext } from '../pith-for.ts';
+import { archList } from './build.ts';
 
 /** Adds the options shared by lock and why (their values are read back as SelectionOpts). */
 function selection(cmd: Command<unknown[], Record<string, unknown>>): void {
   cmd
     .option('--preset <name>', 'start from a shipped preset (see pith presets)')
-    .addOption(new Option('--variant <variant>', 'distroless variant').choices(VARIANTS))
-    .addOption(new Option('--suite <suite>', 'Debian suite').choices(SUITES))
-    .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', (v: string) =>
-      v.split(',').map((a) => a.trim()),
-    )
+    .option('--variant <variant>', `distroless variant: ${VARIANTS.join(', ')}`)
+    .option('--suite <suite>', `Debian suite: ${SUITES.join(', ')}`)
+    .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', archList)
     .option('--offline', 'use only cached downloads')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'print the result as JSON')
@@ -29,21 +29,18 @@ type SelectionOpts = {
   quiet?: boolean;
 };
 
-function request(config: string | undefined, o: SelectionOpts, out: Output) {
+/** The request the flags make; the API validates the overrides with the config. */
+function request(config: string | undefined, o: SelectionOpts): LockRequest {
   return {
     ...(config ? { config } : {}),
     ...(o.preset ? { preset: o.preset } : {}),
-    ...(o.variant ? { variant: o.variant as (typeof VARIANTS)[number] } : {}),
-    ...(o.suite ? { suite: o.suite as (typeof SUITES)[number] } : {}),
-    ...(o.arch ? { archs: o.arch as (typeof ARCHS)[number][] } : {}),
-    ...(o.offline ? { offline: true } : {}),
-    ...(o.cacheDir ? { cacheDir: o.cacheDir } : {}),
-    onStep: (s: string) => out.step(s),
-    onWarning: (w: string) => out.warn(w),
+    ...(o.variant ? { variant: o.variant as Variant } : {}),
+    ...(o.suite ? { suite: o.suite as Suite } : {}),
+    ...(o.arch ? { archs: o.arch as Arch[] } : {}),
   };
 }
 
-export function lockCommand(program: Command): void {
+export function lockCommand(program: Command, cli: CliContext): void {
   const cmd = program
     .command('lock')
     .description('resolve the Debian packages of a config and write pith.lock.json beside it')
@@ -52,7 +49,7 @@ export function lockCommand(program: Command): void {
   cmd.action(async (config, raw) => {
     const opts = raw as SelectionOpts;
     const out = makeOutput(opts);
-    const report = await lock(request(config, opts, out));
+    const report = await cli.pith(opts, out).lock(request(config, opts));
     out.done();
     out.result(report, () => {
       const lines = [`wrote ${report.file}`];
@@ -63,7 +60,7 @@ export function lockCommand(program: Command): void {
   });
 }
 
-export function whyCommand(program: Command): void {
+export function whyCommand(program: Command, cli: CliContext): void {
   const cmd = program
     .command('why')
     .description('explain which requirement pulled a package into the image')
@@ -73,7 +70,7 @@ export function whyCommand(program: Command): void {
   cmd.action(async (pkg, config, raw) => {
     const opts = raw as SelectionOpts;
     const out = makeOutput(opts);
-    const reports = await why(request(config, opts, out), pkg);
+    const reports = await cli.pith(opts, out).why({ ...request(config, opts), package: pkg });
     out.done();
     out.result(reports, () =>
       reports

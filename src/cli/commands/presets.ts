@@ -1,15 +1,15 @@
 // `pith presets` lists the shipped presets; `pith presets show NAME` prints one (a config to copy).
 import type { Command } from '@commander-js/extra-typings';
-import { listPresets, showPreset } from '../../api/index.ts';
 import { makeOutput } from '../output.ts';
+import type { CliContext } from '../pith-for.ts';
 
-export function presetsCommand(program: Command): void {
+export function presetsCommand(program: Command, cli: CliContext): void {
   const presets = program
     .command('presets')
     .description('list the shipped presets (distroless image contents as pith configs)')
     .option('--json', 'print the result as JSON');
   presets.action(async (opts) => {
-    const all = await listPresets();
+    const all = await cli.pith().presets();
     makeOutput(opts).result(all, () =>
       all.map((p) => `${`${p.suite}/${p.name}`.padEnd(22)}${p.description}`).join('\n'),
     );
@@ -20,7 +20,7 @@ export function presetsCommand(program: Command): void {
     .argument('<name>', 'preset name, optionally SUITE/NAME (default suite trixie)')
     .option('--json', 'print the preset as JSON (its config, suite, name and text)')
     .action(async (name, opts) => {
-      const preset = await showPreset(name);
+      const preset = await cli.pith().showPreset(name);
       const { file: _file, ...report } = preset;
       makeOutput({ ...opts, json: opts.json === true || presets.opts().json === true }).result(report, () =>
         preset.text.replace(/\n$/, ''),

@@ -1,13 +1,13 @@
 // Registry commands: copy, digest, ls, tag, login, logout, pin.
 import type { Command } from '@commander-js/extra-typings';
-import { copy, digest, listTags, login, logout, pin, tag } from '../../api/index.ts';
 import { PithError } from '../../util/index.ts';
 import { makeOutput } from '../output.ts';
+import type { CliContext } from '../pith-for.ts';
 
 const ANY_REF =
   'oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://HOST/REPO[:TAG][@DIGEST]';
 
-export function registryCommands(program: Command): void {
+export function registryCommands(program: Command, cli: CliContext): void {
   program
     .command('copy')
     .description('copy an image or index between any two transports (registries, layouts, archives)')
@@ -19,11 +19,9 @@ export function registryCommands(program: Command): void {
     .option('-q, --quiet', 'no progress output')
     .action(async (source, destination, opts) => {
       const out = makeOutput(opts);
-      const report = await copy(source, destination, {
+      const report = await cli.pith({}, out).copy(source, destination, {
         ...(opts.platform ? { platform: opts.platform } : {}),
         ...(opts.all ? { all: true } : {}),
-        onStep: (s) => out.step(s),
-        onProgress: (p) => out.progress(p),
       });
       out.done();
       out.result(
@@ -37,7 +35,7 @@ export function registryCommands(program: Command): void {
     .argument('<ref>', ANY_REF)
     .option('--json', 'print the result as JSON')
     .action(async (ref, opts) => {
-      const d = await digest(ref);
+      const d = await cli.pith().digest(ref);
       makeOutput(opts).result({ reference: ref, digest: d }, () => d);
     });
   program
@@ -46,7 +44,7 @@ export function registryCommands(program: Command): void {
     .argument('<repository>', 'docker://HOST/REPO or HOST/REPO')
     .option('--json', 'print the result as JSON')
     .action(async (repository, opts) => {
-      const tags = await listTags(repository);
+      const tags = await cli.pith().listTags(repository);
       makeOutput(opts).result(tags, () => tags.join('\n'));
     });
   program
@@ -56,7 +54,7 @@ export function registryCommands(program: Command): void {
     .argument('<tag>', 'the new tag')
     .option('--json', 'print the result as JSON')
     .action(async (ref, newTag, opts) => {
-      const r = await tag(ref, newTag);
+      const r = await cli.pith().tag(ref, newTag);
       makeOutput(opts).result(r, () => `${r.reference} → ${r.digest}`);
     });
   program
@@ -80,7 +78,7 @@ export function registryCommands(program: Command): void {
         );
       const password = (await readStdin()).replace(/\r?\n$/, '');
       if (!password) throw new PithError('input', 'EMPTY_PASSWORD', 'no password on standard input');
-      const r = await login(registry, opts.username, password);
+      const r = await cli.pith().login(registry, opts.username, password);
       makeOutput(opts).result(r, () => `credentials for ${registry} saved in ${r.file}`);
     });
   program
@@ -89,7 +87,7 @@ export function registryCommands(program: Command): void {
     .argument('<registry>', 'HOST[:PORT]')
     .option('--json', 'print the result as JSON')
     .action(async (registry, opts) => {
-      const r = await logout(registry);
+      const r = await cli.pith().logout(registry);
       makeOutput(opts).result(r, () =>
         r.removed ? `removed credentials for ${registry}` : `no saved credentials for ${registry}`,
       );
@@ -102,7 +100,7 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(parts).toString('utf8');
 }
 
-export function pinCommand(program: Command): void {
+export function pinCommand(program: Command, cli: CliContext): void {
   program
     .command('pin')
     .description(
@@ -113,7 +111,7 @@ export function pinCommand(program: Command): void {
     .option('--update', 're-resolve references that already carry a digest')
     .option('--json', 'print the result as JSON')
     .action(async (files, opts) => {
-      const reports = await pin(files, {
+      const reports = await cli.pith().pin(files, {
         ...(opts.check ? { check: true } : {}),
         ...(opts.update ? { update: true } : {}),
       });

@@ -3,8 +3,7 @@
 // archive replaces only a regular file: a directory, device or FIFO at the destination is refused.
 import { stat } from 'node:fs/promises';
 import { type TarEntry, writeTar } from '../../tar/index.ts';
-import { fileTypeName, PithError } from '../../util/index.ts';
-import { writeFileAtomic } from '../atomic.ts';
+import { fileTypeName, PithError, writeFileAtomic } from '../../util/index.ts';
 
 export interface ArchiveMember {
   path: string;
@@ -20,9 +19,10 @@ export async function writeArchiveFile(
   dest: string,
   members: readonly ArchiveMember[],
   where = dest,
+  signal?: AbortSignal,
 ): Promise<void> {
   await checkArchiveDest(dest, where);
-  await writeFileAtomic(dest, writeTar(archiveEntries(members)));
+  await writeFileAtomic(dest, writeTar(archiveEntries(members)), { signal });
 }
 
 /** Refuses a destination that exists and is not a regular file (renaming over it would replace it). */

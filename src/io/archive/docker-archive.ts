@@ -30,6 +30,7 @@ export async function writeDockerArchive(
   file: string,
   artifact: Artifact,
   name?: ImageReference,
+  signal?: AbortSignal,
 ): Promise<Descriptor> {
   const ref = name ? withDefaultTag(name) : undefined;
   const entry = layoutDescriptor(artifact, ref ? { tag: ref.tag, fullName: formatReference(ref) } : {});
@@ -39,6 +40,7 @@ export async function writeDockerArchive(
     file,
     [...layoutMembers(artifact, entry), bytesMember('manifest.json', manifestJson)],
     `docker-archive:${file}`,
+    signal,
   );
   return entry;
 }

@@ -7,9 +7,14 @@ import { layoutMembers } from './layout-members.ts';
 import { openArchive } from './open-archive.ts';
 
 /** Writes an artifact as an OCI archive, atomically; returns its index.json descriptor. */
-export async function writeOciArchive(file: string, artifact: Artifact, tag?: string): Promise<Descriptor> {
+export async function writeOciArchive(
+  file: string,
+  artifact: Artifact,
+  tag?: string,
+  signal?: AbortSignal,
+): Promise<Descriptor> {
   const entry = layoutDescriptor(artifact, tag ? { tag } : {});
-  await writeArchiveFile(file, layoutMembers(artifact, entry), `oci-archive:${file}`);
+  await writeArchiveFile(file, layoutMembers(artifact, entry), `oci-archive:${file}`, signal);
   return entry;
 }
 

@@ -18,8 +18,9 @@ import {
   messageOf,
   openRegularFile,
   PithError,
+  withSourceErrors,
+  writeFileAtomic,
 } from '../../util/index.ts';
-import { withSourceErrors, writeFileAtomic } from '../atomic.ts';
 import { type FileSource, fileChunks, tarSource } from '../file-source.ts';
 import { checkArchiveHead } from './archive-head.ts';
 
@@ -88,7 +89,9 @@ async function spool(file: string, name: string, kind: Compression, opts: OpenAr
   const budget = await spoolBudget(dir, opts.maxBytes ?? LIMITS.archiveBytes.max);
   const tmp = join(dir, `pith-archive-${randomBytes(6).toString('hex')}.tar`);
   temps.add(tmp);
-  await writeFileAtomic(tmp, checked(decompress(fileChunks(file, name), kind), name, kind, budget), 0o600);
+  await writeFileAtomic(tmp, checked(decompress(fileChunks(file, name), kind), name, kind, budget), {
+    mode: 0o600,
+  });
   return tarSource(tmp, name);
 }
 

@@ -10,8 +10,14 @@ import {
   type Descriptor,
   verifiedContent,
 } from '../../oci/index.ts';
-import { asSystemError, errnoOf, fileTypeName, PithError } from '../../util/index.ts';
-import { buildDirAtomic, writeFileAtomic } from '../atomic.ts';
+import {
+  asSystemError,
+  buildDirAtomic,
+  errnoOf,
+  fileTypeName,
+  PithError,
+  writeFileAtomic,
+} from '../../util/index.ts';
 import { dirSource } from '../file-source.ts';
 import { layoutDescriptor, mergeEntries } from './index-json.ts';
 import { blobPath, INDEX_FILE, OCI_LAYOUT_BYTES, OCI_LAYOUT_FILE } from './paths.ts';
@@ -20,6 +26,8 @@ import { readLayoutIndex } from './read.ts';
 export interface LayoutWriteOptions {
   tag?: string;
   fullName?: string;
+  /** Stops the write; nothing appears at the destination. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Writes (or adds) an artifact to the layout at `dir`; returns the descriptor listed in index.json. */
@@ -39,15 +47,21 @@ export async function writeLayoutDir(
   }
   if (state.kind === 'layout') {
     const existing = await readLayoutIndex(dirSource(dir, `oci:${dir}`));
-    await writeBlobs(dir, blobsInPushOrder(artifact));
-    await writeFileAtomic(join(dir, INDEX_FILE), mergeEntries(existing.value.manifests, entry).raw);
+    await writeBlobs(dir, blobsInPushOrder(artifact), opts.signal);
+    await writeFileAtomic(join(dir, INDEX_FILE), mergeEntries(existing.value.manifests, entry).raw, {
+      signal: opts.signal,
+    });
     return entry;
   }
-  await buildDirAtomic(dir, async (tmp) => {
-    await writeFileAtomic(join(tmp, OCI_LAYOUT_FILE), OCI_LAYOUT_BYTES);
-    await writeBlobs(tmp, blobsInPushOrder(artifact));
-    await writeFileAtomic(join(tmp, INDEX_FILE), mergeEntries([], entry).raw);
-  });
+  await buildDirAtomic(
+    dir,
+    async (tmp) => {
+      await writeFileAtomic(join(tmp, OCI_LAYOUT_FILE), OCI_LAYOUT_BYTES, { signal: opts.signal });
+      await writeBlobs(tmp, blobsInPushOrder(artifact), opts.signal);
+      await writeFileAtomic(join(tmp, INDEX_FILE), mergeEntries([], entry).raw, { signal: opts.signal });
+    },
+    opts.signal,
+  );
   return entry;
 }
 
@@ -72,12 +86,12 @@ async function dirState(dir: string): Promise<DirState> {
 }
 
 /** Writes each blob that is not already present with the right size, verifying content as it streams. */
-async function writeBlobs(root: string, blobs: readonly Blob[]): Promise<void> {
+async function writeBlobs(root: string, blobs: readonly Blob[], signal?: AbortSignal): Promise<void> {
   await mkdir(join(root, 'blobs', 'sha256'), { recursive: true });
   for (const b of blobs) {
     const dest = join(root, blobPath(b.descriptor.digest));
     const have = await stat(dest).catch(() => undefined);
     if (have?.isFile() && have.size === b.descriptor.size) continue;
-    await writeFileAtomic(dest, verifiedContent(b));
+    await writeFileAtomic(dest, verifiedContent(b), { signal });
   }
 }

@@ -2,6 +2,7 @@
 // a few at a time, each skipped when present — then child manifests by digest, then the top manifest or
 // index under the tag (or its digest). Returns the top descriptor.
 import { type Artifact, type Blob, type Child, type Descriptor, topDocument } from '../../oci/index.ts';
+import { forEachBounded } from '../../util/index.ts';
 import type { RegistryClient } from './client.ts';
 import { subjectOf, updateFallbackTag } from './referrers.ts';
 import { type UploadOptions, uploadBlob } from './upload.ts';
@@ -22,14 +23,10 @@ export async function pushArtifact(
 ): Promise<Descriptor> {
   const blobs = new Map<string, Blob>();
   collectBlobs(artifact, blobs);
-  const queue = [...blobs.values()];
-  const worker = async () => {
-    for (let b = queue.shift(); b; b = queue.shift()) {
-      const how = await uploadBlob(client, repo, b, opts); // not inside onBlob?.(…): that would skip the upload
-      opts.onBlob?.(b.descriptor, how);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(opts.concurrency ?? 3, queue.length) }, worker));
+  await forEachBounded([...blobs.values()], opts.concurrency ?? 3, async (b) => {
+    const how = await uploadBlob(client, repo, b, opts); // not inside onBlob?.(…): that would skip the upload
+    opts.onBlob?.(b.descriptor, how);
+  });
   await pushManifests(client, repo, artifact);
   const top = topDocument(artifact);
   if (tag) await client.putManifest(repo, tag, top.raw, top.mediaType);

@@ -1,6 +1,7 @@
 // The registry side of `docker://HOST/REPO[:TAG][@DIGEST]`: a client for the reference's registry with
 // credentials from the keychain, then pull or push. Plain HTTP only for loopback or hosts marked insecure.
-// Process-wide defaults (insecure hosts, CA file, idle timeout) come from the CLI or the environment.
+// Every setting arrives in the options of the call (the api's context supplies them): nothing is read from
+// the environment or kept between calls here.
 import {
   type Artifact,
   type Child,
@@ -11,18 +12,13 @@ import {
   topDocument,
 } from '../../oci/index.ts';
 import type { Digest } from '../../util/index.ts';
-import { DEFAULT_IDLE_TIMEOUT_MS, idleTimeoutFromEnv } from '../../util/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, type RetryInfo } from '../../util/index.ts';
 import { keychain } from './auth/index.ts';
 import { RegistryClient } from './client.ts';
 import type { OnProgress } from './progress.ts';
 import { pullArtifact } from './pull.ts';
 import { type PushOptions, pushArtifact } from './push.ts';
-import {
-  type CopyReferrersOptions,
-  type CopyReferrersResult,
-  type ListReferrersOptions,
-  listReferrers,
-} from './referrers.ts';
+import { type CopyReferrersOptions, type CopyReferrersResult, listReferrers } from './referrers.ts';
 import { type CredentialSource, RegistryTransport } from './transport/index.ts';
 
 export interface RemoteOptions {
@@ -32,61 +28,29 @@ export interface RemoteOptions {
   insecure?: readonly string[];
   /** A PEM bundle of extra CA certificates. */
   caFile?: string;
-  onRetry?: (info: { attempt: number; reason: string; delayMs: number }) => void;
-  /**
-   * Idle timeout in ms: an attempt with no byte either way for this long is given up and retried
-   * (default: setRemoteDefaults, else PITH_NETWORK_TIMEOUT, else 30 s).
-   */
+  /** Hears each failed attempt that will be retried, with the registry it was sent to. */
+  onRetry?: (info: RetryInfo & { registry: string }) => void;
+  /** Idle timeout in ms: an attempt with no byte either way for this long is given up and retried (30 s). */
   idleTimeoutMs?: number;
+  /** Cancels every request in flight and every retry wait. */
+  signal?: AbortSignal | undefined;
+  /** Waits between attempts (default: a timer the signal cancels). */
+  sleep?: (ms: number) => Promise<void>;
   /** Hears the bytes of every blob pulled (read) or pushed (written), throttled. */
   onProgress?: OnProgress;
 }
 
-type RemoteDefaults = Pick<RemoteOptions, 'insecure' | 'caFile' | 'idleTimeoutMs'>;
-
-/** Process-wide defaults: the CLI's --insecure-registry/--registry-ca-file, else the environment. */
-let defaults: RemoteDefaults = remoteDefaultsFromEnv(process.env);
-
-/**
- * PITH_INSECURE_REGISTRIES (comma-separated host[:port]) and PITH_REGISTRY_CA_FILE. PITH_NETWORK_TIMEOUT
- * is read when a transport is made (transportFor), so that a bad value is reported as a command's error.
- */
-export function remoteDefaultsFromEnv(env: NodeJS.ProcessEnv): Pick<RemoteOptions, 'insecure' | 'caFile'> {
-  const insecure = (env['PITH_INSECURE_REGISTRIES'] ?? '')
-    .split(',')
-    .map((h) => h.trim())
-    .filter(Boolean);
-  return {
-    ...(insecure.length ? { insecure } : {}),
-    ...(env['PITH_REGISTRY_CA_FILE'] ? { caFile: env['PITH_REGISTRY_CA_FILE'] } : {}),
-  };
-}
-
-/** Sets the defaults every later client uses (merged under per-call options). */
-export function setRemoteDefaults(d: RemoteDefaults): void {
-  const idleTimeoutMs = d.idleTimeoutMs ?? defaults.idleTimeoutMs;
-  defaults = {
-    insecure: [...(defaults.insecure ?? []), ...(d.insecure ?? [])],
-    ...((d.caFile ?? defaults.caFile) ? { caFile: d.caFile ?? defaults.caFile } : {}),
-    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
-  };
-}
-
-/** The transport to a registry (host[:port]) with the defaults merged under `opts`. */
+/** The transport to a registry (host[:port]) with the settings of `opts`. */
 export function transportFor(registry: string, opts: RemoteOptions = {}): RegistryTransport {
-  const insecure = [...(defaults.insecure ?? []), ...(opts.insecure ?? [])];
-  const caFile = opts.caFile ?? defaults.caFile;
   return new RegistryTransport({
     registry,
     credentials: opts.credentials ?? keychain(),
-    ...(insecure.includes(registry) ? { insecure: true } : {}),
-    ...(caFile ? { caFile } : {}),
-    ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
-    timeoutMs:
-      opts.idleTimeoutMs ??
-      defaults.idleTimeoutMs ??
-      idleTimeoutFromEnv(process.env) ??
-      DEFAULT_IDLE_TIMEOUT_MS,
+    ...(opts.insecure?.includes(registry) ? { insecure: true } : {}),
+    ...(opts.caFile ? { caFile: opts.caFile } : {}),
+    ...(opts.onRetry ? { onRetry: (info: RetryInfo) => opts.onRetry?.({ ...info, registry }) } : {}),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    timeoutMs: opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     userAgent: 'pith/0.1.0',
   });
 }
@@ -114,20 +78,6 @@ export function pushRemote(
     ref.tag ?? (ref.digest ? undefined : 'latest'),
     opts,
   );
-}
-
-/** The referrers of a digest in the reference's repository (referrers API, else the referrers tag). */
-export async function referrersOf(
-  ref: ImageReference,
-  digest: Digest,
-  opts: RemoteOptions & ListReferrersOptions = {},
-): Promise<Descriptor[]> {
-  const client = clientFor(ref, opts);
-  try {
-    return await listReferrers(client, ref.repository, digest, opts);
-  } finally {
-    client.transport.close();
-  }
 }
 
 /**

@@ -2,7 +2,8 @@
 // registry: a blob whose connection drops (FIN or RST), stalls, or breaks its chunked framing mid-way is
 // resumed with Range from the byte it stopped at and arrives byte-identical; a server that ignores Range
 // is read again from zero without repeating a byte; manifests and token responses cut short are asked for
-// again; when every attempt fails, one final io error says how far it got and that it gave up.
+// again; when every attempt fails, one final io error says how far it got and that it gave up. The waits
+// between attempts go to a fake sleep that records the delay asked for and returns at once.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { pullRemote, RegistryClient } from '../../../src/io/index.ts';
@@ -13,9 +14,26 @@ import { collect } from '../../oci/fixtures.ts';
 import { frontedRegistry } from './fault-fixtures.ts';
 import { reply, serve } from './transport-server.ts';
 
+/** A sleep that records the delays asked for and returns at once. */
+function fakeSleep() {
+  const slept: number[] = [];
+  const sleep = async (ms: number) => {
+    slept.push(ms);
+  };
+  return { slept, sleep };
+}
+
 /** Reads the image's layer through `ref` (a fresh client: no shared connections between tests). */
-async function pullLayer(ref: string, image: Image, idleTimeoutMs?: number): Promise<Buffer> {
-  const pulled = await pullRemote(parseReference(ref), idleTimeoutMs ? { idleTimeoutMs } : {});
+async function pullLayer(
+  ref: string,
+  image: Image,
+  sleep: (ms: number) => Promise<void>,
+  idleTimeoutMs?: number,
+): Promise<Buffer> {
+  const pulled = await pullRemote(parseReference(ref), {
+    sleep,
+    ...(idleTimeoutMs ? { idleTimeoutMs } : {}),
+  });
   assert.equal(pulled.kind, 'image');
   const layer = pulled.kind === 'image' ? pulled.layers[0]! : assert.fail();
   assert.equal(layer.descriptor.digest, image.layers[0]!.descriptor.digest);
@@ -28,8 +46,10 @@ describe('blob bodies cut short are resumed', () => {
   for (const [what, fault] of everyFault(700_000)) {
     it(`after ${what}, from the byte it stopped at`, async (t) => {
       const f = await frontedRegistry(t, (img) => [failGets(img.layers[0]!.descriptor.digest, fault)]);
-      const bytes = await pullLayer(f.ref, f.image, fault.kind === 'stall' ? 1000 : undefined);
+      const { slept, sleep } = fakeSleep();
+      const bytes = await pullLayer(f.ref, f.image, sleep, fault.kind === 'stall' ? 1000 : undefined);
       assert.deepEqual(bytes, await original(f.image));
+      assert.deepEqual(slept, [250]);
       const gets = f.proxy.requests.filter((r) => r.path.endsWith(f.layer));
       assert.deepEqual(
         gets.map((r) => [r.status, r.fault]),
@@ -51,12 +71,14 @@ describe('blob bodies cut short are resumed', () => {
       failGets('/v2/a/blobs/sha256:00', { kind: 'drop', afterBytes: 33_333 }),
     ]);
     t.after(() => proxy.close());
-    const transport = new RegistryTransport({ registry: proxy.host });
+    const { slept, sleep } = fakeSleep();
+    const transport = new RegistryTransport({ registry: proxy.host, sleep });
     t.after(() => transport.close());
     const got = await collect(
       transport.stream({ method: 'GET', path: '/v2/a/blobs/sha256:00', scope: '', expect: [200] }),
     );
     assert.deepEqual(got, body, 'the same byte sequence, no byte twice');
+    assert.deepEqual(slept, [250]);
     assert.deepEqual(
       proxy.requests.filter((r) => r.path.includes('blobs')).map((r) => [r.status, r.range]),
       [
@@ -71,7 +93,8 @@ describe('blob bodies cut short are resumed', () => {
       failGets(img.layers[0]!.descriptor.digest, { kind: 'drop', afterBytes: 1000 }, 99),
     ]);
     const size = f.image.layers[0]!.descriptor.size;
-    await assert.rejects(pullLayer(f.ref, f.image), (err: unknown) => {
+    const { slept, sleep } = fakeSleep();
+    await assert.rejects(pullLayer(f.ref, f.image, sleep), (err: unknown) => {
       assert.ok(err instanceof RegistryError, String(err));
       assert.equal(err.kind, 'io');
       assert.equal(err.code, 'CONNECTION_LOST');
@@ -84,6 +107,7 @@ describe('blob bodies cut short are resumed', () => {
       return true;
     });
     assert.equal(f.proxy.requests.filter((r) => r.path.endsWith(f.layer)).length, 4);
+    assert.deepEqual(slept, [250, 500, 1000], 'three backoffs, none after the last attempt');
   });
 });
 
@@ -92,11 +116,13 @@ describe('small bodies cut short are asked for again', () => {
     const f = await frontedRegistry(t, () => [
       failGets('/manifests/1', { kind: 'bad-chunking', afterBytes: 10 }, 2),
     ]);
+    const { slept, sleep } = fakeSleep();
     const m = await new RegistryClient(
-      new RegistryTransport({ registry: f.proxy.host }),
+      new RegistryTransport({ registry: f.proxy.host, sleep }),
       f.proxy.host,
     ).getManifest('faults/big', '1');
     assert.equal(m.digest, f.image.manifest.digest);
+    assert.deepEqual(slept, [250, 500]);
     assert.equal(f.proxy.requests.filter((r) => r.path.endsWith('/manifests/1')).length, 3);
   });
 
@@ -113,7 +139,8 @@ describe('small bodies cut short are asked for again', () => {
     ]);
     t.after(() => proxy.close());
     realm = `${proxy.url}/token`;
-    const transport = new RegistryTransport({ registry: proxy.host });
+    const { slept, sleep } = fakeSleep();
+    const transport = new RegistryTransport({ registry: proxy.host, sleep });
     t.after(() => transport.close());
     const res = await transport.read({
       method: 'GET',
@@ -125,5 +152,6 @@ describe('small bodies cut short are asked for again', () => {
       proxy.requests.filter((r) => r.path.startsWith('/token')).map((r) => r.fault),
       ['drop', undefined],
     );
+    assert.deepEqual(slept, [250]);
   });
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildFromConfig } from '../../../src/assemble/index.ts';
 import { loadConfig } from '../../../src/config/index.ts';
-import { clientFor, copyReferrers, referrersOf } from '../../../src/io/index.ts';
+import { clientFor, copyReferrers } from '../../../src/io/index.ts';
 import type { RegistryClient } from '../../../src/io/registry/client.ts';
 import { pushArtifact } from '../../../src/io/registry/push.ts';
 import { listReferrers, referrersTag, updateFallbackTag } from '../../../src/io/registry/referrers.ts';
@@ -17,7 +17,6 @@ import {
   type Artifact,
   buildManifest,
   type Descriptor,
-  EMPTY_DESCRIPTOR,
   type Image,
   imagesOf,
   JsonDocument,
@@ -30,6 +29,8 @@ import {
 import { type MemoryRegistry, startMemoryRegistry } from '../../../src/testing/index.ts';
 import { type Digest, sha256 } from '../../../src/util/index.ts';
 import { ROOT } from '../../helpers.ts';
+import { EMPTY_DESCRIPTOR } from '../../oci/fixtures.ts';
+import { referrersOf } from './helpers.ts';
 
 const SBOM = 'application/vnd.example.sbom+json';
 const SIG = 'application/vnd.example.signature+json';

@@ -82,8 +82,15 @@ describe('push and pull against the in-memory registry', () => {
       },
       async (host) => {
         const ref = parseReference(`${host}/pith/faulty:1`);
-        await pushRemote(ref, artifact, { chunkSize: 200 });
-        assert.deepEqual(await validate(await pullRemote(ref)), []);
+        // the waits between attempts are recorded and skipped, not slept
+        const slept: number[] = [];
+        const sleep = async (ms: number) => {
+          slept.push(ms);
+        };
+        await pushRemote(ref, artifact, { chunkSize: 200, sleep });
+        assert.deepEqual(slept, [250, 250], 'one backoff for the 500, one for the reset');
+        assert.deepEqual(await validate(await pullRemote(ref, { sleep })), []);
+        assert.equal(slept.length, 2, 'the pull needed no retry');
       },
     );
   });

@@ -30,13 +30,12 @@ import {
   parseIndex,
   parseReference,
   platformMatches,
-  readBlob,
   topDocument,
   validate,
 } from '../../../src/oci/index.ts';
 import { sha256 } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
-import { classicDockerSave, smallImage, twoPlatformIndex } from '../../oci/fixtures.ts';
+import { classicDockerSave, readBlob, smallImage, twoPlatformIndex } from '../../oci/fixtures.ts';
 import { pithError, tempLeftovers } from './helpers.ts';
 
 function gnuTar(args: string[], cwd?: string): string {

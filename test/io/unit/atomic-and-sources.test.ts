@@ -5,9 +5,9 @@ import { spawnSync } from 'node:child_process';
 import { link, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
-import { buildDirAtomic, dirSource, tarSource, tempSibling, writeFileAtomic } from '../../../src/io/index.ts';
+import { dirSource, tarSource } from '../../../src/io/index.ts';
 import { LIMITS } from '../../../src/oci/index.ts';
-import { PithError } from '../../../src/util/index.ts';
+import { buildDirAtomic, PithError, tempSibling, writeFileAtomic } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
 import { collect } from '../../oci/fixtures.ts';
 
@@ -29,7 +29,7 @@ describe('writeFileAtomic', { timeout: 10_000 }, () => {
       yield Buffer.from('tw');
       yield Buffer.from('o');
     }
-    await writeFileAtomic(join(dir, 'two'), parts(), 0o600);
+    await writeFileAtomic(join(dir, 'two'), parts(), { mode: 0o600 });
     assert.equal(await readFile(join(dir, 'a', 'b', 'one'), 'utf8'), 'one');
     assert.equal(await readFile(join(dir, 'two'), 'utf8'), 'two');
     assert.equal((await stat(join(dir, 'two'))).mode & 0o777, 0o600);

@@ -122,7 +122,7 @@ describe('document limits in a layout', { timeout: 30_000 }, () => {
     execFileSync('mkfifo', [join(dir, 'index.json')]);
     await assert.rejects(
       readLayout(dirSource(dir, 'oci:l')),
-      pithError('NOT_A_FILE', /^oci:l: index\.json is a FIFO, not a regular file$/),
+      pithError('MEMBER_NOT_A_FILE', /^oci:l: index\.json is a FIFO, not a regular file$/),
     );
   });
 });

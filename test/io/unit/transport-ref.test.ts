@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { formatTransportRef, parseTransportRef, type TransportRef } from '../../../src/io/index.ts';
+import { parseTransportRef } from '../../../src/io/index.ts';
 import { PithError } from '../../../src/util/index.ts';
 import { tempDir } from '../../helpers.ts';
 
@@ -146,27 +146,5 @@ describe('parseTransportRef with allowBarePath', () => {
   it('a missing path is refused', async (t) => {
     const missing = join(await tempDir(t), 'nope');
     assert.throws(() => parseTransportRef(missing, { allowBarePath: true }), badRef);
-  });
-});
-
-describe('formatTransportRef', () => {
-  const cases: [string, TransportRef][] = [
-    ['oci:out', { transport: 'oci', path: 'out' }],
-    ['oci:out:v1', { transport: 'oci', path: 'out', tag: 'v1' }],
-    ['oci-archive:a.tar:x/y:1', { transport: 'oci-archive', path: 'a.tar', tag: 'x/y:1' }],
-    ['docker-archive:a.tar', { transport: 'docker-archive', path: 'a.tar' }],
-    ['docker-archive:a.tar:@3', { transport: 'docker-archive', path: 'a.tar', index: 3 }],
-  ];
-  for (const [text, ref] of cases) {
-    it(`formats and re-parses ${text}`, () => {
-      assert.equal(formatTransportRef(ref), text);
-      assert.deepEqual(parseTransportRef(text), ref);
-    });
-  }
-
-  it('formats a docker-archive name in full', () => {
-    const ref = parseTransportRef('docker-archive:a.tar:busybox:1');
-    assert.equal(formatTransportRef(ref), 'docker-archive:a.tar:docker.io/library/busybox:1');
-    assert.deepEqual(parseTransportRef(formatTransportRef(ref)), ref);
   });
 });

@@ -4,17 +4,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { pullRemote } from '../../../src/io/index.ts';
-import {
-  buildImage,
-  type LayerBlob,
-  MediaType,
-  parseReference,
-  readBlob,
-  validate,
-} from '../../../src/oci/index.ts';
+import { buildImage, type LayerBlob, MediaType, parseReference, validate } from '../../../src/oci/index.ts';
 import { type MemoryRegistry, startMemoryRegistry } from '../../../src/testing/index.ts';
 import { pith } from '../../helpers.ts';
-import { gzipLayer, tarOf } from '../../oci/fixtures.ts';
+import { gzipLayer, readBlob, tarOf } from '../../oci/fixtures.ts';
 
 let reg: MemoryRegistry;
 before(async () => {

@@ -1,9 +1,9 @@
 // docker's config.json and podman's auth.json: the same `auths` / `credHelpers` / `credsStore` shape.
 // Reading looks a registry up under every key docker and podman use for it; writing keeps every other
 // field of the file as it was and replaces the file atomically, readable by its owner only.
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { PithError } from '../../../util/index.ts';
+import { PithError, writeFileAtomic } from '../../../util/index.ts';
 import { helperGet } from './cred-helper.ts';
 import { type Credentials, helperServerUrl, registryKeys } from './credentials.ts';
 
@@ -68,8 +68,5 @@ function entryCredentials(e: AuthEntry): Credentials | undefined {
 /** Writes an auth file atomically with mode 0600, creating its directory (0700) if needed. */
 export async function writeAuthFile(path: string, file: AuthFile): Promise<void> {
   await mkdir(dirname(path), { recursive: true, mode: 0o700 });
-  const tmp = `${path}.pith-${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(file, null, '\t')}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, path);
+  await writeFileAtomic(path, Buffer.from(`${JSON.stringify(file, null, '\t')}\n`), { mode: 0o600 });
 }

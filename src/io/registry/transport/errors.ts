@@ -2,8 +2,16 @@
 // the method, a redacted URL, the parsed distribution `errors[]`, and when the body is not that JSON, its
 // text (read under a 64 KiB cap). Connection failures are RegistryErrors without a status. Messages never
 // hold credentials: user information and every query value but a few known-harmless ones are redacted.
+// The code is the first distribution-spec code of the body that pith knows, else one for the status; the
+// kind is the code's, from io's catalog (error-codes.ts).
 import { STATUS_CODES } from 'node:http';
 import { type ErrorKind, messageOf, PithError, redactUrl } from '../../../util/index.ts';
+import {
+  DISTRIBUTION_ERROR_CODES,
+  IO_ERROR_CODES,
+  isDistributionErrorCode,
+  type RegistryErrorCode,
+} from '../../error-codes.ts';
 
 export { redactUrl };
 
@@ -19,7 +27,7 @@ export const ERROR_BODY_CAP = 64 * 1024;
 
 const TEMPORARY_STATUS = new Set([408, 429, 500, 502, 503, 504]);
 const TEMPORARY_CODES = new Set(['BLOB_UPLOAD_INVALID', 'TOOMANYREQUESTS', 'UNKNOWN', 'UNAVAILABLE']);
-const STATUS_CODE: Record<number, string> = {
+const STATUS_CODE: Record<number, RegistryErrorCode> = {
   401: 'UNAUTHORIZED',
   403: 'DENIED',
   404: 'NOT_FOUND',
@@ -34,7 +42,8 @@ interface RegistryErrorInit {
   errors?: Diagnostic[];
   body?: string;
   message: string;
-  code?: string;
+  code?: RegistryErrorCode;
+  /** Overrides the code's kind. */
   kind?: ErrorKind;
   cause?: unknown;
   /** Set when retries ran out: how many attempts were made (the error is final). */
@@ -42,7 +51,7 @@ interface RegistryErrorInit {
 }
 
 /** A registry answered with an unexpected status, or could not be reached. */
-export class RegistryError extends PithError {
+export class RegistryError extends PithError<RegistryErrorCode> {
   readonly status?: number;
   readonly errors: Diagnostic[];
   readonly method: string;
@@ -57,8 +66,9 @@ export class RegistryError extends PithError {
     const errors = init.errors ?? [];
     const url = redactUrl(init.url);
     const status = init.status;
-    const code = init.code ?? errors.find((e) => /^[A-Z_]+$/.test(e.code))?.code ?? codeForStatus(status);
-    const kind = init.kind ?? (status === 401 || status === 403 || status === 404 ? 'input' : 'io');
+    const known = errors.map((e) => e.code).find(isDistributionErrorCode);
+    const code = init.code ?? known ?? codeForStatus(status);
+    const kind = init.kind ?? kindOf(code);
     super(kind, code, init.message, {
       cause: init.cause,
       details: { method: init.method, url, status, errors },
@@ -79,9 +89,13 @@ export class RegistryError extends PithError {
   }
 }
 
-function codeForStatus(status: number | undefined): string {
+function codeForStatus(status: number | undefined): RegistryErrorCode {
   if (status === undefined) return 'REGISTRY_UNREACHABLE';
   return STATUS_CODE[status] ?? 'REGISTRY_ERROR';
+}
+
+function kindOf(code: RegistryErrorCode): ErrorKind {
+  return isDistributionErrorCode(code) ? DISTRIBUTION_ERROR_CODES[code].kind : IO_ERROR_CODES[code].kind;
 }
 
 /** The `errors[]` of a distribution error body; empty when the body is not that JSON. */
@@ -124,7 +138,7 @@ export function statusError(init: {
   body?: string;
   errors?: Diagnostic[];
   hint?: string;
-  /** Overrides the kind the status implies (401/403/404: input, else io). */
+  /** Overrides the kind the code implies. */
   kind?: ErrorKind;
 }): RegistryError {
   const { method, status } = init;

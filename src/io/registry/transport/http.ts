@@ -15,7 +15,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates } from 'node:tls';
-import { DEFAULT_IDLE_TIMEOUT_MS, messageOf, PithError } from '../../../util/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, messageOf, PithError, throwIfAborted } from '../../../util/index.ts';
 
 /** A response head, its body still unread in `message`. */
 export interface Exchange {
@@ -43,11 +43,13 @@ const COMMIT_WAIT_MS = 120_000;
 export class Connections {
   readonly #caFile: string | undefined;
   readonly #timeoutMs: number;
+  readonly #signal: AbortSignal | undefined;
   readonly #http = new HttpAgent({ keepAlive: true });
   #https: Promise<HttpsAgent> | undefined;
 
-  constructor(opts: { caFile?: string; timeoutMs?: number } = {}) {
+  constructor(opts: { caFile?: string; timeoutMs?: number; signal?: AbortSignal | undefined } = {}) {
     this.#caFile = opts.caFile;
+    this.#signal = opts.signal;
     this.#timeoutMs = opts.timeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   }
 
@@ -62,7 +64,14 @@ export class Connections {
     } else if (body === undefined && /^(PUT|POST|PATCH)$/.test(init.method)) {
       headers['content-length'] ??= '0';
     }
-    const req = (secure ? httpsRequest : httpRequest)(url, { method: init.method, headers, agent });
+    throwIfAborted(this.#signal);
+    const signal = this.#signal;
+    const req = (secure ? httpsRequest : httpRequest)(url, {
+      method: init.method,
+      headers,
+      agent,
+      ...(signal ? { signal } : {}),
+    });
     return exchange(req, url, init, this.#timeoutMs);
   }
 

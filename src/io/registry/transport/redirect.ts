@@ -2,7 +2,7 @@
 // keeps its query (signed CDN URLs); at most 5 hops; 301/302 turn POST into GET and 303 turns anything but
 // HEAD into GET, dropping the body and its entity headers; 307/308 resend method and body. Authorization,
 // cookies and every other credential header go only to the origin they were meant for.
-import { PithError } from '../../../util/index.ts';
+import { ioError } from '../../error-codes.ts';
 import { redactUrl } from './errors.ts';
 
 /** Redirect hops followed before giving up. */
@@ -42,23 +42,14 @@ export function nextHop(hop: Hop, status: number, location: string, plainHttpOk:
   try {
     url = new URL(location, hop.url);
   } catch {
-    throw new PithError(
-      'io',
-      'BAD_REDIRECT',
-      `${hop.method} ${redactUrl(hop.url)}: ${status} to an invalid Location`,
-    );
+    throw ioError('BAD_REDIRECT', `${hop.method} ${redactUrl(hop.url)}: ${status} to an invalid Location`);
   }
   url.hash = '';
   if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new PithError(
-      'io',
-      'BAD_REDIRECT',
-      `${hop.method} ${redactUrl(hop.url)}: redirect to ${url.protocol} refused`,
-    );
+    throw ioError('BAD_REDIRECT', `${hop.method} ${redactUrl(hop.url)}: redirect to ${url.protocol} refused`);
   }
   if (url.protocol === 'http:' && !plainHttpOk(url)) {
-    throw new PithError(
-      'io',
+    throw ioError(
       'PLAIN_HTTP_REFUSED',
       `${hop.method} ${redactUrl(hop.url)}: redirect to plain http ${redactUrl(url)} refused (not loopback, registry not insecure)`,
     );

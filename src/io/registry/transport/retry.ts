@@ -4,15 +4,20 @@
 // framing). POST and PATCH, not idempotent, are retried only when no response came back and on 429/503,
 // where the server did not act on them. When attempts run out the error says so, and is final: no outer
 // loop retries it again.
-import { backoffMs, PithError, parseRetryAfter } from '../../../util/index.ts';
+import {
+  backoffMs,
+  DEFAULT_ATTEMPTS,
+  PithError,
+  parseRetryAfter,
+  pause,
+  type RetryInfo,
+  type RetryPolicy,
+} from '../../../util/index.ts';
 
-export { backoffMs, parseRetryAfter };
+export { backoffMs, DEFAULT_ATTEMPTS, parseRetryAfter, pause, type RetryInfo, type RetryPolicy };
 
 import { RegistryError } from './errors.ts';
 import { discard, type Exchange } from './http.ts';
-
-/** Attempts in all, by default. */
-export const DEFAULT_ATTEMPTS = 4;
 
 const IDEMPOTENT_RETRY = new Set([408, 429, 500, 502, 503, 504]);
 const UNSAFE_RETRY = new Set([429, 503]);
@@ -28,19 +33,6 @@ const NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
   'ERR_STREAM_PREMATURE_CLOSE',
 ]);
-
-/** What a retry is told about (the attempt that failed, 1-based). */
-export interface RetryInfo {
-  attempt: number;
-  reason: string;
-  delayMs: number;
-}
-
-export interface RetryPolicy {
-  attempts: number;
-  onRetry?: (info: RetryInfo) => void;
-  sleep?: (ms: number) => Promise<void>;
-}
 
 /** True when a response status is worth another attempt for this method. */
 export function retryableStatus(status: number, method: string): boolean {
@@ -80,13 +72,6 @@ export async function retrying(
     discard(x);
     await pause(policy, n, `HTTP ${x.status}`, delayMs);
   }
-}
-
-/** Tells onRetry about failed attempt `n`, then waits `delayMs`. */
-export function pause(policy: RetryPolicy, n: number, reason: string, delayMs: number): Promise<void> {
-  policy.onRetry?.({ attempt: n, reason, delayMs });
-  const sleep = policy.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
-  return sleep(delayMs);
 }
 
 /** The final form of a connection failure after `n` attempts: its message says so, and it is not retried. */

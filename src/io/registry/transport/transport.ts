@@ -32,6 +32,10 @@ export interface TransportOptions {
    * the answer to a request with a body is allowed at least 120 s (registries may take a while to commit).
    */
   timeoutMs?: number;
+  /** Cancels requests in flight and retry waits; a cancelled request is never retried. */
+  signal?: AbortSignal;
+  /** Waits between attempts (default a timer that the signal cancels); tests pass one that returns at once. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
 /** A response whose body was read whole. */
@@ -78,8 +82,13 @@ export class RegistryTransport {
       if (!(err instanceof PithError)) throw err;
       this.#refusal = err; // reported by request(), before any network I/O
     }
-    this.#conns = new Connections({ caFile: opts.caFile, timeoutMs: opts.timeoutMs });
-    this.#policy = { attempts: Math.max(1, opts.retries ?? DEFAULT_ATTEMPTS), onRetry: opts.onRetry };
+    this.#conns = new Connections({ caFile: opts.caFile, timeoutMs: opts.timeoutMs, signal: opts.signal });
+    this.#policy = {
+      attempts: Math.max(1, opts.retries ?? DEFAULT_ATTEMPTS),
+      onRetry: opts.onRetry,
+      signal: opts.signal,
+      ...(opts.sleep ? { sleep: opts.sleep } : {}),
+    };
     const host = this.#endpoint?.host ?? opts.registry;
     this.#auth = new Authorizer(host, opts.credentials, this.#sendToken);
   }

@@ -8,30 +8,39 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, parse, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { asSystemError, errnoOf, fileTypeName, PithError } from '../util/index.ts';
+import { abortedError } from './abort.ts';
+import { PithError } from './errors.ts';
+import { asSystemError, errnoOf, fileTypeName } from './system-error.ts';
 
-/** Temporary paths being written now; removed by `removePendingTemps` if the process is interrupted. */
+/**
+ * Temporary paths being written now, by any caller in this process: `removePendingTemps` removes them when
+ * the process must end at once (a second Ctrl-C). Cancelling one operation is its AbortSignal's job.
+ */
 const pending = new Set<string>();
 
-let aborted = false;
+export interface AtomicWriteOptions {
+  /** File mode of the result (default 0o644). */
+  mode?: number;
+  /** Aborting stops the write; the temporary file is removed and nothing appears at the destination. */
+  signal?: AbortSignal | undefined;
+}
 
 /** Code points of the destination's name kept in a temporary name, so it stays within NAME_MAX (255 bytes). */
 const TEMP_NAME_KEEP = 48;
 
 /** A sibling temporary path for `dest` (same directory, so rename is atomic), tracked until settled. */
-export function tempSibling(dest: string): string {
-  if (aborted) throw new PithError('io', 'ABORTED', `not writing ${dest}: pith is being interrupted`);
+export function tempSibling(dest: string, signal?: AbortSignal): string {
+  if (signal?.aborted) throw abortedError(signal, `not writing ${dest}`);
   const name = Array.from(basename(dest)).slice(0, TEMP_NAME_KEEP).join('');
   const tmp = join(dirname(dest), `.${name}.pith-${randomBytes(6).toString('hex')}.tmp`);
   pending.add(tmp);
   return tmp;
 }
 
-/** Stops new outputs and removes every temporary output in progress (SIGINT/SIGTERM): synchronous on purpose. */
+/** Removes every temporary output in progress (the process is about to exit): synchronous on purpose. */
 export function removePendingTemps(): void {
-  aborted = true;
   // The set is kept: file system calls already queued on the thread pool may still re-create a path, so
-  // an interrupt handler calls this again after they have settled (see cli/main.ts).
+  // an exit handler calls this again after they have settled (see cli/main.ts).
   for (const t of pending) rmSync(t, { recursive: true, force: true });
 }
 
@@ -39,10 +48,10 @@ export function removePendingTemps(): void {
 export async function writeFileAtomic(
   dest: string,
   data: AsyncIterable<Buffer> | Buffer,
-  mode = 0o644,
+  opts: AtomicWriteOptions = {},
 ): Promise<void> {
   await makeParentDir(dest);
-  const tmp = tempSibling(dest);
+  const tmp = tempSibling(dest, opts.signal);
   const fromData = new WeakSet<object>();
   try {
     const mark = (err: unknown) => {
@@ -52,10 +61,12 @@ export async function writeFileAtomic(
     const source = Buffer.isBuffer(data)
       ? Readable.from([data])
       : Readable.from(withSourceErrors(data, mark));
-    await pipeline(source, createWriteStream(tmp, { mode }));
+    await pipeline(source, createWriteStream(tmp, { mode: opts.mode ?? 0o644 }), { signal: opts.signal });
+    opts.signal?.throwIfAborted();
     await rename(tmp, dest);
   } catch (err) {
     await rm(tmp, { force: true });
+    if (opts.signal?.aborted) throw abortedError(opts.signal, `not writing ${dest}`);
     throw fromData.has(err as object) ? err : writeError(err, dest);
   } finally {
     pending.delete(tmp);
@@ -87,15 +98,21 @@ export async function* withSourceErrors(
  * Builds a directory atomically: `fill` writes into a temporary sibling which replaces `dest` (which must
  * not exist) only when `fill` succeeds. On failure the temporary directory is removed.
  */
-export async function buildDirAtomic(dest: string, fill: (dir: string) => Promise<void>): Promise<void> {
+export async function buildDirAtomic(
+  dest: string,
+  fill: (dir: string) => Promise<void>,
+  signal?: AbortSignal,
+): Promise<void> {
   await makeParentDir(dest);
-  const tmp = tempSibling(dest);
+  const tmp = tempSibling(dest, signal);
   try {
     await mkdir(tmp).catch((err: unknown) => Promise.reject(writeError(err, dest)));
     await fill(tmp);
+    signal?.throwIfAborted();
     await rename(tmp, dest).catch((err: unknown) => Promise.reject(writeError(err, dest)));
   } catch (err) {
     await rm(tmp, { recursive: true, force: true });
+    if (signal?.aborted) throw abortedError(signal, `not writing ${dest}`);
     throw inDestination(err, tmp, dest);
   } finally {
     pending.delete(tmp);

@@ -1,0 +1,88 @@
+// Every error code the library throws in one list, ERROR_CODES (code → kind, exit code, module, meaning),
+// merged from the modules' own catalogs (src/<module>/error-codes.ts), and api's own codes. docs/errors.md
+// is generated from it (npm run errors); test/scripts/error-codes.test.ts checks it against the source.
+import { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from '../apt-repo/index.ts';
+import { ASSEMBLE_ERROR_CODES, type AssembleErrorCode } from '../assemble/index.ts';
+import { COMPRESS_ERROR_CODES, type CompressErrorCode } from '../compress/index.ts';
+import { CONFIG_ERROR_CODES, type ConfigErrorCode } from '../config/index.ts';
+import { DEB_ARCHIVE_ERROR_CODES, type DebArchiveErrorCode } from '../deb-archive/index.ts';
+import {
+  DISTRIBUTION_ERROR_CODES,
+  type DistributionErrorCode,
+  IO_ERROR_CODES,
+  type IoErrorCode,
+} from '../io/index.ts';
+import { LAYER_ERROR_CODES, type LayerErrorCode } from '../layer/index.ts';
+import { LOCKFILE_ERROR_CODES, type LockfileErrorCode } from '../lockfile/index.ts';
+import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/index.ts';
+import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/index.ts';
+import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/index.ts';
+import { TAR_ERROR_CODES, type TarErrorCode } from '../tar/index.ts';
+import {
+  type ErrorCatalog,
+  type ErrorCodeInfo,
+  indexErrorCatalogs,
+  UTIL_ERROR_CODES,
+  type UtilErrorCode,
+} from '../util/index.ts';
+
+export type { ErrorCodeInfo };
+
+export const API_ERROR_CODES = {
+  NO_CONFIG: { kind: 'usage', meaning: 'A build or lock was asked for without a config file or a preset.' },
+  ALL_NEEDS_REGISTRIES: {
+    kind: 'usage',
+    meaning: 'copy --all (with referrers) needs a registry on both sides.',
+  },
+  NOTHING_TO_LOCK: {
+    kind: 'input',
+    meaning: 'The config installs no Debian packages, so there is nothing to lock.',
+  },
+  NOT_INSTALLED: {
+    kind: 'input',
+    meaning: 'pith why was asked about a package the config does not install.',
+  },
+  UNPINNED: { kind: 'check', meaning: 'pin --check found image references not pinned to a digest.' },
+} as const satisfies ErrorCatalog;
+
+export type ApiErrorCode = keyof typeof API_ERROR_CODES;
+
+/** Every code a PithError from the library can carry. */
+export type ErrorCode =
+  | UtilErrorCode
+  | CompressErrorCode
+  | TarErrorCode
+  | OciErrorCode
+  | AptRepoErrorCode
+  | DebArchiveErrorCode
+  | LayerErrorCode
+  | IoErrorCode
+  | DistributionErrorCode
+  | ConfigErrorCode
+  | LockfileErrorCode
+  | RootfsErrorCode
+  | AssembleErrorCode
+  | PinErrorCode
+  | ApiErrorCode;
+
+/** The module catalogs, from the bottom of the import graph up. */
+const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = [
+  ['util', UTIL_ERROR_CODES],
+  ['compress', COMPRESS_ERROR_CODES],
+  ['tar', TAR_ERROR_CODES],
+  ['oci', OCI_ERROR_CODES],
+  ['apt-repo', APT_REPO_ERROR_CODES],
+  ['deb-archive', DEB_ARCHIVE_ERROR_CODES],
+  ['layer', LAYER_ERROR_CODES],
+  ['io', IO_ERROR_CODES],
+  ['io', DISTRIBUTION_ERROR_CODES],
+  ['config', CONFIG_ERROR_CODES],
+  ['lockfile', LOCKFILE_ERROR_CODES],
+  ['rootfs', ROOTFS_ERROR_CODES],
+  ['assemble', ASSEMBLE_ERROR_CODES],
+  ['pin', PIN_ERROR_CODES],
+  ['api', API_ERROR_CODES],
+];
+
+/** Every error code of the library: its kind, the CLI's exit code for it, its module and meaning. */
+export const ERROR_CODES = indexErrorCatalogs(CATALOGS) as Readonly<Record<ErrorCode, ErrorCodeInfo>>;

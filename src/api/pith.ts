@@ -1,0 +1,75 @@
+// `createPith(options)`: the library's one entry point. It returns the verbs as methods of an object that
+// owns its context (cache, credentials, network settings, cancellation, progress), so two instances in one
+// process never see each other's state. Every method takes its own request and, last, CallOptions (a
+// signal and a listener for that call only).
+import { listPresets, type PresetInfo } from '../config/index.ts';
+import { type BuildReport, type BuildRequest, build } from './build.ts';
+import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
+import { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
+import { type LockReport, type LockRequest, lock, type WhyReport, type WhyRequest, why } from './lock.ts';
+import { type PinFileReport, type PinOptions, pin } from './pin.ts';
+import { type PresetReport, showPreset } from './presets.ts';
+import { type CopyOptions, type CopyReport, copy, digest, listTags, login, logout, tag } from './registry.ts';
+
+/** The verbs of pith, bound to one context. */
+export interface Pith {
+  /** What this instance resolved from its options and environment (cache dir, timeouts, auth file…). */
+  readonly settings: ResolvedSettings;
+  /** Builds the image a config (file or object) or preset describes and writes it to `req.output`. */
+  build(req: BuildRequest, call?: CallOptions): Promise<BuildReport>;
+  /** Resolves a config's Debian packages and writes pith.lock.json beside it. */
+  lock(req: LockRequest, call?: CallOptions): Promise<LockReport>;
+  /** Explains which requirement pulled a package into a config's image, per architecture. */
+  why(req: WhyRequest, call?: CallOptions): Promise<WhyReport[]>;
+  /** Summarises the artifact any transport reference names. */
+  inspect(reference: string, call?: CallOptions): Promise<InspectReport>;
+  /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
+  validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
+  /** Copies an artifact between any two transports. */
+  copy(source: string, destination: string, opts?: CopyOptions, call?: CallOptions): Promise<CopyReport>;
+  /** The digest of what a reference names (tags are resolved by hashing the manifest received). */
+  digest(reference: string, call?: CallOptions): Promise<string>;
+  /** The tags of a repository (`docker://HOST/REPO` or `HOST/REPO`). */
+  listTags(repository: string, call?: CallOptions): Promise<string[]>;
+  /** Adds a tag to an image in a registry without moving any blob. */
+  tag(reference: string, newTag: string, call?: CallOptions): Promise<{ reference: string; digest: string }>;
+  /** Checks credentials with the registry, then saves them in the auth file (see `settings.authFile`). */
+  login(
+    registry: string,
+    username: string,
+    password: string,
+    call?: CallOptions,
+  ): Promise<{ registry: string; file: string }>;
+  /** Removes a registry's saved credentials from the auth file. */
+  logout(registry: string, call?: CallOptions): Promise<{ registry: string; removed: boolean }>;
+  /** Pins image references in Dockerfiles, pith configs, Kubernetes and Compose YAML to digests. */
+  pin(files: readonly string[], opts?: PinOptions, call?: CallOptions): Promise<PinFileReport[]>;
+  /** The shipped presets. */
+  presets(): Promise<PresetInfo[]>;
+  /** One preset by `NAME` or `SUITE/NAME`: its text and its validated config. */
+  showPreset(name: string): Promise<PresetReport>;
+}
+
+/** Makes a pith instance; see PithOptions for what it owns. */
+export function createPith(options: PithOptions = {}): Pith {
+  const ctx = makeContext(options);
+  const on = (call: CallOptions | undefined) => ctx.forCall(call);
+  return {
+    settings: ctx.settings,
+    build: (req, call) => on(call).run((c) => build(c, req)),
+    lock: (req, call) => on(call).run((c) => lock(c, req)),
+    why: (req, call) => on(call).run((c) => why(c, req)),
+    inspect: (reference, call) => on(call).run((c) => inspect(c, reference)),
+    validate: (reference, call) => on(call).run((c) => validate(c, reference)),
+    copy: (source, destination, opts, call) => on(call).run((c) => copy(c, source, destination, opts)),
+    digest: (reference, call) => on(call).run((c) => digest(c, reference)),
+    listTags: (repository, call) => on(call).run((c) => listTags(c, repository)),
+    tag: (reference, newTag, call) => on(call).run((c) => tag(c, reference, newTag)),
+    login: (registry, username, password, call) =>
+      on(call).run((c) => login(c, registry, username, password)),
+    logout: (registry, call) => on(call).run((c) => logout(c, registry)),
+    pin: (files, opts, call) => on(call).run((c) => pin(c, files, opts)),
+    presets: () => listPresets(),
+    showPreset: (name) => showPreset(name),
+  };
+}

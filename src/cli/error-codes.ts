@@ -1,0 +1,14 @@
+// The error codes the command line throws itself (the library's are in api/error-codes.ts). commander's
+// usage errors (UNKNOWN_OPTION…) and INTERNAL for a bug are reported by main.ts, not thrown.
+import type { ErrorCatalog } from '../util/index.ts';
+
+export const CLI_ERROR_CODES = {
+  PASSWORD_STDIN: {
+    kind: 'usage',
+    meaning: 'pith login needs --password-stdin (the password is never an argument).',
+  },
+  EMPTY_PASSWORD: { kind: 'input', meaning: 'pith login read no password on standard input.' },
+  INVALID_IMAGE: { kind: 'invalid', meaning: 'pith validate found problems (its report lists them).' },
+} as const satisfies ErrorCatalog;
+
+export type CliErrorCode = keyof typeof CLI_ERROR_CODES;

@@ -1,0 +1,36 @@
+// Progress as typed events: what each long operation reports while it works (a phase begins, bytes move, a
+// package is ready, an attempt is retried, a warning arises). Library callers get the data; the CLI renders
+// it (a TTY line, plain lines in CI, nothing with --quiet).
+
+/** The phases of pith's work, in the order a build meets them. */
+export type Phase =
+  | 'load-config'
+  | 'pull-base'
+  | 'verify-release'
+  | 'read-index'
+  | 'resolve'
+  | 'install'
+  | 'collect-files'
+  | 'write'
+  | 'copy-referrers';
+
+export type PithEvent =
+  /** A phase begins; `item` names what it works on (a file, a suite, an output), `arch` when per architecture. */
+  | { type: 'phase'; phase: Phase; item?: string; arch?: string }
+  /** Bytes of one blob or file moving: `done` of `total` (total unknown for some downloads). */
+  | { type: 'bytes'; phase: 'pull' | 'push' | 'download'; item: string; done: number; total?: number }
+  /** A blob reached a registry or a layout: uploaded, mounted from another repository, or already there. */
+  | { type: 'blob'; digest: string; size: number; how: 'uploaded' | 'mounted' | 'present' }
+  /** A Debian package is ready (downloaded and verified, or from the cache). */
+  | { type: 'package'; name: string; version: string; arch: string; fromCache: boolean }
+  /** A network attempt failed and will be tried again after `delayMs`. */
+  | { type: 'retry'; item: string; attempt: number; reason: string; delayMs: number }
+  /** Something the user should know that did not stop the work (also listed in the report). */
+  | { type: 'warning'; code: WarningCode; message: string };
+
+/** What a warning is about. */
+export type WarningCode =
+  /** An explicit pin (or a dependency's constraint) installs a version older than the security suite's. */
+  'BEHIND_SECURITY';
+
+export type OnEvent = (event: PithEvent) => void;
