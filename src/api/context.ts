@@ -11,6 +11,7 @@ import {
   keychain,
   loginFile,
   parseTransportRef,
+  type ReadOptions,
   type RemoteOptions,
   readArtifact,
 } from '../io/index.ts';
@@ -25,6 +26,7 @@ import {
   isPithError,
   type OnEvent,
   type PithEvent,
+  Scope,
 } from '../util/index.ts';
 
 /** Registry settings of a context. */
@@ -87,6 +89,8 @@ export interface ResolvedSettings {
 export class Context {
   readonly settings: ResolvedSettings;
   readonly signal: AbortSignal | undefined;
+  /** What this call leaves to tidy when it settles (decompressed archive copies). */
+  readonly scope = new Scope();
   readonly #env: Readonly<Record<string, string | undefined>>;
   readonly #credentials: CredentialSource;
   readonly #listeners: readonly OnEvent[];
@@ -136,6 +140,11 @@ export class Context {
     };
   }
 
+  /** Options to read an artifact with: the registry settings, and this call's scope. */
+  read(): ReadOptions {
+    return { ...this.remote('pull'), scope: this.scope };
+  }
+
   /** Idle timeout, signal and retry events for the Debian mirrors. */
   network(): NetworkOptions {
     return {
@@ -151,7 +160,7 @@ export class Context {
       /^(oci|oci-archive|docker-archive):/.test(reference) || reference.startsWith('docker://');
     const ref = parseTransportRef(hasTransport ? reference : `docker://${reference}`);
     this.emit({ type: 'phase', phase: 'pull-base', item: reference });
-    return readArtifact(ref, this.remote('pull'));
+    return readArtifact(ref, this.read());
   };
 
   /**
@@ -166,6 +175,8 @@ export class Context {
       if (this.signal?.aborted && !(isPithError(err) && err.code === 'ABORTED'))
         throw abortedError(this.signal, isPithError(err) ? err.message : undefined);
       throw isPithError(err) ? err : (fromSystemError(err) ?? err);
+    } finally {
+      await this.scope.close();
     }
   }
 }

@@ -11,7 +11,7 @@ export interface InspectReport extends ArtifactSummary {
 /** Summarises the artifact a reference names. */
 export async function inspect(ctx: Context, reference: string): Promise<InspectReport> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
-  const artifact = await readArtifact(ref, ctx.remote('pull'));
+  const artifact = await readArtifact(ref, ctx.read());
   return { reference, ...describeArtifact(artifact) };
 }
 
@@ -28,7 +28,7 @@ export interface ValidateReport {
 /** Validates the artifact a reference names: every blob re-hashed, every layer decompressed. */
 export async function validate(ctx: Context, reference: string): Promise<ValidateReport> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
-  const artifact = await readArtifact(ref, ctx.remote('pull'));
+  const artifact = await readArtifact(ref, ctx.read());
   const problems = await validateArtifact(artifact);
   const summary = describeArtifact(artifact);
   return {

@@ -55,7 +55,7 @@ export async function copy(
   const dst = parseTransportRef(destination);
   // one count per blob: a push reads its source as it sends, so the pushed bytes say it all
   const pushing = dst.transport === 'docker';
-  const pulled = ctx.remote('pull');
+  const pulled = ctx.read();
   const pushed = ctx.remote('push');
   let artifact = await readArtifact(src, pushing ? { ...pulled, onProgress: undefined } : pulled);
   if (opts.platform) artifact = selectPlatform(artifact, opts.platform, source);
@@ -143,7 +143,7 @@ export async function resolveDigest(ctx: Context, ref: ImageReference): Promise<
 export async function digest(ctx: Context, reference: string): Promise<string> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
   if (ref.transport === 'docker') return resolveDigest(ctx, ref.ref);
-  return topDocument(await readArtifact(ref, ctx.remote('pull'))).digest;
+  return topDocument(await readArtifact(ref, ctx.read())).digest;
 }
 
 /** The tags of a repository (`docker://HOST/REPO` or `HOST/REPO`). */

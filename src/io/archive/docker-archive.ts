@@ -15,7 +15,7 @@ import {
   platformMatches,
   withDefaultTag,
 } from '../../oci/index.ts';
-import { PithError } from '../../util/index.ts';
+import { PithError, type Scope } from '../../util/index.ts';
 import { layoutDescriptor } from '../layout/index-json.ts';
 import { OCI_LAYOUT_FILE } from '../layout/paths.ts';
 import { readLayout } from '../layout/read.ts';
@@ -62,9 +62,9 @@ function loadableImage(artifact: Artifact): Image {
 /** Reads an image from a docker-archive, hybrid (via its OCI layout) or classic (via manifest.json). */
 export async function readDockerArchive(
   file: string,
-  sel: { name?: ImageReference; index?: number } = {},
+  sel: { name?: ImageReference; index?: number; scope?: Scope } = {},
 ): Promise<Artifact> {
-  const src = await openArchive(file, `docker-archive:${file}`);
+  const src = await openArchive(file, `docker-archive:${file}`, { scope: sel.scope });
   if ((await src.size(OCI_LAYOUT_FILE)) !== undefined && sel.index === undefined) {
     const ref = sel.name ? withDefaultTag(sel.name) : undefined;
     return readLayout(src, ref ? { name: formatReference(ref) } : {});

@@ -1,5 +1,6 @@
 // oci-archive: an OCI image layout packed in a tar file (skopeo's `oci-archive:FILE[:TAG]`).
 import type { Artifact, Descriptor } from '../../oci/index.ts';
+import type { Scope } from '../../util/index.ts';
 import { layoutDescriptor } from '../layout/index-json.ts';
 import { readLayout } from '../layout/read.ts';
 import { writeArchiveFile } from './archive-file.ts';
@@ -19,7 +20,7 @@ export async function writeOciArchive(
 }
 
 /** Reads the artifact tagged `tag` (or the only one) from an OCI archive. */
-export async function readOciArchive(file: string, tag?: string): Promise<Artifact> {
-  const src = await openArchive(file, `oci-archive:${file}`);
+export async function readOciArchive(file: string, tag?: string, scope?: Scope): Promise<Artifact> {
+  const src = await openArchive(file, `oci-archive:${file}`, { scope });
   return readLayout(src, tag ? { tag } : {});
 }

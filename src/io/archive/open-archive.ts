@@ -1,11 +1,12 @@
 // Opens an archive file for reading: plain tar directly; gzip- or zstd-compressed tars (`docker save | gzip`)
-// are first decompressed to a private temporary file in $TMPDIR, removed when the process exits. The
+// are first decompressed to a private temporary file in $TMPDIR, removed when the caller's scope closes
+// (else when the process exits). The
 // decompressed stream is checked while it is written: it must start like an image archive (archive-head.ts)
 // and stay within LIMITS.archiveBytes and the space free in $TMPDIR, so a compression bomb is refused after
 // its first block or at the bound, and its partial copy removed at once.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
+import { rm, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Compression, decompress, detectCompression } from '../../compress/index.ts';
@@ -18,6 +19,7 @@ import {
   messageOf,
   openRegularFile,
   PithError,
+  type Scope,
   withSourceErrors,
   writeFileAtomic,
 } from '../../util/index.ts';
@@ -34,6 +36,8 @@ export interface OpenArchiveOptions {
   maxBytes?: number;
   /** Where the decompressed copy is written (default: os.tmpdir(), i.e. $TMPDIR). */
   tmpDir?: string;
+  /** Removes the decompressed copy when it closes (the operation reading the archive is over). */
+  scope?: Scope | undefined;
 }
 
 /** A FileSource over an archive file (`name` is how messages call it), decompressing it first if needed. */
@@ -89,6 +93,10 @@ async function spool(file: string, name: string, kind: Compression, opts: OpenAr
   const budget = await spoolBudget(dir, opts.maxBytes ?? LIMITS.archiveBytes.max);
   const tmp = join(dir, `pith-archive-${randomBytes(6).toString('hex')}.tar`);
   temps.add(tmp);
+  opts.scope?.defer(async () => {
+    temps.delete(tmp);
+    await rm(tmp, { force: true });
+  });
   await writeFileAtomic(tmp, checked(decompress(fileChunks(file, name), kind), name, kind, budget), {
     mode: 0o600,
   });
