@@ -1,6 +1,8 @@
-// Benchmark helpers: timing with medians, a peer command timed in the same run, and result lines that
-// print a throughput and the ratio against the peer (>1 means pith is faster).
+// Benchmark helpers: timing with medians, pith and its peer each run as whole processes in the same run (as
+// users run them, start-up included), and result lines that print a throughput and the ratio against the
+// peer (>1 means pith is faster).
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface Timing {
   median: number;
@@ -30,6 +32,22 @@ export function sh(script: string): Promise<void> {
 }
 
 export const MiB = 1024 * 1024;
+
+/** The pith command line as users run it (bin/pith.js: the built dist/, or the sources in a checkout). */
+export const PITH = `'${process.execPath}' '${join(import.meta.dirname, '..', 'bin', 'pith.js')}'`;
+
+/** Runs `pith ARGS…` as a whole process (progress off), failing on a non-zero exit; resolves to its stdout. */
+export function pith(args: string): Promise<string> {
+  return new Promise((done, fail) => {
+    const child = spawn('bash', ['-o', 'pipefail', '-c', `${PITH} ${args} -q`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? done(out) : fail(new Error(`pith ${args}: exit ${code}`))));
+  });
+}
 
 /** One result line: name, pith time and throughput, peer time, ratio. */
 export function report(name: string, bytes: number, pith: Timing, peerName: string, peer: Timing): void {

@@ -2,8 +2,7 @@
 // incompressible binaries, symlinks and hardlinks), against `tar | gzip -6` of the same files.
 import { link, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createPith } from '../../src/api/index.ts';
-import { MiB, report, sh, time } from '../lib.ts';
+import { MiB, report, pith as runPith, sh, time } from '../lib.ts';
 
 /** A small deterministic PRNG (mulberry32), so the data set is the same on every run. */
 function prng(seed: number): () => number {
@@ -63,9 +62,7 @@ export async function buildFilesCase(work: string): Promise<void> {
   const config = join(work, 'mixed.yaml');
   await writeFile(config, 'archs: [amd64]\nfiles:\n  - src: mixed\n    dst: /data\n');
   let n = 0;
-  const pith = await time(() =>
-    createPith().build({ config, output: `oci:${join(work, `out-${n++}`)}`, epoch: 0 }),
-  );
+  const pith = await time(() => runPith(`build '${config}' --output 'oci:${join(work, `out-${n++}`)}'`));
   const peer = await time(() => sh(`tar -C '${data}' -cf - . | gzip -6 > /dev/null`));
   await rm(join(work), { recursive: true, force: true });
   report(

@@ -4,9 +4,8 @@
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPith } from '../../src/api/index.ts';
 import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
-import { MiB, report, sh, time } from '../lib.ts';
+import { MiB, pith, report, sh, time } from '../lib.ts';
 
 const BASE = join(import.meta.dirname, '..', '..', 'presets', 'trixie', 'base.yaml');
 /** distroless base-debian13 amd64, estimated in briefs/distroless.md §8. */
@@ -27,13 +26,10 @@ export async function debianBaseCase(work: string): Promise<void> {
   let n = 0;
   let compressed = 0;
   const pithBuild = async () => {
-    const r = await createPith({ cacheDir: cache }).build({
-      preset: 'base',
-      output: `oci:${join(work, `base-${n++}`)}`,
-      archs: ['amd64'],
-      epoch: 0,
-    });
-    compressed = r.images[0]!.size;
+    const out = await pith(
+      `build --preset base --arch amd64 --cache-dir '${cache}' --output 'oci:${join(work, `base-${n++}`)}' --json`,
+    );
+    compressed = (JSON.parse(out) as { images: { size: number }[] }).images[0]!.size;
   };
   const sources = [
     `deb ${mirrors.archive} trixie main`,

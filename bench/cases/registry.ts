@@ -4,9 +4,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createPith } from '../../src/api/index.ts';
 import { startRegistry } from '../../test/interop/registry-server.ts';
-import { MiB, report, sh, time } from '../lib.ts';
+import { MiB, pith, report, sh, time } from '../lib.ts';
 
 export async function registryCase(work: string): Promise<void> {
   const files = join(work, 'files');
@@ -18,14 +17,12 @@ export async function registryCase(work: string): Promise<void> {
   }
   await writeFile(join(work, 'pith.yaml'), `${yaml.join('\n')}\n`);
   const layout = join(work, 'layout');
-  await sh(
-    `node ${join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts')} build ${join(work, 'pith.yaml')} --output oci:${layout}:bench -q > /dev/null`,
-  );
+  await pith(`build '${join(work, 'pith.yaml')}' --output 'oci:${layout}:bench'`);
   const reg = await startRegistry({});
   try {
     let n = 0;
     const pithPush = await time(() =>
-      createPith().copy(`oci:${layout}:bench`, `docker://${reg.host}/pith/p${n++}:1`),
+      pith(`copy 'oci:${layout}:bench' 'docker://${reg.host}/pith/p${n++}:1'`),
     );
     // skopeo remembers where blobs are (blob-info-cache) and would mount instead of uploading: forget it
     const forget =
@@ -37,7 +34,7 @@ export async function registryCase(work: string): Promise<void> {
     );
     let m = 0;
     const pithPull = await time(() =>
-      createPith().copy(`docker://${reg.host}/pith/p0:1`, `oci:${join(work, `pull-${m++}`)}:x`),
+      pith(`copy 'docker://${reg.host}/pith/p0:1' 'oci:${join(work, `pull-${m++}`)}:x'`),
     );
     const skopeoPull = await time(() =>
       sh(

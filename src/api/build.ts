@@ -6,6 +6,7 @@ import type { Compression } from '../compress/index.ts';
 import { parseTransportRef, writeArtifact } from '../io/index.ts';
 import { readLock } from '../lockfile/index.ts';
 import { topDocument } from '../oci/index.ts';
+import { checkEpoch } from '../util/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
@@ -42,7 +43,7 @@ export interface BuildReport extends ArtifactSummary {
 /** Builds the image a config (or preset) describes and writes it to `output`. */
 export async function build(ctx: Context, req: BuildRequest): Promise<BuildReport> {
   const output = parseTransportRef(req.output);
-  const epoch = req.epoch ?? ctx.epoch();
+  const epoch = req.epoch === undefined ? ctx.epoch() : checkEpoch(req.epoch, 'epoch');
   const loaded = await requestConfig(ctx, req);
   const lockFile = lockPath(req);
   const warnings: string[] = [];

@@ -2,7 +2,7 @@
 // directory, offline mode, registry credentials, insecure hosts and CA file, the network timeout, the
 // environment's defaults, cancellation and progress). Two contexts in one process share nothing; the
 // environment is read once, when a context is made, and only for the settings the options leave out.
-import { homedir } from 'node:os';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkOptions } from '../apt-repo/index.ts';
 import {
@@ -18,6 +18,7 @@ import {
 import type { Artifact } from '../oci/index.ts';
 import {
   abortedError,
+  checkTimeoutMs,
   DEFAULT_IDLE_TIMEOUT_MS,
   type Epoch,
   epochFromEnv,
@@ -33,7 +34,8 @@ import {
 export interface RegistryOptions {
   /**
    * Credentials by registry host[:port] (`{ 'registry.example:5000': { username, password } }`), or a
-   * lookup function. Consulted before the keychain; they live in memory only and go to that registry only.
+   * lookup function. Consulted before the keychain; they live in memory only and go to that registry and
+   * to the token service its challenge names (never to a redirect's other origin).
    */
   credentials?: Record<string, Credentials> | CredentialSource;
   /**
@@ -41,7 +43,10 @@ export interface RegistryOptions {
    * config.json, …) for registries `credentials` does not know. Default true.
    */
   keychain?: boolean;
-  /** Registries (host[:port]) that may be spoken to over plain HTTP (loopback always may). */
+  /**
+   * Registries (host[:port]) that may be spoken to over plain HTTP (loopback always may); added to those
+   * PITH_INSECURE_REGISTRIES names in `env` (pass `env: {}` to trust only these).
+   */
   insecure?: readonly string[];
   /** A PEM bundle of CA certificates trusted for registries besides the default roots. */
   caFile?: string;
@@ -62,8 +67,10 @@ export interface PithOptions {
   onEvent?: OnEvent;
   /**
    * The environment defaults are read from, once, now (default `process.env`): SOURCE_DATE_EPOCH,
-   * XDG_CACHE_HOME, PITH_INSECURE_REGISTRIES, PITH_REGISTRY_CA_FILE, PITH_NETWORK_TIMEOUT, and the auth
-   * file locations (REGISTRY_AUTH_FILE, DOCKER_CONFIG, XDG_RUNTIME_DIR). Pass `{}` to ignore it.
+   * XDG_CACHE_HOME, TMPDIR, HOME, PITH_INSECURE_REGISTRIES, PITH_REGISTRY_CA_FILE, PITH_NETWORK_TIMEOUT, and
+   * the auth file locations (REGISTRY_AUTH_FILE, DOCKER_CONFIG, XDG_RUNTIME_DIR). Pass `{}` to ignore it
+   * (the home directory then comes from the user database, and the keychain still reads its auth files
+   * unless `registries.keychain` is false).
    */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -83,6 +90,8 @@ export interface ResolvedSettings {
   registryCaFile?: string;
   /** Where `login` saves credentials. */
   authFile: string;
+  /** Where compressed archives are decompressed to while they are read. */
+  tmpDir: string;
 }
 
 /** One call's view of its context: settings, the signal to honour and where events go. */
@@ -135,14 +144,15 @@ export class Context {
       ...(s.registryCaFile ? { caFile: s.registryCaFile } : {}),
       idleTimeoutMs: s.networkTimeoutMs,
       ...(this.signal ? { signal: this.signal } : {}),
+      scope: this.scope,
       onRetry: ({ registry, ...r }) => this.emit({ type: 'retry', item: registry, ...r }),
       onProgress: (p) => this.emit({ type: 'bytes', phase, item: p.digest, done: p.done, total: p.total }),
     };
   }
 
-  /** Options to read an artifact with: the registry settings, and this call's scope. */
+  /** Options to read an artifact with: the registry settings, this call's scope and temporary directory. */
   read(): ReadOptions {
-    return { ...this.remote('pull'), scope: this.scope };
+    return { ...this.remote('pull'), tmpDir: this.settings.tmpDir };
   }
 
   /** Idle timeout, signal and retry events for the Debian mirrors. */
@@ -190,33 +200,48 @@ export function makeContext(opts: PithOptions = {}): Context {
     .map((h) => h.trim())
     .filter(Boolean);
   const caFile = opts.registries?.caFile ?? fromEnv('PITH_REGISTRY_CA_FILE');
-  const settings: ResolvedSettings = {
-    cacheDir: opts.cacheDir ?? join(fromEnv('XDG_CACHE_HOME') ?? join(homedir(), '.cache'), 'pith'),
+  const home = fromEnv('HOME') ?? accountHome();
+  const settings: ResolvedSettings = Object.freeze({
+    cacheDir: opts.cacheDir ?? join(fromEnv('XDG_CACHE_HOME') ?? join(home, '.cache'), 'pith'),
     offline: opts.offline === true,
-    networkTimeoutMs: opts.networkTimeoutMs ?? idleTimeoutFromEnv(env) ?? DEFAULT_IDLE_TIMEOUT_MS,
+    networkTimeoutMs:
+      opts.networkTimeoutMs !== undefined
+        ? checkTimeoutMs(opts.networkTimeoutMs, 'networkTimeoutMs')
+        : (idleTimeoutFromEnv(env) ?? DEFAULT_IDLE_TIMEOUT_MS),
     insecureRegistries: [...new Set([...envInsecure, ...(opts.registries?.insecure ?? [])])],
     ...(caFile ? { registryCaFile: caFile } : {}),
-    authFile: loginFile({ env }),
-  };
+    authFile: loginFile({ env, home }),
+    tmpDir: fromEnv('TMPDIR') ?? '/tmp',
+  });
   return new Context(
     settings,
     env,
-    credentialSource(opts.registries, env),
+    credentialSource(opts.registries, env, home),
     opts.signal,
     opts.onEvent ? [opts.onEvent] : [],
   );
+}
+
+/** The home directory of the user database (without HOME): a user with no entry there gets `/`. */
+function accountHome(): string {
+  try {
+    return userInfo().homedir;
+  } catch {
+    return '/';
+  }
 }
 
 /** The context's credentials first, then (unless turned off) the keychain over the context's environment. */
 function credentialSource(
   r: RegistryOptions | undefined,
   env: Readonly<Record<string, string | undefined>>,
+  home: string,
 ): CredentialSource {
   const given = r?.credentials;
   const own: CredentialSource =
     typeof given === 'function'
       ? given
       : async (registry) => (given && Object.hasOwn(given, registry) ? given[registry] : undefined);
-  const files = r?.keychain === false ? undefined : keychain({ env });
+  const files = r?.keychain === false ? undefined : keychain({ env, home });
   return async (registry) => (await own(registry)) ?? (await files?.(registry));
 }

@@ -19,9 +19,13 @@ export {
 export {
   type CredentialSource,
   type Credentials,
+  DISTRIBUTION_ERROR_CODES,
+  type Diagnostic,
+  type DistributionErrorCode,
   RegistryError,
+  type RegistryErrorCode,
 } from '../io/index.ts';
-export type { Lock, LockedPackage, LockedSuite } from '../lockfile/index.ts';
+export type { Lock, LockedPackage, LockedSuite, LockReason } from '../lockfile/index.ts';
 export type { Problem } from '../oci/index.ts';
 export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
 export {

@@ -29,7 +29,7 @@ export interface ValidateReport {
 export async function validate(ctx: Context, reference: string): Promise<ValidateReport> {
   const ref = parseTransportRef(reference, { allowBarePath: true });
   const artifact = await readArtifact(ref, ctx.read());
-  const problems = await validateArtifact(artifact);
+  const problems = await validateArtifact(artifact, { signal: ctx.signal });
   const summary = describeArtifact(artifact);
   return {
     reference,

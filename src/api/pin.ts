@@ -3,7 +3,7 @@
 // without touching the network or the files. Files are replaced atomically, and only when they change.
 import { readFile } from 'node:fs/promises';
 import { detectFormat, type PinChange, type PinResult, pinText } from '../pin/index.ts';
-import { PithError, writeFileAtomic } from '../util/index.ts';
+import { asSystemError, errnoOf, PithError, writeFileAtomic } from '../util/index.ts';
 import type { Context } from './context.ts';
 import { resolveDigest } from './registry.ts';
 
@@ -29,13 +29,10 @@ export async function pin(
 ): Promise<PinFileReport[]> {
   const reports: PinFileReport[] = [];
   for (const file of files) {
-    const text = await readFile(file, 'utf8').catch((cause: NodeJS.ErrnoException) => {
-      throw new PithError(
-        'input',
-        'NO_SUCH_FILE',
-        `${file}: ${cause.code === 'ENOENT' ? 'no such file' : cause.message}`,
-        { cause },
-      );
+    const text = await readFile(file, 'utf8').catch((cause: unknown) => {
+      if (errnoOf(cause) === 'ENOENT')
+        throw new PithError('input', 'NO_SUCH_FILE', `${file}: no such file`, { cause });
+      throw asSystemError(cause, { where: file, action: `read ${file}` });
     });
     const result = await pinText(
       text,

@@ -45,9 +45,9 @@ export interface Pith {
   /** Pins image references in Dockerfiles, pith configs, Kubernetes and Compose YAML to digests. */
   pin(files: readonly string[], opts?: PinOptions, call?: CallOptions): Promise<PinFileReport[]>;
   /** The shipped presets. */
-  presets(): Promise<PresetInfo[]>;
+  presets(call?: CallOptions): Promise<PresetInfo[]>;
   /** One preset by `NAME` or `SUITE/NAME`: its text and its validated config. */
-  showPreset(name: string): Promise<PresetReport>;
+  showPreset(name: string, call?: CallOptions): Promise<PresetReport>;
 }
 
 /** Makes a pith instance; see PithOptions for what it owns. */
@@ -69,7 +69,7 @@ export function createPith(options: PithOptions = {}): Pith {
       on(call).run((c) => login(c, registry, username, password)),
     logout: (registry, call) => on(call).run((c) => logout(c, registry)),
     pin: (files, opts, call) => on(call).run((c) => pin(c, files, opts)),
-    presets: () => listPresets(),
-    showPreset: (name) => showPreset(name),
+    presets: (call) => on(call).run(() => listPresets()),
+    showPreset: (name, call) => on(call).run(() => showPreset(name)),
   };
 }

@@ -53,6 +53,13 @@ export async function copy(
 ): Promise<CopyReport> {
   const src = parseTransportRef(source, { allowBarePath: true });
   const dst = parseTransportRef(destination);
+  if (opts.all && (src.transport !== 'docker' || dst.transport !== 'docker')) {
+    throw new PithError(
+      'usage',
+      'ALL_NEEDS_REGISTRIES',
+      '--all copies referrers (signatures, SBOMs) and needs a registry on both sides',
+    );
+  }
   // one count per blob: a push reads its source as it sends, so the pushed bytes say it all
   const pushing = dst.transport === 'docker';
   const pulled = ctx.read();
@@ -71,14 +78,7 @@ export async function copy(
       : {}),
   });
   let referrers: number | undefined;
-  if (opts.all) {
-    if (src.transport !== 'docker' || dst.transport !== 'docker') {
-      throw new PithError(
-        'usage',
-        'ALL_NEEDS_REGISTRIES',
-        '--all copies referrers (signatures, SBOMs) and needs a registry on both sides',
-      );
-    }
+  if (opts.all && src.transport === 'docker' && dst.transport === 'docker') {
     const digests = [topDocument(artifact).digest, ...imagesOf(artifact).map((i) => i.manifest.digest)];
     ctx.emit({ type: 'phase', phase: 'copy-referrers', item: destination });
     const result = await copyReferrers(src.ref, dst.ref, [...new Set(digests)], { ...pushed, onBlob });

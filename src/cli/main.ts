@@ -73,13 +73,22 @@ function interruptHandler(controller: AbortController) {
     };
     // a second signal ends pith at once (the first one's timer may not get a turn on a busy thread)
     for (const again of ['SIGINT', 'SIGTERM'] as const) process.once(again, exit);
-    controller.abort(new Error(`interrupted (${signal})`));
+    controller.abort(new Interrupted(signal, code));
     removePendingTemps();
     process.stderr.write(`pith: interrupted (${signal}); outputs still being written were removed\n`);
     // fs calls in flight on the thread pool (a mkdir, an open) can re-create a temporary path after the
     // first removal: let them settle, then remove again before exiting.
     setTimeout(exit, 200);
   };
+}
+
+/** The reason of an interrupted command's signal: which signal, and the exit code it means. */
+class Interrupted extends Error {
+  readonly exitCode: number;
+  constructor(signal: NodeJS.Signals, exitCode: number) {
+    super(`interrupted (${signal})`);
+    this.exitCode = exitCode;
+  }
 }
 
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */
@@ -102,6 +111,9 @@ export async function run(args: string[]): Promise<number> {
     await makeProgram(controller.signal).parseAsync(args, { from: 'user' });
     return ExitCode.ok;
   } catch (err) {
+    // interrupted: the handler has said so on stderr, and the command's ABORTED is no second failure
+    const reason: unknown = controller.signal.reason;
+    if (controller.signal.aborted && reason instanceof Interrupted) return reason.exitCode;
     return report(err, json);
   }
 }

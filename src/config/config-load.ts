@@ -36,7 +36,7 @@ export interface ConfigOverrides {
 }
 
 /** Where overridden fields are said to be in messages. */
-export const OVERRIDE_WHERE = '(override)';
+export const OVERRIDE_WHERE = '(command line or request)';
 
 /** Reads and validates a config file (a regular file of at most 4 MiB), with overrides merged in. */
 export async function loadConfig(file: string, overrides: ConfigOverrides = {}): Promise<LoadedConfig> {

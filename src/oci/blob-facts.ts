@@ -3,7 +3,7 @@
 // run, so an image whose manifest repeats a few layers thousands of times reads each distinct blob once.
 import { createHash } from 'node:crypto';
 import { decompress } from '../compress/index.ts';
-import { type Digest, digestStream, drain, isPithError, messageOf } from '../util/index.ts';
+import { type Digest, digestStream, drain, isPithError, messageOf, throwIfAborted } from '../util/index.ts';
 import type { Blob } from './blob.ts';
 import type { LayerCompression } from './media-types.ts';
 
@@ -24,13 +24,19 @@ type Algorithm = 'sha256' | 'sha512';
 /** Reads blobs at most once per digest (and decompression) within one run. */
 export class BlobFactCache {
   readonly #facts = new Map<string, Promise<BlobFacts>>();
+  readonly #signal: AbortSignal | undefined;
+
+  /** A fired `signal` ends the reading (with ABORTED) at the next chunk. */
+  constructor(signal?: AbortSignal) {
+    this.#signal = signal;
+  }
 
   /** The facts of a blob; `layer` also decompresses it with that compression. */
   of(blob: Blob, algorithm: Algorithm, layer?: LayerCompression): Promise<BlobFacts> {
     const key = `${blob.descriptor.digest} ${algorithm} ${layer ?? '-'}`;
     let facts = this.#facts.get(key);
     if (!facts) {
-      facts = readFacts(blob, algorithm, layer);
+      facts = readFacts(blob, algorithm, layer, this.#signal);
       this.#facts.set(key, facts);
     }
     return facts;
@@ -38,7 +44,12 @@ export class BlobFactCache {
 }
 
 /** One pass: the stored bytes are hashed as they are fed to the decompressor. */
-async function readFacts(blob: Blob, algorithm: Algorithm, layer?: LayerCompression): Promise<BlobFacts> {
+async function readFacts(
+  blob: Blob,
+  algorithm: Algorithm,
+  layer: LayerCompression | undefined,
+  signal: AbortSignal | undefined,
+): Promise<BlobFacts> {
   const hash = createHash(algorithm);
   let size = 0;
   let complete = false;
@@ -46,6 +57,7 @@ async function readFacts(blob: Blob, algorithm: Algorithm, layer?: LayerCompress
   const stored = async function* (): AsyncIterable<Buffer> {
     try {
       for await (const c of blob.open()) {
+        throwIfAborted(signal);
         size += c.length;
         hash.update(c);
         yield c;

@@ -50,6 +50,7 @@ export async function writeFileAtomic(
   data: AsyncIterable<Buffer> | Buffer,
   opts: AtomicWriteOptions = {},
 ): Promise<void> {
+  if (opts.signal?.aborted) throw abortedError(opts.signal, `not writing ${dest}`);
   await makeParentDir(dest);
   const tmp = tempSibling(dest, opts.signal);
   const fromData = new WeakSet<object>();
@@ -103,6 +104,7 @@ export async function buildDirAtomic(
   fill: (dir: string) => Promise<void>,
   signal?: AbortSignal,
 ): Promise<void> {
+  if (signal?.aborted) throw abortedError(signal, `not writing ${dest}`);
   await makeParentDir(dest);
   const tmp = tempSibling(dest, signal);
   try {

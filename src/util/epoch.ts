@@ -22,6 +22,18 @@ export function parseEpoch(value: string | undefined, source = 'SOURCE_DATE_EPOC
   return Number(value);
 }
 
+/** An epoch given as a number (a library request's `epoch`): whole seconds in 0…MAX_EPOCH, else BAD_EPOCH. */
+export function checkEpoch(value: number, source = 'epoch'): Epoch {
+  if (!Number.isSafeInteger(value) || value < 0 || value > MAX_EPOCH) {
+    throw new PithError(
+      'input',
+      'BAD_EPOCH',
+      `${source} ${value} is not a whole number of seconds from 0 to ${MAX_EPOCH} (9999-12-31T23:59:59Z)`,
+    );
+  }
+  return value;
+}
+
 /** The epoch from the process environment. */
 export function epochFromEnv(env: NodeJS.ProcessEnv = process.env): Epoch {
   return parseEpoch(env['SOURCE_DATE_EPOCH']);

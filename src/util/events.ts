@@ -17,8 +17,8 @@ export type Phase =
 export type PithEvent =
   /** A phase begins; `item` names what it works on (a file, a suite, an output), `arch` when per architecture. */
   | { type: 'phase'; phase: Phase; item?: string; arch?: string }
-  /** Bytes of one blob or file moving: `done` of `total` (total unknown for some downloads). */
-  | { type: 'bytes'; phase: 'pull' | 'push' | 'download'; item: string; done: number; total?: number }
+  /** Bytes of one blob moving to or from a registry: `done` of `total`. */
+  | { type: 'bytes'; phase: 'pull' | 'push'; item: string; done: number; total?: number }
   /** A blob reached a registry or a layout: uploaded, mounted from another repository, or already there. */
   | { type: 'blob'; digest: string; size: number; how: 'uploaded' | 'mounted' | 'present' }
   /** A Debian package is ready (downloaded and verified, or from the cache). */

@@ -15,6 +15,17 @@ export function idleTimeoutFromEnv(env: NodeJS.ProcessEnv): number | undefined {
 /** The longest delay a Node.js timer holds (2^31 - 1 ms, about 24.8 days); longer ones are clamped to it. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** A timeout in ms as a library caller gives it: a positive number, clamped to what a timer holds. */
+export function checkTimeoutMs(ms: number, source: string): number {
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new PithError(
+      'input',
+      'BAD_NETWORK_TIMEOUT',
+      `${source} must be a positive number of ms, not ${ms}`,
+    );
+  return Math.min(MAX_TIMER_MS, Math.max(1, Math.round(ms)));
+}
+
 /**
  * A timeout in seconds as given by a user → ms; `source` names it in the error, whose kind is `usage` for a
  * command-line flag and `input` for the environment.

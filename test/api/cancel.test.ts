@@ -8,7 +8,13 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createPith, isPithError, type PithConfigInput, type PithEvent } from '../../src/api/index.ts';
-import { type FakeRepo, failGets, startFakeRepo, startFaultProxy } from '../../src/testing/index.ts';
+import {
+  type FakeRepo,
+  failGets,
+  startFakeRepo,
+  startFaultProxy,
+  startMemoryRegistry,
+} from '../../src/testing/index.ts';
 import { tempDir } from '../helpers.ts';
 
 let repo: FakeRepo;
@@ -110,6 +116,52 @@ describe('cancelling a build with an AbortSignal', () => {
     }
     const done = await pith.build({ config, baseDir: dir, output: `oci:${join(dir, 'layout')}` });
     assert.equal(done.images.length, 2);
+  });
+
+  it('mid-push, after the first blob went up: ABORTED, no tag and no manifest in the registry', async (t) => {
+    const dir = await tempDir(t);
+    await mkdir(join(dir, 'data'));
+    for (let i = 0; i < 4; i++) await writeFile(join(dir, 'data', `f${i}`), randomBytes(1 << 20));
+    const registry = await startMemoryRegistry();
+    t.after(() => registry.close());
+    const pith = createPith({ cacheDir: join(dir, 'cache'), env: {}, registries: { keychain: false } });
+    const controller = new AbortController();
+    let blobs = 0;
+    const config: PithConfigInput = { archs: ['amd64', 'arm64'], files: [{ src: 'data', dst: '/data' }] };
+    const pushing = pith.build(
+      { config, baseDir: dir, output: `docker://${registry.host}/cancel/app:1` },
+      {
+        signal: controller.signal,
+        onEvent: (e) => {
+          if (e.type === 'blob' && ++blobs === 1) controller.abort();
+        },
+      },
+    );
+    await assert.rejects(pushing, isAborted);
+    assert.ok(blobs >= 1);
+    assert.equal(registry.manifests.get('cancel/app')?.size ?? 0, 0, 'no manifest, no tag');
+    // the same instance pushes the whole image afterwards
+    const done = await pith.build({ config, baseDir: dir, output: `docker://${registry.host}/cancel/app:1` });
+    assert.ok(registry.manifests.get('cancel/app')?.has('1'));
+    assert.equal(done.images.length, 2);
+  });
+
+  it('validate stops reading when cancelled', async (t) => {
+    const dir = await tempDir(t);
+    await mkdir(join(dir, 'data'));
+    for (let i = 0; i < 16; i++) await writeFile(join(dir, 'data', `f${i}`), randomBytes(1 << 20));
+    const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
+    const layout = `oci:${join(dir, 'layout')}`;
+    await pith.build({
+      config: { archs: ['amd64'], files: [{ src: 'data', dst: '/data' }] },
+      baseDir: dir,
+      output: layout,
+    });
+    const controller = new AbortController();
+    // 16 MiB of incompressible layer to re-hash and decompress: cancelled on the first turn of the loop
+    setImmediate(() => controller.abort());
+    await assert.rejects(pith.validate(layout, { signal: controller.signal }), isAborted);
+    assert.equal((await pith.validate(layout)).valid, true);
   });
 
   it('a context whose own signal fired refuses every call at once; another context is unaffected', async (t) => {

@@ -14,13 +14,9 @@ it('a compressed archive read by inspect, validate, copy or as a base leaves no 
   const dir = await tempDir(t);
   const tmp = join(dir, 'tmp');
   await mkdir(tmp);
-  const before = process.env['TMPDIR'];
-  process.env['TMPDIR'] = tmp; // where openArchive decompresses to (os.tmpdir())
-  t.after(() => {
-    if (before === undefined) delete process.env['TMPDIR'];
-    else process.env['TMPDIR'] = before;
-  });
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
+  // the instance's TMPDIR is where compressed archives are decompressed while they are read
+  const pith = createPith({ cacheDir: join(dir, 'cache'), env: { TMPDIR: tmp } });
+  assert.equal(pith.settings.tmpDir, tmp);
   const config = { archs: ['amd64' as const], files: [{ dir: '/app' }] };
   await pith.build({ config, output: `oci-archive:${join(dir, 'image.tar')}` });
   await pipeline(

@@ -83,7 +83,7 @@ describe('two pith instances in one process, from the built package', { timeout:
 describe('the published surface', { timeout: 120_000 }, () => {
   it('tsc compiles a consumer naming every exported type through `import type … from "pith"`', async (t) => {
     const dir = await userProject(t);
-    const { types, values } = exportedNames(await readFile(join(ROOT, 'src', 'api', 'index.ts'), 'utf8'));
+    const { types, values } = await exportedNames(join(ROOT, 'src', 'api', 'index.ts'));
     const required = [
       'Arch',
       'ArtifactSummary',
@@ -94,11 +94,14 @@ describe('the published surface', { timeout: 120_000 }, () => {
       'CopyReport',
       'Credentials',
       'DebianSummary',
+      'DistributionErrorCode',
+      'ErrorCode',
       'ImageSummary',
       'InspectReport',
       'LayerSummary',
       'Lock',
       'LockedPackage',
+      'LockReason',
       'LockReport',
       'LockRequest',
       'PinChange',
@@ -112,6 +115,7 @@ describe('the published surface', { timeout: 120_000 }, () => {
       'PresetInfo',
       'PresetReport',
       'Problem',
+      'RegistryErrorCode',
       'ValidateReport',
       'WhyReport',
       'WhyRequest',
@@ -176,8 +180,9 @@ describe('the published surface', { timeout: 120_000 }, () => {
   });
 });
 
-/** Every name src/api/index.ts exports: types, and values. */
-function exportedNames(source: string): { types: string[]; values: string[] } {
+/** Every name a module exports: types, and values; `export * from './x.ts'` is followed within the folder. */
+async function exportedNames(file: string): Promise<{ types: string[]; values: string[] }> {
+  const source = await readFile(file, 'utf8');
   const types = new Set<string>();
   const values = new Set<string>();
   for (const m of source.matchAll(/export\s+(type\s+)?\{([^}]*)\}/g)) {
@@ -190,6 +195,13 @@ function exportedNames(source: string): { types: string[]; values: string[] } {
         .trim();
       if (name) (isType ? types : values).add(name);
     }
+  }
+  for (const m of source.matchAll(/^export\s+(type|interface|const|function|class)\s+(\w+)/gm))
+    (m[1] === 'type' || m[1] === 'interface' ? types : values).add(m[2]!);
+  for (const m of source.matchAll(/^export \* from '(\.\/[^']+)';/gm)) {
+    const inner = await exportedNames(join(file, '..', m[1]!));
+    for (const n of inner.types) types.add(n);
+    for (const n of inner.values) values.add(n);
   }
   return { types: [...types].sort(), values: [...values].sort() };
 }

@@ -15,7 +15,7 @@ import {
   platformMatches,
   withDefaultTag,
 } from '../../oci/index.ts';
-import { PithError, type Scope } from '../../util/index.ts';
+import { PithError } from '../../util/index.ts';
 import { layoutDescriptor } from '../layout/index-json.ts';
 import { OCI_LAYOUT_FILE } from '../layout/paths.ts';
 import { readLayout } from '../layout/read.ts';
@@ -23,7 +23,7 @@ import { writeArchiveFile } from './archive-file.ts';
 import { readClassicDockerArchive } from './docker-classic.ts';
 import { dockerEntryFor } from './docker-manifest-json.ts';
 import { bytesMember, layoutMembers } from './layout-members.ts';
-import { openArchive } from './open-archive.ts';
+import { type OpenArchiveOptions, openArchive } from './open-archive.ts';
 
 /** Writes an artifact as a docker-archive, atomically; returns its index.json descriptor. */
 export async function writeDockerArchive(
@@ -62,9 +62,10 @@ function loadableImage(artifact: Artifact): Image {
 /** Reads an image from a docker-archive, hybrid (via its OCI layout) or classic (via manifest.json). */
 export async function readDockerArchive(
   file: string,
-  sel: { name?: ImageReference; index?: number; scope?: Scope } = {},
+  sel: { name?: ImageReference; index?: number } & OpenArchiveOptions = {},
 ): Promise<Artifact> {
-  const src = await openArchive(file, `docker-archive:${file}`, { scope: sel.scope });
+  const { name: _n, index: _i, ...archive } = sel;
+  const src = await openArchive(file, `docker-archive:${file}`, archive);
   if ((await src.size(OCI_LAYOUT_FILE)) !== undefined && sel.index === undefined) {
     const ref = sel.name ? withDefaultTag(sel.name) : undefined;
     return readLayout(src, ref ? { name: formatReference(ref) } : {});

@@ -1,11 +1,10 @@
 // oci-archive: an OCI image layout packed in a tar file (skopeo's `oci-archive:FILE[:TAG]`).
 import type { Artifact, Descriptor } from '../../oci/index.ts';
-import type { Scope } from '../../util/index.ts';
 import { layoutDescriptor } from '../layout/index-json.ts';
 import { readLayout } from '../layout/read.ts';
 import { writeArchiveFile } from './archive-file.ts';
 import { layoutMembers } from './layout-members.ts';
-import { openArchive } from './open-archive.ts';
+import { type OpenArchiveOptions, openArchive } from './open-archive.ts';
 
 /** Writes an artifact as an OCI archive, atomically; returns its index.json descriptor. */
 export async function writeOciArchive(
@@ -20,7 +19,11 @@ export async function writeOciArchive(
 }
 
 /** Reads the artifact tagged `tag` (or the only one) from an OCI archive. */
-export async function readOciArchive(file: string, tag?: string, scope?: Scope): Promise<Artifact> {
-  const src = await openArchive(file, `oci-archive:${file}`, { scope });
+export async function readOciArchive(
+  file: string,
+  tag?: string,
+  opts: OpenArchiveOptions = {},
+): Promise<Artifact> {
+  const src = await openArchive(file, `oci-archive:${file}`, opts);
   return readLayout(src, tag ? { tag } : {});
 }

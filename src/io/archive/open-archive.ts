@@ -38,6 +38,8 @@ export interface OpenArchiveOptions {
   tmpDir?: string;
   /** Removes the decompressed copy when it closes (the operation reading the archive is over). */
   scope?: Scope | undefined;
+  /** Stops decompressing; the partial copy is removed. */
+  signal?: AbortSignal | undefined;
 }
 
 /** A FileSource over an archive file (`name` is how messages call it), decompressing it first if needed. */
@@ -99,6 +101,7 @@ async function spool(file: string, name: string, kind: Compression, opts: OpenAr
   });
   await writeFileAtomic(tmp, checked(decompress(fileChunks(file, name), kind), name, kind, budget), {
     mode: 0o600,
+    signal: opts.signal,
   });
   return tarSource(tmp, name);
 }

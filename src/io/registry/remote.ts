@@ -12,7 +12,7 @@ import {
   topDocument,
 } from '../../oci/index.ts';
 import type { Digest } from '../../util/index.ts';
-import { DEFAULT_IDLE_TIMEOUT_MS, type RetryInfo } from '../../util/index.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, type RetryInfo, type Scope } from '../../util/index.ts';
 import { keychain } from './auth/index.ts';
 import { RegistryClient } from './client.ts';
 import type { OnProgress } from './progress.ts';
@@ -36,6 +36,8 @@ export interface RemoteOptions {
   signal?: AbortSignal | undefined;
   /** Waits between attempts (default: a timer the signal cancels). */
   sleep?: (ms: number) => Promise<void>;
+  /** Closes the connections of every client made with these options when the scope closes. */
+  scope?: Scope | undefined;
   /** Hears the bytes of every blob pulled (read) or pushed (written), throttled. */
   onProgress?: OnProgress;
 }
@@ -57,7 +59,9 @@ export function transportFor(registry: string, opts: RemoteOptions = {}): Regist
 
 /** A client for a reference's registry; `opts.onProgress` hears the blobs it reads. */
 export function clientFor(ref: ImageReference, opts: RemoteOptions = {}): RegistryClient {
-  return new RegistryClient(transportFor(ref.registry, opts), ref.registry, opts.onProgress);
+  const transport = transportFor(ref.registry, opts);
+  opts.scope?.defer(() => transport.close());
+  return new RegistryClient(transport, ref.registry, opts.onProgress);
 }
 
 /** Pulls what a reference names (its digest wins over its tag). */
