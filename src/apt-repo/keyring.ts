@@ -49,8 +49,11 @@ export async function parseKeyring(bytes: Buffer, where: string): Promise<Key[]>
 
 let shipped: Promise<Key[]> | undefined;
 
-/** The Debian archive keys shipped with pith (read once). */
+/** The Debian archive keys shipped with pith (read once; a failed read is tried again next time). */
 export function debianArchiveKeys(): Promise<Key[]> {
-  shipped ??= readKeyring(SHIPPED_KEY_FILES.map((f) => join(SHIPPED_KEYS_DIR, f)));
+  shipped ??= readKeyring(SHIPPED_KEY_FILES.map((f) => join(SHIPPED_KEYS_DIR, f))).catch((err: unknown) => {
+    shipped = undefined;
+    throw err;
+  });
   return shipped;
 }
