@@ -16,6 +16,8 @@ const ALLOWED: Record<string, string[]> = {
   layer: ['oci', 'tar', 'compress', 'util'],
   io: ['oci', 'tar', 'compress', 'util'],
   config: ['oci', 'util'],
+  inventory: ['apt-repo', 'oci', 'tar', 'compress', 'util'],
+  sbom: ['inventory', 'oci', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
   rootfs: ['config', 'lockfile', 'apt-repo', 'deb-archive', 'layer', 'tar', 'compress', 'util'],
   assemble: [
@@ -32,6 +34,8 @@ const ALLOWED: Record<string, string[]> = {
   ],
   api: [
     'assemble',
+    'inventory',
+    'sbom',
     'config',
     'lockfile',
     'rootfs',

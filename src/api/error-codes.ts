@@ -6,6 +6,7 @@ import { ASSEMBLE_ERROR_CODES, type AssembleErrorCode } from '../assemble/index.
 import { COMPRESS_ERROR_CODES, type CompressErrorCode } from '../compress/index.ts';
 import { CONFIG_ERROR_CODES, type ConfigErrorCode } from '../config/index.ts';
 import { DEB_ARCHIVE_ERROR_CODES, type DebArchiveErrorCode } from '../deb-archive/index.ts';
+import { INVENTORY_ERROR_CODES, type InventoryErrorCode } from '../inventory/index.ts';
 import {
   DISTRIBUTION_ERROR_CODES,
   type DistributionErrorCode,
@@ -17,6 +18,7 @@ import { LOCKFILE_ERROR_CODES, type LockfileErrorCode } from '../lockfile/index.
 import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/index.ts';
 import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/index.ts';
 import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/index.ts';
+import { SBOM_ERROR_CODES, type SbomErrorCode } from '../sbom/index.ts';
 import { TAR_ERROR_CODES, type TarErrorCode } from '../tar/index.ts';
 import {
   type ErrorCatalog,
@@ -42,6 +44,10 @@ export const API_ERROR_CODES = {
     kind: 'input',
     meaning: 'pith why was asked about a package the config does not install.',
   },
+  UNSUPPORTED_SBOM_FORMAT: {
+    kind: 'usage',
+    meaning: 'An SBOM was asked for in a format pith does not write.',
+  },
   UNPINNED: { kind: 'check', meaning: 'pin --check found image references not pinned to a digest.' },
 } as const satisfies ErrorCatalog;
 
@@ -58,6 +64,8 @@ export type ErrorCode =
   | LayerErrorCode
   | IoErrorCode
   | DistributionErrorCode
+  | InventoryErrorCode
+  | SbomErrorCode
   | ConfigErrorCode
   | LockfileErrorCode
   | RootfsErrorCode
@@ -76,6 +84,8 @@ const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = 
   ['layer', LAYER_ERROR_CODES],
   ['io', IO_ERROR_CODES],
   ['io', DISTRIBUTION_ERROR_CODES],
+  ['inventory', INVENTORY_ERROR_CODES],
+  ['sbom', SBOM_ERROR_CODES],
   ['config', CONFIG_ERROR_CODES],
   ['lockfile', LOCKFILE_ERROR_CODES],
   ['rootfs', ROOTFS_ERROR_CODES],

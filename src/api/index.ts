@@ -16,6 +16,14 @@ export {
   VARIANTS,
   type Variant,
 } from '../config/index.ts';
+export type {
+  ImageInventory,
+  Inventory,
+  InventoryFile,
+  OsInfo,
+  OsPackage,
+  PackageDatabase,
+} from '../inventory/index.ts';
 export {
   type CredentialSource,
   type Credentials,
@@ -28,6 +36,7 @@ export {
 export type { Lock, LockedPackage, LockedSuite, LockReason } from '../lockfile/index.ts';
 export type { Problem } from '../oci/index.ts';
 export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
+export type { CycloneDxDocument, CycloneDxVersion, SpdxDocument } from '../sbom/index.ts';
 export {
   type ErrorKind,
   isPithError,
@@ -42,10 +51,12 @@ export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
 export type { ConfigRequest } from './config-request.ts';
 export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';
 export * from './error-codes.ts';
+export type { ImportReport, ImportRequest } from './import.ts';
 export type { InspectReport, ValidateReport } from './inspect.ts';
 export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 export type { PinFileReport, PinOptions } from './pin.ts';
 export { createPith, type Pith } from './pith.ts';
 export type { PresetReport } from './presets.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
+export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

@@ -5,11 +5,14 @@
 import { listPresets, type PresetInfo } from '../config/index.ts';
 import { type BuildReport, type BuildRequest, build } from './build.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
+import { type ImportReport, type ImportRequest, importRootfs } from './import.ts';
 import { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
+import { type Inventory, inventory } from './inventory.ts';
 import { type LockReport, type LockRequest, lock, type WhyReport, type WhyRequest, why } from './lock.ts';
 import { type PinFileReport, type PinOptions, pin } from './pin.ts';
 import { type PresetReport, showPreset } from './presets.ts';
 import { type CopyOptions, type CopyReport, copy, digest, listTags, login, logout, tag } from './registry.ts';
+import { type SbomReport, type SbomRequest, sbom } from './sbom.ts';
 
 /** The verbs of pith, bound to one context. */
 export interface Pith {
@@ -23,6 +26,12 @@ export interface Pith {
   why(req: WhyRequest, call?: CallOptions): Promise<WhyReport[]>;
   /** Summarises the artifact any transport reference names. */
   inspect(reference: string, call?: CallOptions): Promise<InspectReport>;
+  /** An SBOM of the image: CycloneDX 1.6 (or 1.5) or SPDX 2.3 JSON, from its inventory. */
+  sbom(req: SbomRequest, call?: CallOptions): Promise<SbomReport>;
+  /** Turns a root file system tarball (mmdebstrap, debootstrap, docker export…) into a one-layer image. */
+  import(req: ImportRequest, call?: CallOptions): Promise<ImportReport>;
+  /** What the artifact holds, per platform: OS, packages (with their files) and every file, flattened. */
+  inventory(reference: string, call?: CallOptions): Promise<Inventory>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
   validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
   /** Copies an artifact between any two transports. */
@@ -61,6 +70,9 @@ export function createPith(options: PithOptions = {}): Pith {
     why: (req, call) => on(call).run((c) => why(c, req)),
     inspect: (reference, call) => on(call).run((c) => inspect(c, reference)),
     validate: (reference, call) => on(call).run((c) => validate(c, reference)),
+    inventory: (reference, call) => on(call).run((c) => inventory(c, reference)),
+    import: (req, call) => on(call).run((c) => importRootfs(c, req)),
+    sbom: (req, call) => on(call).run((c) => sbom(c, req)),
     copy: (source, destination, opts, call) => on(call).run((c) => copy(c, source, destination, opts)),
     digest: (reference, call) => on(call).run((c) => digest(c, reference)),
     listTags: (repository, call) => on(call).run((c) => listTags(c, repository)),

@@ -9,10 +9,13 @@ import {
   removePendingTemps,
 } from '../util/index.ts';
 import { buildCommand } from './commands/build.ts';
+import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
+import { inventoryCommand } from './commands/inventory.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
+import { sbomCommand } from './commands/sbom.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
 import { cliContext } from './pith-for.ts';
@@ -51,6 +54,9 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   buildCommand(program, cli);
   inspectCommand(program, cli);
   validateCommand(program, cli);
+  inventoryCommand(program, cli);
+  importCommand(program, cli);
+  sbomCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);
   whyCommand(program, cli);

@@ -89,6 +89,7 @@ const PHASE_TEXT: Record<Extract<PithEvent, { type: 'phase' }>['phase'], string>
   install: 'installing packages',
   'collect-files': 'collecting files',
   write: 'writing',
+  inventory: 'reading the files of',
   'copy-referrers': 'copying referrers to',
 };
 

@@ -30,6 +30,12 @@ export function parsePlatform(text: string): Platform {
   return variant === undefined ? { os, architecture } : { os, architecture, variant };
 }
 
+/** A platform with the variant its architecture implies filled in (`linux/arm64` → `linux/arm64/v8`). */
+export function normalizePlatform(p: Platform): Platform {
+  const variant = p.variant ?? defaultVariant(p);
+  return variant === undefined ? p : { ...p, variant };
+}
+
 /** The variant a platform implies when none is given (containerd's normalisation). */
 function defaultVariant(p: Platform): string | undefined {
   if (p.architecture === 'arm64') return 'v8';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { PackageRecord } from '../apt-repo/index.ts';
 import { PRESETS_DIR } from '../config/index.ts';
 import type { DebContents } from '../deb-archive/index.ts';
-import { FileTree } from '../tar/index.ts';
+import { FileTree, symlinkEntry } from '../tar/index.ts';
 import { PithError } from '../util/index.ts';
 
 /** The applets linked into /busybox for a suite's busybox-static. */
@@ -38,15 +38,7 @@ export function busyboxTree(pkg: PackageRecord, deb: DebContents, suite: string)
     },
   });
   for (const applet of busyboxApplets(suite)) {
-    tree.add(`busybox/${applet}`, {
-      type: 'symlink',
-      mode: 0o777,
-      uid: 0,
-      gid: 0,
-      mtime: 0,
-      size: 0,
-      linkTarget: '/busybox/busybox',
-    });
+    tree.add(`busybox/${applet}`, symlinkEntry(`busybox/${applet}`, '/busybox/busybox'));
   }
   return tree;
 }

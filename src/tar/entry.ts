@@ -43,3 +43,8 @@ export function bytesEntry(path: string, data: Buffer): TarEntry {
     },
   };
 }
+
+/** A root-owned symbolic link to `target` (stored as written), mtime 0. */
+export function symlinkEntry(path: string, target: string): TarEntry {
+  return { path, type: 'symlink', mode: 0o777, uid: 0, gid: 0, mtime: 0, size: 0, linkTarget: target };
+}

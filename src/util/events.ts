@@ -12,6 +12,7 @@ export type Phase =
   | 'install'
   | 'collect-files'
   | 'write'
+  | 'inventory'
   | 'copy-referrers';
 
 export type PithEvent =

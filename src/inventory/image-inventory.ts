@@ -1,0 +1,40 @@
+// The inventory of one image: its flattened file system, its OS, its dpkg packages, and the regular files
+// no package owns (with size and sha256, so an SBOM can be complete).
+import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
+import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
+import { flatten } from './flatten.ts';
+import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
+import { resolveInImage } from './resolve-path.ts';
+import type { ImageInventory } from './types.ts';
+
+const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS]);
+
+/** Reads every layer of `image` once and reports what it holds. */
+export async function inventoryImage(
+  image: Image,
+  opts: { where: string; signal?: AbortSignal | undefined },
+): Promise<ImageInventory> {
+  const fs = await flatten(image.layers, {
+    keep: (p) => KEPT.has(p) || isDpkgDatabaseFile(p),
+    where: opts.where,
+    signal: opts.signal,
+  });
+  const text = (p: string) => fs.kept.get(p)?.toString('utf8');
+  const os = osInfo(text);
+  // a package's files: what it lists that is present, directories aside (shared by many packages)
+  const packages = dpkgPackages(fs.kept, (p) => {
+    const found = resolveInImage(fs.files, p);
+    return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
+  });
+  const owned = new Set(packages.flatMap((p) => p.files));
+  const files = [...fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const unowned = files.filter((f) => f.type === 'file' && !owned.has(f.path)).map((f) => f.path);
+  return {
+    ...(image.config ? { platform: formatPlatform(configPlatform(image.config.value)) } : {}),
+    digest: image.manifest.digest,
+    ...(os ? { os } : {}),
+    packages,
+    files,
+    unowned,
+  };
+}

@@ -1,0 +1,9 @@
+// Public surface of inventory: what any image holds — the flattened file system (whiteouts applied, the
+// layer of each path kept), the OS, the packages of its package databases, the files no package owns.
+export * from './dpkg-db.ts';
+export * from './error-codes.ts';
+export * from './flatten.ts';
+export * from './image-inventory.ts';
+export * from './os-release.ts';
+export * from './resolve-path.ts';
+export * from './types.ts';

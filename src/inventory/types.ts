@@ -1,0 +1,90 @@
+// What an image holds, as pith's inventory reports it: per platform, the operating system, the packages of
+// its package databases (with the files each owns), and every file of the flattened root file system with
+// the layer that put it there. SBOM writers and, later, scanners and audits read this model.
+import type { EntryType } from '../tar/index.ts';
+import type { Digest } from '../util/index.ts';
+
+/** One path of the flattened file system (whiteouts applied), as the top-most layer that wrote it left it. */
+export interface InventoryFile {
+  /** Relative, normalised path (`usr/bin/env`). */
+  path: string;
+  type: EntryType;
+  /** Bytes, for regular files. */
+  size: number;
+  /** Permission bits including setuid, setgid and sticky. */
+  mode: number;
+  uid: number;
+  gid: number;
+  /** Symlink target as written, or the path a hardlink points at. */
+  linkTarget?: string;
+  /** Index of the layer (in manifest order, 0 = bottom) that wrote this entry. */
+  layer: number;
+  /** Content digest of a regular file. */
+  sha256?: Digest;
+}
+
+/** The operating system, from os-release (and Debian's /etc/debian_version). */
+export interface OsInfo {
+  /** os-release ID, e.g. `debian`. */
+  id: string;
+  /** e.g. `13`. */
+  versionId?: string;
+  /** e.g. `trixie`. */
+  versionCodename?: string;
+  prettyName?: string;
+  /** /etc/debian_version, e.g. `13.2`. */
+  debianVersion?: string;
+}
+
+/** Where a package record was found. */
+export type PackageDatabase =
+  /** dpkg's /var/lib/dpkg/status. */
+  | 'dpkg-status'
+  /** distroless's /var/lib/dpkg/status.d/NAME (one stanza per file, with NAME.md5sums). */
+  | 'dpkg-status.d';
+
+/** A package installed through the operating system's package manager. */
+export interface OsPackage {
+  type: 'deb';
+  name: string;
+  /** The full version, epoch included (`1:2.39-1`). */
+  version: string;
+  architecture: string;
+  /** The source package and its version (the binary's own when the record names none). */
+  source: { name: string; version: string };
+  maintainer?: string;
+  /** Installed-Size in KiB, as dpkg records it. */
+  installedSize?: number;
+  homepage?: string;
+  /** The first line of Description. */
+  summary?: string;
+  /** The Depends field as written. */
+  depends?: string;
+  /** Which database recorded it, and the path of the record. */
+  database: PackageDatabase;
+  recordPath: string;
+  /** Paths (relative, normalised) the package owns that are present in the image, sorted. */
+  files: string[];
+}
+
+/** The inventory of one image (one platform). */
+export interface ImageInventory {
+  /** os/arch[/variant] from the config. */
+  platform?: string;
+  /** The image manifest's digest. */
+  digest: Digest;
+  os?: OsInfo;
+  packages: OsPackage[];
+  /** Every path of the flattened file system, sorted. */
+  files: InventoryFile[];
+  /** Regular files no package owns (paths), sorted: what an SBOM must list to be complete. */
+  unowned: string[];
+}
+
+/** The inventory of an image or index. */
+export interface Inventory {
+  reference: string;
+  /** The digest of the top document (the index for a multi-platform image). */
+  digest: Digest;
+  images: ImageInventory[];
+}

@@ -1,0 +1,99 @@
+// Package URLs (package-url/purl-spec): the generic serialiser (percent-encoding per "Character encoding",
+// qualifiers sorted by key), Debian package purls in the shape syft and trivy emit
+// (`pkg:deb/debian/libc6@2.41-12?arch=amd64&distro=debian-13&upstream=glibc`), and OCI image purls.
+import type { OsInfo, OsPackage } from '../inventory/index.ts';
+import type { Digest } from '../util/index.ts';
+
+/** The seven components of a purl, decoded (the scheme is always `pkg`). */
+export interface PurlParts {
+  type: string;
+  namespace?: string;
+  name: string;
+  version?: string;
+  /** Key → value; an empty or undefined value is left out, as the spec says. */
+  qualifiers?: Readonly<Record<string, string | undefined>>;
+  subpath?: string;
+}
+
+// "Character encoding": the alphanumerics, `.-_~` and the colon are never encoded; everything else is
+// (UTF-8 bytes as %XX, upper-case hex), the separators included when they are data.
+const PLAIN = /^[A-Za-z0-9.\-_~:]$/;
+
+/** Percent-encodes one purl component string (a namespace or subpath segment, a name, version or value). */
+export function encodePurlComponent(text: string): string {
+  let out = '';
+  for (const ch of text) {
+    if (PLAIN.test(ch)) out += ch;
+    else for (const b of Buffer.from(ch, 'utf8')) out += `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+const segments = (path: string) => path.split('/').filter((s) => s !== '');
+
+/** The canonical purl string of `p`: qualifiers sorted by key, empty ones dropped. */
+export function formatPurl(p: PurlParts): string {
+  let out = `pkg:${p.type.toLowerCase()}/`;
+  const ns = segments(p.namespace ?? '');
+  if (ns.length) out += `${ns.map(encodePurlComponent).join('/')}/`;
+  out += encodePurlComponent(p.name);
+  if (p.version) out += `@${encodePurlComponent(p.version)}`;
+  const qualifiers = Object.entries(p.qualifiers ?? {})
+    .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
+    .map(([k, v]) => [k.toLowerCase(), v] as const)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (qualifiers.length) out += `?${qualifiers.map(([k, v]) => `${k}=${encodePurlComponent(v)}`).join('&')}`;
+  const sub = segments(p.subpath ?? '').filter((s) => s !== '.' && s !== '..');
+  if (sub.length) out += `#${sub.map(encodePurlComponent).join('/')}`;
+  return out;
+}
+
+/** A Debian version split into its epoch (undefined when absent or 0) and the rest. */
+export function splitEpoch(version: string): { epoch?: string; version: string } {
+  const m = /^(\d+):(.*)$/.exec(version);
+  if (!m) return { version };
+  const epoch = String(Number(m[1]));
+  return epoch === '0' ? { version: m[2]! } : { epoch, version: m[2]! };
+}
+
+/** The `distro` qualifier: os-release `ID-VERSION_ID` (`debian-13`), as syft writes it. */
+export function distroQualifier(os: OsInfo | undefined): string | undefined {
+  return os?.versionId ? `${os.id}-${os.versionId}` : undefined;
+}
+
+/**
+ * The purl of a Debian package: namespace = the OS id (`debian`, `ubuntu`; `debian` when the image has no
+ * os-release), the epoch moved to an `epoch` qualifier as trivy does, `arch`, `distro`, and syft's
+ * `upstream` (the source package, `SOURCE@VERSION` when the source version is not the binary's).
+ */
+export function debPurl(pkg: OsPackage, os?: OsInfo): string {
+  const { epoch, version } = splitEpoch(pkg.version);
+  const src = pkg.source;
+  const upstream =
+    src.version !== pkg.version ? `${src.name}@${src.version}` : src.name !== pkg.name ? src.name : undefined;
+  return formatPurl({
+    type: 'deb',
+    namespace: (os?.id ?? 'debian').toLowerCase(),
+    name: pkg.name,
+    version,
+    qualifiers: { arch: pkg.architecture, distro: distroQualifier(os), epoch, upstream },
+  });
+}
+
+/** The purl of an OCI image: `pkg:oci/NAME@sha256:…` with `repository_url` (and `arch`, `tag`) when known. */
+export function ociPurl(
+  name: string,
+  digest: Digest,
+  qualifiers: {
+    repositoryUrl?: string | undefined;
+    arch?: string | undefined;
+    tag?: string | undefined;
+  } = {},
+): string {
+  return formatPurl({
+    type: 'oci',
+    name: name.toLowerCase(),
+    version: digest,
+    qualifiers: { arch: qualifiers.arch, repository_url: qualifiers.repositoryUrl, tag: qualifiers.tag },
+  });
+}

@@ -1,0 +1,113 @@
+// What pith says is inside an image, checked against dpkg itself (issue 9, point 1): a Debian minbase root
+// file system made by mmdebstrap from the host's mirror is imported with `pith import`, and pith's package
+// list equals `dpkg-query --admindir … -W` on the same tree, name for name and version for version. For
+// pith's own base and python3 images (distroless status.d, no status file) the oracle is dpkg-query over
+// a status file made of the very status.d records, marked installed.
+import assert from 'node:assert/strict';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { createPith, type ImageInventory } from '../../src/api/index.ts';
+import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
+import { run, tempDir } from '../helpers.ts';
+import { CACHE_DIR } from './helpers.ts';
+
+const pith = createPith({ cacheDir: CACHE_DIR });
+
+/** `NAME VERSION ARCH` lines of the packages dpkg-query reports installed in `admindir`, sorted. */
+async function dpkgQuery(admindir: string): Promise<string[]> {
+  const r = await run('dpkg-query', [
+    `--admindir=${admindir}`,
+    '-W',
+    '-f=${db:Status-Abbrev}\t${Package}\t${Version}\t${Architecture}\n',
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('ii'))
+    .map((l) => l.split('\t').slice(1).join(' '))
+    .sort();
+}
+
+function pithList(img: ImageInventory): string[] {
+  return img.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort();
+}
+
+describe('inventory against dpkg', { timeout: 600_000 }, () => {
+  let mirrors: { archive?: string; security?: string };
+  before(async () => {
+    mirrors = mirrorsFrom(await readAptSources());
+    assert.ok(mirrors.archive, 'the host has a Debian mirror in its apt sources');
+  });
+
+  it('an mmdebstrap minbase bookworm tree, imported: the same packages as dpkg-query', async (t) => {
+    const dir = await tempDir(t);
+    const tarball = join(dir, 'minbase.tar');
+    const made = await run('mmdebstrap', [
+      '--quiet',
+      '--variant=minbase',
+      '--architectures=amd64',
+      'bookworm',
+      tarball,
+      `deb ${mirrors.archive} bookworm main`,
+    ]);
+    assert.equal(made.code, 0, made.stderr);
+    const imported = await pith.import({
+      rootfs: tarball,
+      output: `oci:${join(dir, 'image')}`,
+      platform: 'linux/amd64',
+    });
+    const inv = await pith.inventory(`oci:${join(dir, 'image')}`);
+    assert.equal(inv.digest, imported.digest);
+    const img = inv.images[0]!;
+    assert.equal(img.os?.id, 'debian');
+    assert.equal(img.os?.versionCodename, 'bookworm');
+    const tree = join(dir, 'tree');
+    await mkdir(tree);
+    const x = await run('tar', ['-C', tree, '-xf', tarball]);
+    assert.equal(x.code, 0, x.stderr);
+    const oracle = await dpkgQuery(join(tree, 'var', 'lib', 'dpkg'));
+    assert.ok(oracle.length > 80, `${oracle.length} packages`);
+    assert.deepEqual(pithList(img), oracle);
+    // every package owns files that are present, from its info/*.list
+    const libc = img.packages.find((p) => p.name === 'libc6');
+    assert.ok(libc && libc.files.includes('usr/lib/x86_64-linux-gnu/libc.so.6'));
+    // the same tarball imports to the same digest
+    const again = await pith.import({
+      rootfs: tarball,
+      output: `oci:${join(dir, 'again')}`,
+      platform: 'linux/amd64',
+    });
+    assert.equal(again.digest, imported.digest);
+  });
+
+  for (const preset of ['base', 'python3'] as const) {
+    it(`pith's ${preset} image (status.d): the same packages as dpkg-query over those records`, async (t) => {
+      const dir = await tempDir(t);
+      const layout = `oci:${join(dir, 'image')}`;
+      const built = await pith.build({ preset, archs: ['amd64'], output: layout });
+      const img = (await pith.inventory(layout)).images[0]!;
+      assert.deepEqual(
+        pithList(img),
+        built.debian![0]!.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort(),
+        'the packages pith installed',
+      );
+      // dpkg reads the status.d records pith wrote, once they are gathered into a status file
+      const tree = join(dir, 'tree');
+      await mkdir(tree);
+      const blobs = join(dir, 'image', 'blobs', 'sha256');
+      for (const layer of await readdir(blobs)) await run('tar', ['-C', tree, '-xzf', join(blobs, layer)]);
+      const statusD = join(tree, 'var', 'lib', 'dpkg', 'status.d');
+      const records: string[] = [];
+      for (const name of (await readdir(statusD)).filter((n) => !n.endsWith('.md5sums')).sort())
+        records.push(
+          `Status: install ok installed\n${(await readFile(join(statusD, name), 'utf8')).trim()}\n`,
+        );
+      const admindir = join(dir, 'admindir');
+      await mkdir(join(admindir, 'info'), { recursive: true });
+      await writeFile(join(admindir, 'status'), `${records.join('\n')}`);
+      assert.deepEqual(pithList(img), await dpkgQuery(admindir));
+      assert.ok(img.os?.debianVersion);
+    });
+  }
+});

@@ -1,0 +1,171 @@
+// The flattened file system of an image: layers applied in order with OCI whiteouts (image-spec layer.md),
+// and dpkg's databases (status with info/*.list and Conffiles; distroless status.d with md5sums) read into
+// packages that own their present files.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { inventoryImage } from '../../src/inventory/index.ts';
+import { layerFromEntries } from '../../src/layer/index.ts';
+import { buildImage } from '../../src/oci/index.ts';
+import { bytesEntry, symlinkEntry, type TarEntry } from '../../src/tar/index.ts';
+
+const dir = (path: string): TarEntry => ({
+  path,
+  type: 'dir',
+  mode: 0o755,
+  uid: 0,
+  gid: 0,
+  mtime: 0,
+  size: 0,
+});
+const file = (path: string, text = path) => bytesEntry(path, Buffer.from(text));
+const link = symlinkEntry;
+
+async function image(...layers: TarEntry[][]) {
+  const built = [];
+  for (const entries of layers)
+    built.push(await layerFromEntries(entries, { epoch: 0, compression: 'gzip' }));
+  return buildImage({ config: { architecture: 'amd64', os: 'linux', config: {} }, layers: built, epoch: 0 });
+}
+
+describe('flattening layers', () => {
+  it('applies whiteouts and opaque directories to lower layers only, and keeps the writing layer', async () => {
+    const img = await image(
+      [dir('a'), file('a/1'), file('a/2'), dir('b'), file('b/x'), dir('b/sub'), file('b/sub/y'), file('c')],
+      [file('a/.wh.1'), file('b/.wh..wh..opq'), file('b/new'), file('c', 'changed'), file('.wh.gone')],
+      [dir('d'), file('d/z'), file('.wh.d'), file('a/1', 'back')],
+    );
+    const inv = await inventoryImage(img, { where: 'test' });
+    const paths = inv.files.map((f) => `${f.path}@${f.layer}`);
+    assert.deepEqual(paths, ['a@0', 'a/1@2', 'a/2@0', 'b@0', 'b/new@1', 'c@1']);
+    const c = inv.files.find((f) => f.path === 'c');
+    assert.equal(c?.size, 'changed'.length);
+    assert.match(c?.sha256 ?? '', /^sha256:[0-9a-f]{64}$/);
+    assert.deepEqual(inv.unowned, ['a/1', 'a/2', 'b/new', 'c']);
+  });
+
+  it('a file over a directory hides the directory and everything in it', async () => {
+    const img = await image([dir('x'), file('x/in')], [file('x', 'now a file')]);
+    const inv = await inventoryImage(img, { where: 'test' });
+    assert.deepEqual(
+      inv.files.map((f) => `${f.path}:${f.type}`),
+      ['x:file'],
+    );
+  });
+});
+
+describe('package databases', () => {
+  const status = [
+    'Package: libc6',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Multi-Arch: same',
+    'Source: glibc',
+    'Version: 2.41-12',
+    'Description: GNU C Library',
+    ' more text',
+    '',
+    'Package: removed',
+    'Status: deinstall ok config-files',
+    'Architecture: amd64',
+    'Version: 1.0',
+    '',
+    'Package: base-files',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Version: 13.8',
+    'Conffiles:',
+    ' /etc/issue 0123456789abcdef0123456789abcdef',
+    ' /etc/gone 0123456789abcdef0123456789abcdef obsolete',
+    '',
+    'Package: zlib1g',
+    'Status: install ok installed',
+    'Architecture: amd64',
+    'Source: zlib (1:1.3.dfsg-3)',
+    'Version: 1:1.3.dfsg-3+b1',
+    '',
+  ].join('\n');
+
+  it('dpkg status: installed packages only, source and version, files from info/*.list and Conffiles', async () => {
+    const img = await image([
+      file('var/lib/dpkg/status', status),
+      file('var/lib/dpkg/info/libc6:amd64.list', '/.\n/usr\n/usr/lib/libc.so.6\n/usr/lib/missing\n'),
+      file('var/lib/dpkg/info/base-files.list', '/etc\n/etc/debian_version\n'),
+      file('usr/lib/libc.so.6'),
+      file('etc/issue'),
+      file('etc/debian_version', '13.8\n'),
+      link('etc/os-release', '../usr/lib/os-release'),
+      file(
+        'usr/lib/os-release',
+        'PRETTY_NAME="Debian GNU/Linux 13 (trixie)"\nID=debian\nVERSION_ID="13"\nVERSION_CODENAME=trixie\n',
+      ),
+      file('usr/local/bin/app'),
+    ]);
+    const inv = await inventoryImage(img, { where: 'test' });
+    assert.deepEqual(inv.os, {
+      id: 'debian',
+      versionId: '13',
+      versionCodename: 'trixie',
+      prettyName: 'Debian GNU/Linux 13 (trixie)',
+      debianVersion: '13.8',
+    });
+    assert.deepEqual(
+      inv.packages.map((p) => [p.name, p.version, p.architecture, p.source.name, p.source.version, p.files]),
+      [
+        ['base-files', '13.8', 'amd64', 'base-files', '13.8', ['etc/debian_version', 'etc/issue']],
+        ['libc6', '2.41-12', 'amd64', 'glibc', '2.41-12', ['usr/lib/libc.so.6']],
+        ['zlib1g', '1:1.3.dfsg-3+b1', 'amd64', 'zlib', '1:1.3.dfsg-3', []],
+      ],
+    );
+    assert.equal(inv.packages[1]?.summary, 'GNU C Library');
+    assert.ok(inv.unowned.includes('usr/local/bin/app'));
+    assert.ok(!inv.unowned.includes('etc/issue'));
+  });
+
+  it("distroless status.d: one stanza a file, the files of its md5sums; a later layer's whiteout removes it", async () => {
+    const img = await image(
+      [
+        file(
+          'var/lib/dpkg/status.d/libssl3t64',
+          'Package: libssl3t64\nVersion: 3.5.9-1\nArchitecture: amd64\nSource: openssl\n',
+        ),
+        file(
+          'var/lib/dpkg/status.d/libssl3t64.md5sums',
+          '0123456789abcdef0123456789abcdef  usr/lib/libssl.so.3\n',
+        ),
+        file('var/lib/dpkg/status.d/tzdata', 'Package: tzdata\nVersion: 2026f-0\nArchitecture: all\n'),
+        file('usr/lib/libssl.so.3'),
+      ],
+      [file('var/lib/dpkg/status.d/.wh.tzdata')],
+    );
+    const inv = await inventoryImage(img, { where: 'test' });
+    assert.deepEqual(
+      inv.packages.map((p) => [p.name, p.database, p.recordPath, p.files]),
+      [['libssl3t64', 'dpkg-status.d', 'var/lib/dpkg/status.d/libssl3t64', ['usr/lib/libssl.so.3']]],
+    );
+  });
+});
+
+describe('paths through symlinked parents', () => {
+  it('a merged-/usr path dpkg lists (/lib/…) is found where the image holds it (usr/lib/…)', async () => {
+    const img = await image([
+      dir('usr'),
+      dir('usr/lib'),
+      file('usr/lib/libc.so.6'),
+      link('lib', 'usr/lib'),
+      dir('etc'),
+      link('etc/alt', '/usr/lib'),
+      link('loop', 'loop'),
+      file(
+        'var/lib/dpkg/status',
+        'Package: libc6\nStatus: install ok installed\nVersion: 1\nArchitecture: amd64\n',
+      ),
+      file(
+        'var/lib/dpkg/info/libc6.list',
+        '/lib/libc.so.6\n/etc/alt/libc.so.6\n/loop/x\n/lib/../../../usr/lib/libc.so.6\n',
+      ),
+    ]);
+    const inv = await inventoryImage(img, { where: 'test' });
+    assert.deepEqual(inv.packages[0]?.files, ['usr/lib/libc.so.6']);
+    assert.ok(!inv.unowned.includes('usr/lib/libc.so.6'));
+  });
+});
