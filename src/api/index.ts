@@ -59,4 +59,5 @@ export { createPith, type Pith } from './pith.ts';
 export type { PresetReport } from './presets.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
 export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';
+export type { ImageScan, PackageUpdate, ScanReport, ScanRequest } from './scan.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';

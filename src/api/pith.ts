@@ -13,6 +13,7 @@ import { type PinFileReport, type PinOptions, pin } from './pin.ts';
 import { type PresetReport, showPreset } from './presets.ts';
 import { type CopyOptions, type CopyReport, copy, digest, listTags, login, logout, tag } from './registry.ts';
 import { type SbomReport, type SbomRequest, sbom } from './sbom.ts';
+import { type ScanReport, type ScanRequest, scan } from './scan.ts';
 
 /** The verbs of pith, bound to one context. */
 export interface Pith {
@@ -26,6 +27,8 @@ export interface Pith {
   why(req: WhyRequest, call?: CallOptions): Promise<WhyReport[]>;
   /** Summarises the artifact any transport reference names. */
   inspect(reference: string, call?: CallOptions): Promise<InspectReport>;
+  /** What in the image is stale: Debian packages with a newer version in their suite (-updates, -security). */
+  scan(req: ScanRequest, call?: CallOptions): Promise<ScanReport>;
   /** An SBOM of the image: CycloneDX 1.6 (or 1.5) or SPDX 2.3 JSON, from its inventory. */
   sbom(req: SbomRequest, call?: CallOptions): Promise<SbomReport>;
   /** Turns a root file system tarball (mmdebstrap, debootstrap, docker export…) into a one-layer image. */
@@ -73,6 +76,7 @@ export function createPith(options: PithOptions = {}): Pith {
     inventory: (reference, call) => on(call).run((c) => inventory(c, reference)),
     import: (req, call) => on(call).run((c) => importRootfs(c, req)),
     sbom: (req, call) => on(call).run((c) => sbom(c, req)),
+    scan: (req, call) => on(call).run((c) => scan(c, req)),
     copy: (source, destination, opts, call) => on(call).run((c) => copy(c, source, destination, opts)),
     digest: (reference, call) => on(call).run((c) => digest(c, reference)),
     listTags: (repository, call) => on(call).run((c) => listTags(c, repository)),

@@ -16,6 +16,7 @@ import { lockCommand, whyCommand } from './commands/lock.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { sbomCommand } from './commands/sbom.ts';
+import { scanCommand } from './commands/scan.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
 import { cliContext } from './pith-for.ts';
@@ -57,6 +58,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   inventoryCommand(program, cli);
   importCommand(program, cli);
   sbomCommand(program, cli);
+  scanCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);
   whyCommand(program, cli);

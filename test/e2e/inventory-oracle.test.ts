@@ -2,14 +2,18 @@
 // file system made by mmdebstrap from the host's mirror is imported with `pith import`, and pith's package
 // list equals `dpkg-query --admindir … -W` on the same tree, name for name and version for version. For
 // pith's own base and python3 images (distroless status.d, no status file) the oracle is dpkg-query over
-// a status file made of the very status.d records, marked installed.
+// a status file made of the very status.d records, marked installed. And `pith scan` of that minbase tree
+// (made from bookworm alone, without -updates and -security) lists exactly the packages apt would upgrade
+// from bookworm-updates and bookworm-security, with the same versions (issue 9, point 6).
 import assert from 'node:assert/strict';
-import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { createPith, type ImageInventory } from '../../src/api/index.ts';
 import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
 import { run, tempDir } from '../helpers.ts';
+import { aptCandidates, aptRoot } from './apt-oracle.ts';
 import { CACHE_DIR } from './helpers.ts';
 
 const pith = createPith({ cacheDir: CACHE_DIR });
@@ -34,15 +38,13 @@ function pithList(img: ImageInventory): string[] {
 }
 
 describe('inventory against dpkg', { timeout: 600_000 }, () => {
-  let mirrors: { archive?: string; security?: string };
+  let dir: string;
+  let tarball: string;
   before(async () => {
-    mirrors = mirrorsFrom(await readAptSources());
+    const mirrors = mirrorsFrom(await readAptSources());
     assert.ok(mirrors.archive, 'the host has a Debian mirror in its apt sources');
-  });
-
-  it('an mmdebstrap minbase bookworm tree, imported: the same packages as dpkg-query', async (t) => {
-    const dir = await tempDir(t);
-    const tarball = join(dir, 'minbase.tar');
+    dir = await mkdtemp(join(tmpdir(), 'pith-minbase-'));
+    tarball = join(dir, 'minbase.tar');
     const made = await run('mmdebstrap', [
       '--quiet',
       '--variant=minbase',
@@ -52,6 +54,10 @@ describe('inventory against dpkg', { timeout: 600_000 }, () => {
       `deb ${mirrors.archive} bookworm main`,
     ]);
     assert.equal(made.code, 0, made.stderr);
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it('an mmdebstrap minbase bookworm tree, imported: the same packages as dpkg-query', async () => {
     const imported = await pith.import({
       rootfs: tarball,
       output: `oci:${join(dir, 'image')}`,
@@ -79,6 +85,32 @@ describe('inventory against dpkg', { timeout: 600_000 }, () => {
       platform: 'linux/amd64',
     });
     assert.equal(again.digest, imported.digest);
+  });
+
+  it('pith scan of that tree lists what apt would upgrade from bookworm-updates and -security', async (t) => {
+    const work = await tempDir(t);
+    await pith.import({ rootfs: tarball, output: `oci:${join(work, 'image')}`, platform: 'linux/amd64' });
+    const report = await pith.scan({ reference: `oci:${join(work, 'image')}` });
+    const img = report.images[0]!;
+    assert.equal(img.suite, 'bookworm');
+    assert.equal(img.skipped, undefined);
+    const installed = (await pith.inventory(`oci:${join(work, 'image')}`)).images[0]!.packages;
+    const apt = await aptCandidates(
+      await aptRoot(join(work, 'apt'), 'bookworm'),
+      installed.map((p) => p.name),
+    );
+    const expected = installed
+      .filter((p) => {
+        const c = apt.get(p.name);
+        return c !== undefined && c.version !== p.version;
+      })
+      .map((p) => `${p.name} ${p.version} → ${apt.get(p.name)!.version}`)
+      .sort();
+    const ours = img.updates.map((u) => `${u.name} ${u.installed} → ${u.available}`).sort();
+    assert.deepEqual(ours, expected);
+    // a point release of bookworm has had security and stable updates since: the check is not empty
+    assert.ok(ours.length > 0, 'bookworm-updates or -security has updated some minbase package');
+    for (const u of img.updates) assert.match(u.origin, /^bookworm(-updates|-security)\/main$/);
   });
 
   for (const preset of ['base', 'python3'] as const) {
