@@ -8,7 +8,7 @@ import { decompress } from '../compress/index.ts';
 import { type Blob, layerCompression } from '../oci/index.ts';
 import { readTar } from '../tar/index.ts';
 import { type Digest, PithError, throwIfAborted } from '../util/index.ts';
-import type { InventoryFile } from './types.ts';
+import type { InventoryFile, Runtime } from './types.ts';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -21,19 +21,26 @@ export interface FlatFileSystem {
   files: Map<string, InventoryFile>;
   /** The content of the paths `keep` chose, as the top-most layer left them. */
   kept: Map<string, Buffer>;
+  /** What `detect` found in regular files, by path, as the top-most layer left them. */
+  detected: Map<string, Detected>;
 }
+
+/** What a detector reports of a file: small facts, never the content. */
+export type Detected = Omit<Runtime, 'package'>;
 
 export interface FlattenOptions {
   /** Which paths' content to keep (regular files at most MAX_KEPT_BYTES). */
   keep: (path: string) => boolean;
   signal?: AbortSignal | undefined;
+  /** Looks at every regular file's content as it streams past; what it returns is kept by path. */
+  detect?: (path: string, data: Buffer) => Detected | undefined;
   /** Names the image in messages. */
   where: string;
 }
 
 /** Applies the layers in order and returns the file system they make. */
 export async function flatten(layers: readonly Blob[], opts: FlattenOptions): Promise<FlatFileSystem> {
-  const fs: FlatFileSystem = { files: new Map(), kept: new Map() };
+  const fs: FlatFileSystem = { files: new Map(), kept: new Map(), detected: new Map() };
   for (const [index, layer] of layers.entries()) {
     throwIfAborted(opts.signal);
     const compression = layerCompression(layer.descriptor.mediaType);
@@ -83,12 +90,16 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
     fs.files.set(e.path, file);
     if (e.type === 'file' && e.size <= MAX_KEPT_BYTES && opts.keep(e.path)) fs.kept.set(e.path, e.data);
     else fs.kept.delete(e.path);
+    const found = e.type === 'file' ? opts.detect?.(e.path, e.data) : undefined;
+    if (found) fs.detected.set(e.path, found);
+    else fs.detected.delete(e.path);
   }
 }
 
 function remove(fs: FlatFileSystem, path: string): void {
   fs.files.delete(path);
   fs.kept.delete(path);
+  fs.detected.delete(path);
 }
 
 /** Removes the entries strictly below `dir` that `which` selects. */

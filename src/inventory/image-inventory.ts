@@ -5,6 +5,7 @@ import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { flatten } from './flatten.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
+import { detectRuntime } from './runtimes.ts';
 import type { ImageInventory } from './types.ts';
 
 const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS]);
@@ -18,6 +19,7 @@ export async function inventoryImage(
     keep: (p) => KEPT.has(p) || isDpkgDatabaseFile(p),
     where: opts.where,
     signal: opts.signal,
+    detect: detectRuntime,
   });
   const text = (p: string) => fs.kept.get(p)?.toString('utf8');
   const os = osInfo(text);
@@ -26,7 +28,14 @@ export async function inventoryImage(
     const found = resolveInImage(fs.files, p);
     return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
   });
-  const owned = new Set(packages.flatMap((p) => p.files));
+  const owners = new Map(packages.flatMap((p) => p.files.map((f) => [f, p.name] as const)));
+  const owned = new Set(owners.keys());
+  const runtimes = [...fs.detected.entries()]
+    .map(([file, r]) => {
+      const owner = owners.get(file);
+      return owner ? { ...r, package: owner } : r;
+    })
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const files = [...fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const unowned = files.filter((f) => f.type === 'file' && !owned.has(f.path)).map((f) => f.path);
   return {
@@ -34,6 +43,7 @@ export async function inventoryImage(
     digest: image.manifest.digest,
     ...(os ? { os } : {}),
     packages,
+    runtimes,
     files,
     unowned,
   };

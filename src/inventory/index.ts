@@ -6,4 +6,5 @@ export * from './flatten.ts';
 export * from './image-inventory.ts';
 export * from './os-release.ts';
 export * from './resolve-path.ts';
+export * from './runtimes.ts';
 export * from './types.ts';

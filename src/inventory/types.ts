@@ -67,6 +67,20 @@ export interface OsPackage {
   files: string[];
 }
 
+/** A language runtime found by what its files say, whether or not a package installed it. */
+export interface Runtime {
+  /** `node` or `java`. */
+  name: string;
+  /** e.g. `22.11.0`, `21.0.5`. */
+  version: string;
+  /** The executable (node) or the runtime's home directory (java). */
+  path: string;
+  /** Who made it, when it says (a JDK's IMPLEMENTOR). */
+  vendor?: string;
+  /** The package that owns it, when one does (a Debian openjdk, nodejs); absent: installed by hand. */
+  package?: string;
+}
+
 /** The inventory of one image (one platform). */
 export interface ImageInventory {
   /** os/arch[/variant] from the config. */
@@ -75,6 +89,8 @@ export interface ImageInventory {
   digest: Digest;
   os?: OsInfo;
   packages: OsPackage[];
+  /** Language runtimes found by their own files (node, java), sorted by path. */
+  runtimes: Runtime[];
   /** Every path of the flattened file system, sorted. */
   files: InventoryFile[];
   /** Regular files no package owns (paths), sorted: what an SBOM must list to be complete. */

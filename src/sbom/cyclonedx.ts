@@ -19,6 +19,7 @@ import {
   timestampOf,
   uuidFrom,
 } from './model.ts';
+import { runtimePurl } from './purl.ts';
 
 export interface CdxHash {
   alg: 'SHA-256';
@@ -83,6 +84,7 @@ export const CDX_PROPERTIES = {
   layer: 'pith:file:layer',
   mode: 'pith:file:mode',
   size: 'pith:file:size',
+  path: 'pith:runtime:path',
 } as const;
 
 /** The CycloneDX document of `inv`. The same inventory and options always give the same document. */
@@ -206,6 +208,20 @@ function imageComponents(img: SbomImage, refs: Refs) {
     });
     dependencies.push({ ref: pkgRefs[i]!, dependsOn: depends.map((d) => pkgRefs[d]!) });
   });
+
+  // runtimes no package installed (a Node.js tarball, an unpacked JDK): syft's generic binary purls
+  for (const r of img.image.runtimes.filter((x) => x.package === undefined)) {
+    const purl = runtimePurl(r);
+    components.push({
+      type: 'application',
+      'bom-ref': refs.make(img, `${purl}#/${r.path}`),
+      name: r.name,
+      version: r.version,
+      purl,
+      ...(r.vendor ? { publisher: r.vendor } : {}),
+      properties: withPlatform([prop(CDX_PROPERTIES.path, `/${r.path}`)]),
+    });
+  }
 
   for (const f of img.files) {
     const hex = sha256Hex(f.sha256);

@@ -1,7 +1,7 @@
 // Package URLs (package-url/purl-spec): the generic serialiser (percent-encoding per "Character encoding",
 // qualifiers sorted by key), Debian package purls in the shape syft and trivy emit
 // (`pkg:deb/debian/libc6@2.41-12?arch=amd64&distro=debian-13&upstream=glibc`), and OCI image purls.
-import type { OsInfo, OsPackage } from '../inventory/index.ts';
+import type { OsInfo, OsPackage, Runtime } from '../inventory/index.ts';
 import type { Digest } from '../util/index.ts';
 
 /** The seven components of a purl, decoded (the scheme is always `pkg`). */
@@ -96,4 +96,9 @@ export function ociPurl(
     version: digest,
     qualifiers: { arch: qualifiers.arch, repository_url: qualifiers.repositoryUrl, tag: qualifiers.tag },
   });
+}
+
+/** A runtime no package installed, as syft's binary classifiers name it: `pkg:generic/node@22.11.0`. */
+export function runtimePurl(r: Runtime): string {
+  return formatPurl({ type: 'generic', name: r.name, version: r.version });
 }

@@ -18,6 +18,7 @@ import {
   timestampOf,
   uuidFrom,
 } from './model.ts';
+import { runtimePurl } from './purl.ts';
 
 export type SpdxPurpose = 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION';
 
@@ -222,6 +223,25 @@ function imagePackages(
   img.packages.forEach(({ depends }, i) => {
     for (const d of depends) rel(pkgIds[i]!, 'DEPENDS_ON', pkgIds[d]!);
   });
+
+  for (const r of img.image.runtimes.filter((x) => x.package === undefined)) {
+    const id = ids.make('Package', `${r.name}-${r.version}`, `runtime ${img.key} ${r.path}`);
+    packages.push({
+      SPDXID: id,
+      name: r.name,
+      versionInfo: r.version,
+      supplier: r.vendor ? `Organization: ${r.vendor}` : NOASSERTION,
+      downloadLocation: NOASSERTION,
+      filesAnalyzed: false,
+      licenseConcluded: NOASSERTION,
+      licenseDeclared: NOASSERTION,
+      copyrightText: NOASSERTION,
+      comment: `found at /${r.path}, installed without a package manager`,
+      externalRefs: [purlRef(runtimePurl(r))],
+      primaryPackagePurpose: 'APPLICATION',
+    });
+    rel(imageId, 'CONTAINS', id);
+  }
 
   for (const f of img.files) {
     const hex = sha256Hex(f.sha256);

@@ -80,6 +80,7 @@ export function debianImage(arch = 'amd64', c = 'a'): ImageInventory {
   ];
   return {
     platform: `linux/${arch}`,
+    runtimes: [],
     digest: digest(c),
     os: {
       id: 'debian',
