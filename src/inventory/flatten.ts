@@ -30,7 +30,7 @@ export type Detected = Omit<Runtime, 'package'>;
 
 export interface FlattenOptions {
   /** Which paths' content to keep (regular files at most MAX_KEPT_BYTES). */
-  keep: (path: string) => boolean;
+  keep: (path: string, size: number) => boolean;
   signal?: AbortSignal | undefined;
   /** Looks at every regular file's content as it streams past; what it returns is kept by path. */
   detect?: (path: string, data: Buffer) => Detected | undefined;
@@ -88,7 +88,8 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
       ...(e.type === 'file' ? { sha256: sha256Of(e.data) } : {}),
     };
     fs.files.set(e.path, file);
-    if (e.type === 'file' && e.size <= MAX_KEPT_BYTES && opts.keep(e.path)) fs.kept.set(e.path, e.data);
+    if (e.type === 'file' && e.size <= MAX_KEPT_BYTES && opts.keep(e.path, e.size))
+      fs.kept.set(e.path, e.data);
     else fs.kept.delete(e.path);
     const found = e.type === 'file' ? opts.detect?.(e.path, e.data) : undefined;
     if (found) fs.detected.set(e.path, found);

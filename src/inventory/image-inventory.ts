@@ -3,6 +3,7 @@
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { flatten } from './flatten.ts';
+import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
 import { detectRuntime } from './runtimes.ts';
@@ -16,7 +17,7 @@ export async function inventoryImage(
   opts: { where: string; signal?: AbortSignal | undefined },
 ): Promise<ImageInventory> {
   const fs = await flatten(image.layers, {
-    keep: (p) => KEPT.has(p) || isDpkgDatabaseFile(p),
+    keep: (p, size) => KEPT.has(p) || isDpkgDatabaseFile(p) || isLanguageManifest(p, size),
     where: opts.where,
     signal: opts.signal,
     detect: detectRuntime,
@@ -43,6 +44,7 @@ export async function inventoryImage(
     digest: image.manifest.digest,
     ...(os ? { os } : {}),
     packages,
+    languagePackages: languagePackages(fs.kept),
     runtimes,
     files,
     unowned,

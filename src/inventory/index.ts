@@ -4,6 +4,7 @@ export * from './dpkg-db.ts';
 export * from './error-codes.ts';
 export * from './flatten.ts';
 export * from './image-inventory.ts';
+export * from './language-packages.ts';
 export * from './os-release.ts';
 export * from './resolve-path.ts';
 export * from './runtimes.ts';

@@ -67,6 +67,18 @@ export interface OsPackage {
   files: string[];
 }
 
+/** A package of a language's package manager, found by the manifest it left. */
+export interface LanguagePackage {
+  /** The ecosystem, as purl names it. */
+  type: 'npm' | 'pypi';
+  name: string;
+  version: string;
+  /** The manifest (package.json, METADATA, PKG-INFO). */
+  path: string;
+  /** As the manifest declares them (an SPDX expression or a name). */
+  licenses?: string[];
+}
+
 /** A language runtime found by what its files say, whether or not a package installed it. */
 export interface Runtime {
   /** `node` or `java`. */
@@ -89,6 +101,8 @@ export interface ImageInventory {
   digest: Digest;
   os?: OsInfo;
   packages: OsPackage[];
+  /** npm and Python packages, by their manifests. */
+  languagePackages: LanguagePackage[];
   /** Language runtimes found by their own files (node, java), sorted by path. */
   runtimes: Runtime[];
   /** Every path of the flattened file system, sorted. */

@@ -19,7 +19,7 @@ import {
   timestampOf,
   uuidFrom,
 } from './model.ts';
-import { runtimePurl } from './purl.ts';
+import { languagePurl, runtimePurl } from './purl.ts';
 
 export interface CdxHash {
   alg: 'SHA-256';
@@ -84,7 +84,7 @@ export const CDX_PROPERTIES = {
   layer: 'pith:file:layer',
   mode: 'pith:file:mode',
   size: 'pith:file:size',
-  path: 'pith:runtime:path',
+  path: 'pith:path',
 } as const;
 
 /** The CycloneDX document of `inv`. The same inventory and options always give the same document. */
@@ -208,6 +208,20 @@ function imageComponents(img: SbomImage, refs: Refs) {
     });
     dependencies.push({ ref: pkgRefs[i]!, dependsOn: depends.map((d) => pkgRefs[d]!) });
   });
+
+  // npm and Python packages, by their manifests
+  for (const lp of img.image.languagePackages) {
+    const purl = languagePurl(lp);
+    components.push({
+      type: 'library',
+      'bom-ref': refs.make(img, `${purl}#/${lp.path}`),
+      name: lp.name,
+      version: lp.version,
+      purl,
+      ...(lp.licenses?.length ? { licenses: lp.licenses.map((name) => ({ license: { name } })) } : {}),
+      properties: withPlatform([prop(CDX_PROPERTIES.path, `/${lp.path}`)]),
+    });
+  }
 
   // runtimes no package installed (a Node.js tarball, an unpacked JDK): syft's generic binary purls
   for (const r of img.image.runtimes.filter((x) => x.package === undefined)) {

@@ -1,7 +1,7 @@
 // Package URLs (package-url/purl-spec): the generic serialiser (percent-encoding per "Character encoding",
 // qualifiers sorted by key), Debian package purls in the shape syft and trivy emit
 // (`pkg:deb/debian/libc6@2.41-12?arch=amd64&distro=debian-13&upstream=glibc`), and OCI image purls.
-import type { OsInfo, OsPackage, Runtime } from '../inventory/index.ts';
+import type { LanguagePackage, OsInfo, OsPackage, Runtime } from '../inventory/index.ts';
 import type { Digest } from '../util/index.ts';
 
 /** The seven components of a purl, decoded (the scheme is always `pkg`). */
@@ -101,4 +101,23 @@ export function ociPurl(
 /** A runtime no package installed, as syft's binary classifiers name it: `pkg:generic/node@22.11.0`. */
 export function runtimePurl(r: Runtime): string {
   return formatPurl({ type: 'generic', name: r.name, version: r.version });
+}
+
+/** `pkg:npm/%40scope/name@1.0.0` or `pkg:pypi/name@1.0` (PyPI names normalised as PEP 503 says). */
+export function languagePurl(p: LanguagePackage): string {
+  if (p.type === 'pypi')
+    return formatPurl({
+      type: 'pypi',
+      name: p.name.toLowerCase().replace(/[-_.]+/g, '-'),
+      version: p.version,
+    });
+  const slash = p.name.startsWith('@') ? p.name.indexOf('/') : -1;
+  return slash > 0
+    ? formatPurl({
+        type: 'npm',
+        namespace: p.name.slice(0, slash),
+        name: p.name.slice(slash + 1),
+        version: p.version,
+      })
+    : formatPurl({ type: 'npm', name: p.name, version: p.version });
 }

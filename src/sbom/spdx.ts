@@ -18,7 +18,7 @@ import {
   timestampOf,
   uuidFrom,
 } from './model.ts';
-import { runtimePurl } from './purl.ts';
+import { languagePurl, runtimePurl } from './purl.ts';
 
 export type SpdxPurpose = 'CONTAINER' | 'OPERATING_SYSTEM' | 'LIBRARY' | 'APPLICATION';
 
@@ -223,6 +223,25 @@ function imagePackages(
   img.packages.forEach(({ depends }, i) => {
     for (const d of depends) rel(pkgIds[i]!, 'DEPENDS_ON', pkgIds[d]!);
   });
+
+  for (const lp of img.image.languagePackages) {
+    const id = ids.make('Package', `${lp.type}-${lp.name}-${lp.version}`, `${lp.type} ${img.key} ${lp.path}`);
+    packages.push({
+      SPDXID: id,
+      name: lp.name,
+      versionInfo: lp.version,
+      supplier: NOASSERTION,
+      downloadLocation: NOASSERTION,
+      filesAnalyzed: false,
+      licenseConcluded: NOASSERTION,
+      licenseDeclared: NOASSERTION,
+      copyrightText: NOASSERTION,
+      comment: `${lp.type} package, manifest /${lp.path}${lp.licenses?.length ? `, declares licence ${lp.licenses.join(', ')}` : ''}`,
+      externalRefs: [purlRef(languagePurl(lp))],
+      primaryPackagePurpose: 'LIBRARY',
+    });
+    rel(imageId, 'CONTAINS', id);
+  }
 
   for (const r of img.image.runtimes.filter((x) => x.package === undefined)) {
     const id = ids.make('Package', `${r.name}-${r.version}`, `runtime ${img.key} ${r.path}`);

@@ -81,6 +81,7 @@ export function debianImage(arch = 'amd64', c = 'a'): ImageInventory {
   return {
     platform: `linux/${arch}`,
     runtimes: [],
+    languagePackages: [],
     digest: digest(c),
     os: {
       id: 'debian',

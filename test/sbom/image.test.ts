@@ -1,6 +1,8 @@
-// SBOMs of a real image: pith builds one from files alone (a distroless-style status.d record and
-// os-release among them), reads its inventory back, and both documents must be valid (CycloneDX 1.6 and 1.5
-// against the official schemas), complete (every unowned regular file with its sha256) and reproducible.
+// SBOMs of a real image with OS, npm and Python packages (issue 9, point 2): pith builds one from files
+// alone (a distroless-style status.d record, os-release, two node_modules manifests and a dist-info
+// METADATA among them), reads its inventory back, and both documents must be valid (CycloneDX 1.6 and 1.5
+// against the official schemas from the npm package @cyclonedx/cyclonedx-library), complete (every
+// unowned regular file with its sha256) and reproducible.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { chmod, writeFile } from 'node:fs/promises';
@@ -35,6 +37,10 @@ it('CycloneDX and SPDX of an image built from files: valid, complete, byte-ident
     'hello.md5sums': `${createHash('md5').update(hello).digest('hex')}  usr/bin/hello\n`,
     hello,
     'data.txt': data,
+    'express.json': JSON.stringify({ name: 'express', version: '4.21.2', license: 'MIT' }),
+    'scoped.json': JSON.stringify({ name: '@types/node', version: '22.10.1', license: { type: 'MIT' } }),
+    METADATA:
+      'Metadata-Version: 2.1\nName: Jinja2\nVersion: 3.1.4\nLicense-Expression: BSD-3-Clause\n\nJinja is a template engine.\nName: not-a-header\n',
   };
   for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
   await chmod(join(dir, 'hello'), 0o755);
@@ -51,6 +57,9 @@ it('CycloneDX and SPDX of an image built from files: valid, complete, byte-ident
         { src: 'hello.status', dst: '/var/lib/dpkg/status.d/hello' },
         { src: 'hello.md5sums', dst: '/var/lib/dpkg/status.d/hello.md5sums' },
         { src: 'hello', dst: '/usr/bin/hello' },
+        { src: 'express.json', dst: '/app/node_modules/express/package.json' },
+        { src: 'scoped.json', dst: '/app/node_modules/@types/node/package.json' },
+        { src: 'METADATA', dst: '/usr/lib/python3/dist-packages/Jinja2-3.1.4.dist-info/METADATA' },
       ],
     },
     baseDir: dir,
@@ -64,6 +73,15 @@ it('CycloneDX and SPDX of an image built from files: valid, complete, byte-ident
     [['hello', '1:2.10-5+b1', ['usr/bin/hello']]],
   );
 
+  assert.deepEqual(
+    image.languagePackages.map((p) => [p.type, p.name, p.version, p.licenses]),
+    [
+      ['npm', '@types/node', '22.10.1', ['MIT']],
+      ['npm', 'express', '4.21.2', ['MIT']],
+      ['pypi', 'Jinja2', '3.1.4', ['BSD-3-Clause']],
+    ],
+  );
+
   for (const version of ['1.6', '1.5'] as const) {
     const cdx = toCycloneDx(inv, { epoch: 0, specVersion: version });
     const validate = cycloneDxValidator(version);
@@ -73,6 +91,10 @@ it('CycloneDX and SPDX of an image built from files: valid, complete, byte-ident
   assert.equal(cdx.metadata.component.name, out);
   assert.equal(cdx.metadata.component.purl, `pkg:oci/out@${inv.digest}`);
   const pkg = cdx.components.find((c) => c.name === 'hello')!;
+  assert.deepEqual(
+    cdx.components.filter((c) => /^pkg:(npm|pypi)\//.test(c.purl ?? '')).map((c) => c.purl),
+    ['pkg:npm/%40types/node@22.10.1', 'pkg:npm/express@4.21.2', 'pkg:pypi/jinja2@3.1.4'],
+  );
   assert.equal(
     pkg.purl,
     'pkg:deb/debian/hello@2.10-5%2Bb1?arch=amd64&distro=debian-13&epoch=1&upstream=hello%402.10-5',
@@ -99,6 +121,7 @@ it('CycloneDX and SPDX of an image built from files: valid, complete, byte-ident
       (p) => p.name === 'hello' && p.sourceInfo === 'built from source package hello 2.10-5',
     ),
   );
+  assert.ok(spdx.packages.some((p) => p.name === 'Jinja2' && p.versionInfo === '3.1.4'));
 
   // reproducible: a second inventory of the same image gives the same bytes
   const again = await pith.inventory(`oci:${out}`);
