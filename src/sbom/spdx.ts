@@ -180,12 +180,7 @@ function imagePackages(
       SPDXID: osId,
       name: id,
       ...(version ? { versionInfo: version } : {}),
-      supplier: NOASSERTION,
-      downloadLocation: NOASSERTION,
-      filesAnalyzed: false,
-      licenseConcluded: NOASSERTION,
-      licenseDeclared: NOASSERTION,
-      copyrightText: NOASSERTION,
+      ...UNKNOWN_PROVENANCE,
       ...(info.prettyName ? { description: info.prettyName } : {}),
       primaryPackagePurpose: 'OPERATING_SYSTEM',
     });
@@ -230,12 +225,7 @@ function imagePackages(
       SPDXID: id,
       name: lp.name,
       versionInfo: lp.version,
-      supplier: NOASSERTION,
-      downloadLocation: NOASSERTION,
-      filesAnalyzed: false,
-      licenseConcluded: NOASSERTION,
-      licenseDeclared: NOASSERTION,
-      copyrightText: NOASSERTION,
+      ...UNKNOWN_PROVENANCE,
       comment: `${lp.type} package, manifest /${lp.path}${lp.licenses?.length ? `, declares licence ${lp.licenses.join(', ')}` : ''}`,
       externalRefs: [purlRef(languagePurl(lp))],
       primaryPackagePurpose: 'LIBRARY',
@@ -249,12 +239,8 @@ function imagePackages(
       SPDXID: id,
       name: r.name,
       versionInfo: r.version,
+      ...UNKNOWN_PROVENANCE,
       supplier: r.vendor ? `Organization: ${r.vendor}` : NOASSERTION,
-      downloadLocation: NOASSERTION,
-      filesAnalyzed: false,
-      licenseConcluded: NOASSERTION,
-      licenseDeclared: NOASSERTION,
-      copyrightText: NOASSERTION,
       comment: `found at /${r.path}, installed without a package manager`,
       externalRefs: [purlRef(runtimePurl(r))],
       primaryPackagePurpose: 'APPLICATION',
@@ -277,6 +263,16 @@ function imagePackages(
     rel(imageId, 'CONTAINS', fileId);
   }
 }
+
+/** The fields of a package whose origin and licences pith does not know (yet): SPDX's NOASSERTION. */
+const UNKNOWN_PROVENANCE = {
+  supplier: NOASSERTION,
+  downloadLocation: NOASSERTION,
+  filesAnalyzed: false,
+  licenseConcluded: NOASSERTION,
+  licenseDeclared: NOASSERTION,
+  copyrightText: NOASSERTION,
+} as const;
 
 function purlRef(purl: string): SpdxExternalRef {
   return { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: purl };
