@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildFilesCase } from './cases/build-files.ts';
 import { debianBaseCase } from './cases/debian-base.ts';
+import { inventoryCase } from './cases/inventory.ts';
 import { registryCase } from './cases/registry.ts';
 
 const work = resolve(import.meta.dirname, '..', '.bench');
@@ -11,3 +12,4 @@ await mkdir(work, { recursive: true });
 await buildFilesCase(join(work, 'build-files'));
 await debianBaseCase(join(work, 'debian-base'));
 await registryCase(join(work, 'registry'));
+await inventoryCase(join(work, 'inventory'));

@@ -1,0 +1,36 @@
+// Case 4: the inventory of a 1 GiB image (256 files of 4 MiB, half of them compressible, in the files layer),
+// `pith inventory` as a whole process against `gzip -dc` of the same layers (the least any reader must do),
+// with pith's peak RSS (issue 9 goal: ≤ 1.2× the time of gzip -dc, < 200 MiB).
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { MiB, PITH, pith, report, sh, time } from '../lib.ts';
+
+export async function inventoryCase(work: string): Promise<void> {
+  const files = join(work, 'files');
+  const yaml = ['archs: [amd64]', 'files:'];
+  for (let layer = 0; layer < 4; layer++) {
+    await mkdir(join(files, `l${layer}`), { recursive: true });
+    for (let i = 0; i < 64; i++) {
+      const data = i % 2 ? randomBytes(4 * MiB) : Buffer.alloc(4 * MiB, `layer ${layer} file ${i} `);
+      await writeFile(join(files, `l${layer}`, `f${i}`), data);
+    }
+  }
+  yaml.push('  - src: files', '    dst: /data');
+  await writeFile(join(work, 'pith.yaml'), `${yaml.join('\n')}\n`);
+  const layout = join(work, 'layout');
+  await pith(`build '${join(work, 'pith.yaml')}' --output 'oci:${layout}'`);
+  const blobs = join(layout, 'blobs', 'sha256');
+  const layers = (await readdir(blobs)).map((b) => `'${join(blobs, b)}'`).join(' ');
+  const pithTime = await time(() => pith(`inventory 'oci:${layout}' --json > /dev/null`));
+  // every blob, layers and JSON documents alike, through gzip -dc (JSON is not gzip: `|| true` per blob)
+  const peer = await time(() =>
+    sh(`for b in ${layers}; do gzip -dc "$b" 2>/dev/null || true; done > /dev/null`),
+  );
+  const rss = join(work, 'rss');
+  await sh(`/usr/bin/time -f %M -o '${rss}' ${PITH} inventory 'oci:${layout}' --json -q > /dev/null`);
+  const peakKiB = Number((await readFile(rss, 'utf8')).trim().split('\n').at(-1));
+  report('inventory: 1 GiB image (256 files of 4 MiB)', 1024 * MiB, pithTime, 'gzip -dc', peer);
+  process.stdout.write(`  peak RSS    pith inventory ${(peakKiB / 1024).toFixed(0)} MiB\n`);
+  await rm(work, { recursive: true, force: true });
+}
