@@ -45,7 +45,11 @@ export async function importRootfs(ctx: Context, req: ImportRequest): Promise<Im
   const where = `rootfs ${req.rootfs}`;
   const entries = await readEntries(req.rootfs, where, ctx.signal);
   throwIfAborted(ctx.signal);
-  const layer = await layerFromEntries(entries, { epoch, createdBy: `pith import ${req.rootfs}` });
+  // the history names no host path: the same tarball gives the same digest wherever it lies
+  const layer = await layerFromEntries(entries, {
+    epoch,
+    createdBy: 'pith import: a root file system tarball',
+  });
   const image = buildImage({ config: { ...platform, config: {} }, layers: [layer], epoch });
   ctx.emit({ type: 'phase', phase: 'write', item: `${req.output} (${image.manifest.digest})` });
   await writeArtifact(output, image, ctx.remote('push'));

@@ -3,7 +3,7 @@
 // tarball pith cannot read is refused with one line and nothing written.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { pith, run, tempDir } from '../helpers.ts';
@@ -38,6 +38,20 @@ it('a rootfs tarball imports, and its inventory names OS, packages and unowned f
   assert.equal(imported.code, 0, imported.stderr);
   const report = JSON.parse(imported.stdout) as { digest: string; images: { platform: string }[] };
   assert.equal(report.images[0]?.platform, 'linux/arm64/v8');
+  // the same tarball under another name, elsewhere: the same image
+  await mkdir(join(dir, 'elsewhere'));
+  await copyFile(tarball, join(dir, 'elsewhere', 'copy.tgz'));
+  const again = await pith([
+    'import',
+    join(dir, 'elsewhere', 'copy.tgz'),
+    '-o',
+    `oci:${dir}/again`,
+    '--platform',
+    'linux/arm64',
+    '--json',
+  ]);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal((JSON.parse(again.stdout) as { digest: string }).digest, report.digest);
 
   const listed = await pith(['inventory', `oci:${dir}/image`, '--json']);
   assert.equal(listed.code, 0, listed.stderr);
