@@ -1,5 +1,6 @@
-// The inventory of one image: its flattened file system, its OS, its dpkg packages, and the regular files
-// no package owns (with size and sha256, so an SBOM can be complete).
+// The inventory of one image, from one pass over its layers: the flattened file system, the OS, the dpkg
+// packages with the files they own, npm and Python packages by their manifests, runtimes installed by hand,
+// and the regular files no package owns (with size and sha256, so an SBOM can be complete).
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { flatten } from './flatten.ts';
