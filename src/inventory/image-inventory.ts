@@ -2,6 +2,7 @@
 // packages with the files they own, npm and Python packages by their manifests, runtimes installed by hand,
 // and the regular files no package owns (with size and sha256, so an SBOM can be complete).
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
+import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
@@ -18,7 +19,11 @@ export async function inventoryImage(
   opts: { where: string; signal?: AbortSignal | undefined },
 ): Promise<ImageInventory> {
   const fs = await flatten(image.layers, {
-    keep: (p, size) => KEPT.has(p) || isDpkgDatabaseFile(p) || isLanguageManifest(p, size),
+    keep: (p, size) =>
+      KEPT.has(p) ||
+      isDpkgDatabaseFile(p) ||
+      isLanguageManifest(p, size) ||
+      copyrightPackage(p) !== undefined,
     where: opts.where,
     signal: opts.signal,
     detect: detectRuntime,
@@ -30,6 +35,11 @@ export async function inventoryImage(
     const found = resolveInImage(fs.files, p);
     return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
   });
+  for (const pkg of packages) {
+    const copyright = fs.kept.get(`usr/share/doc/${pkg.name}/copyright`);
+    const licenses = copyright ? dep5Licenses(copyright.toString('utf8')) : [];
+    if (licenses.length) pkg.licenses = licenses;
+  }
   const owners = new Map(packages.flatMap((p) => p.files.map((f) => [f, p.name] as const)));
   const owned = new Set(owners.keys());
   const runtimes = [...fs.detected.entries()]

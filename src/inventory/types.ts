@@ -43,6 +43,12 @@ export type PackageDatabase =
   /** distroless's /var/lib/dpkg/status.d/NAME (one stanza per file, with NAME.md5sums). */
   | 'dpkg-status.d';
 
+/** A licence a package declares: its short name as written, and the SPDX identifier when there is one. */
+export interface PackageLicense {
+  name: string;
+  spdx?: string;
+}
+
 /** A package installed through the operating system's package manager. */
 export interface OsPackage {
   type: 'deb';
@@ -65,6 +71,8 @@ export interface OsPackage {
   recordPath: string;
   /** Paths (relative, normalised) the package owns that are present in the image, sorted. */
   files: string[];
+  /** From its DEP-5 copyright file (usr/share/doc/NAME/copyright), `Files: *` first; absent when free text. */
+  licenses?: PackageLicense[];
 }
 
 /** A package of a language's package manager, found by the manifest it left. */

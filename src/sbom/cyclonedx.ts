@@ -46,9 +46,13 @@ export interface CdxComponent {
   description?: string;
   hashes?: CdxHash[];
   purl?: string;
+  /** SPDX identifiers where known, else the names as declared. */
+  licenses?: CdxLicense[];
   externalReferences?: { type: 'website'; url: string }[];
   properties?: CdxProperty[];
 }
+
+export type CdxLicense = { license: { id: string } } | { license: { name: string } };
 
 export interface CdxDependency {
   ref: string;
@@ -197,6 +201,7 @@ function imageComponents(img: SbomImage, refs: Refs) {
       version: pkg.version,
       ...(pkg.summary ? { description: pkg.summary } : {}),
       purl,
+      ...(pkg.licenses?.length ? { licenses: cdxLicenses(pkg.licenses) } : {}),
       ...(homepage ? { externalReferences: [{ type: 'website' as const, url: homepage }] } : {}),
       properties: withPlatform([
         prop(CDX_PROPERTIES.source, pkg.source.name),
@@ -255,4 +260,17 @@ function imageComponents(img: SbomImage, refs: Refs) {
   // trivy's reading: the OS component's dependencies are the OS packages
   if (osRef) dependencies.push({ ref: osRef, dependsOn: pkgRefs });
   return { components, dependencies, top: osRef ? [osRef] : pkgRefs };
+}
+
+/** A package's licences as CycloneDX licence choices: SPDX ids where known, else names; each once. */
+function cdxLicenses(licenses: readonly { name: string; spdx?: string }[]): CdxLicense[] {
+  const seen = new Set<string>();
+  const out: CdxLicense[] = [];
+  for (const l of licenses) {
+    const key = l.spdx ? `id ${l.spdx}` : `name ${l.name}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(l.spdx ? { license: { id: l.spdx } } : { license: { name: l.name } });
+  }
+  return out;
 }

@@ -45,6 +45,8 @@ export interface SpdxPackage {
   sourceInfo?: string;
   licenseConcluded: string;
   licenseDeclared: string;
+  /** What pith read about the licences without concluding an expression (DEP-5 short names). */
+  licenseComments?: string;
   copyrightText: string;
   summary?: string;
   description?: string;
@@ -210,6 +212,11 @@ function imagePackages(
       copyrightText: NOASSERTION,
       ...(pkg.summary ? { summary: pkg.summary } : {}),
       comment: `recorded in /${pkg.recordPath} (${pkg.database})`,
+      ...(pkg.licenses?.length
+        ? {
+            licenseComments: `its Debian copyright file (DEP-5) declares: ${pkg.licenses.map((l) => l.name).join(', ')}`,
+          }
+        : {}),
       externalRefs: [purlRef(purl)],
       primaryPackagePurpose: kind === 'application' ? 'APPLICATION' : 'LIBRARY',
     });

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createPith } from '../../src/api/index.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
+import { cycloneDxValidator } from '../sbom/helpers.ts';
 import { CACHE_DIR } from './helpers.ts';
 
 const TRIVY = join(
@@ -24,6 +25,7 @@ interface TrivyPackage {
   Epoch?: number;
   Arch?: string;
   SrcName?: string;
+  Licenses?: string[];
 }
 
 interface TrivyReport {
@@ -78,6 +80,33 @@ describe('trivy reads pith images', { timeout: 600_000 }, () => {
       const ours = inv.images[0]!.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort();
       assert.ok(ours.length >= 9, `${ours.length} packages`);
       assert.deepEqual(osPackages(report), ours);
+
+      // licences: trivy reads the same DEP-5 copyright files; it writes GPL-2+ as GPL-2.0 and BSD-3-clause
+      // as BSD-3-Clause, so names are compared as sets in one form (lower case, no `+`, no `.0`). For a
+      // free-text copyright file (gcc's, for one) trivy guesses with a text classifier and pith says nothing.
+      const form = (names: readonly string[]) =>
+        [...new Set(names.map((n) => n.toLowerCase().replace(/\+$/, '').replace(/\.0$/, '')))].sort();
+      const theirs = new Map(
+        (report.Results ?? []).flatMap((x) => x.Packages ?? []).map((p) => [p.Name, form(p.Licenses ?? [])]),
+      );
+      // (trivy also rewrites a bare `GPL` as GPL-3.0, a guess pith does not make: base has none of those)
+      const declared = inv.images[0]!.packages.filter((p) => p.licenses?.length);
+      assert.ok(
+        declared.length * 2 > inv.images[0]!.packages.length,
+        'most packages have DEP-5 copyright files',
+      );
+      if (preset === 'base')
+        for (const p of declared)
+          assert.deepEqual(form(p.licenses!.map((l) => l.name)), theirs.get(p.name), `${p.name} licences`);
+      assert.ok(
+        inv.images[0]!.packages.some((p) => p.licenses?.some((l) => l.spdx === 'Zlib')),
+        'zlib1g: Zlib',
+      );
+
+      // pith's CycloneDX 1.6 SBOM of the real image, licences included, is valid against the official schema
+      const validate = cycloneDxValidator('1.6');
+      const cdx16 = JSON.parse((await pith.sbom({ reference: `docker-archive:${archive}` })).json) as unknown;
+      assert.ok(validate(cdx16), JSON.stringify(validate.errors?.slice(0, 5), null, 2));
 
       // pith's SBOM, read back by trivy: `trivy sbom` always wants a vulnerability database, so it gets an
       // empty one that claims to be fresh (no download, no network)

@@ -153,6 +153,12 @@ describe('what a CycloneDX document says', () => {
     assert.deepEqual(prop(libc, CDX_PROPERTIES.database), ['dpkg-status.d']);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.record), ['/var/lib/dpkg/status.d/libc6']);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.installedSize), ['12345']);
+    // licences from the DEP-5 copyright file: SPDX ids where known, names otherwise, each once
+    assert.deepEqual(libc.licenses, [
+      { license: { id: 'LGPL-2.1-or-later' } },
+      { license: { name: 'Carnegie' } },
+      { license: { id: 'MIT' } },
+    ]);
     const zlib = pkgs.find((c) => c.name === 'zlib1g')!;
     assert.equal(zlib.version, '1:1.3.dfsg+really1.3.1-1+b1');
     assert.match(zlib.purl!, /[?&]epoch=1(&|$)/);

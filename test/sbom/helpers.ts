@@ -39,6 +39,12 @@ export function debianImage(arch = 'amd64', c = 'a'): ImageInventory {
       maintainer: 'GNU Libc Maintainers <debian-glibc@lists.debian.org>',
       installedSize: 12345,
       homepage: 'https://www.gnu.org/software/libc/libc.html',
+      licenses: [
+        { name: 'LGPL-2.1+', spdx: 'LGPL-2.1-or-later' },
+        { name: 'Carnegie' },
+        { name: 'Expat', spdx: 'MIT' },
+        { name: 'MIT', spdx: 'MIT' },
+      ],
       summary: 'GNU C Library: Shared libraries',
       files: ['usr/lib/x86_64-linux-gnu/libc.so.6'],
     }),

@@ -76,6 +76,7 @@ const PACKAGE_KEYS = [
   'sourceInfo',
   'licenseConcluded',
   'licenseDeclared',
+  'licenseComments',
   'copyrightText',
   'summary',
   'description',
