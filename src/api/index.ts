@@ -20,9 +20,12 @@ export type {
   ImageInventory,
   Inventory,
   InventoryFile,
+  LanguagePackage,
   OsInfo,
   OsPackage,
   PackageDatabase,
+  PackageLicense,
+  Runtime,
 } from '../inventory/index.ts';
 export {
   type CredentialSource,
