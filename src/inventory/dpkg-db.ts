@@ -14,7 +14,7 @@ export function isDpkgDatabaseFile(path: string): boolean {
   return (
     path === DPKG_STATUS ||
     path.startsWith(DPKG_STATUS_D) ||
-    (path.startsWith(DPKG_INFO) && path.endsWith('.list'))
+    (path.startsWith(DPKG_INFO) && (path.endsWith('.list') || path.endsWith('.md5sums')))
   );
 }
 
@@ -31,6 +31,7 @@ export function dpkgPackages(
       const pkg = fromStanza(s, 'dpkg-status', DPKG_STATUS);
       if (!pkg) continue;
       pkg.files = present([...listedFiles(kept, pkg), ...conffiles(s)], resolve);
+      noteAbsent(pkg, absent(md5sumsFiles(infoFile(kept, pkg, 'md5sums')), resolve));
       out.push(pkg);
     }
   }
@@ -39,7 +40,9 @@ export function dpkgPackages(
     for (const s of parseDeb822(bytes.toString('utf8'), { where: path })) {
       const pkg = fromStanza(s, 'dpkg-status.d', path);
       if (!pkg) continue;
-      pkg.files = present([...md5sumsFiles(kept.get(`${path}.md5sums`)), ...conffiles(s)], resolve);
+      const md5sums = md5sumsFiles(kept.get(`${path}.md5sums`));
+      pkg.files = present([...md5sums, ...conffiles(s)], resolve);
+      noteAbsent(pkg, absent(md5sums, resolve));
       out.push(pkg);
     }
   }
@@ -87,11 +90,19 @@ export function sourceOf(field: string | undefined, name: string, version: strin
   return { name: m[1]!, version: m[2]?.trim() || version };
 }
 
+/** info/NAME:ARCH.EXT (Multi-Arch: same packages) or info/NAME.EXT. */
+function infoFile(kept: ReadonlyMap<string, Buffer>, pkg: OsPackage, ext: string): Buffer | undefined {
+  return (
+    kept.get(`${DPKG_INFO}${pkg.name}:${pkg.architecture}.${ext}`) ??
+    kept.get(`${DPKG_INFO}${pkg.name}.${ext}`)
+  );
+}
+
 /** The paths of info/NAME.list (or NAME:ARCH.list for Multi-Arch: same packages). */
 function listedFiles(kept: ReadonlyMap<string, Buffer>, pkg: OsPackage): string[] {
-  const list =
-    kept.get(`${DPKG_INFO}${pkg.name}:${pkg.architecture}.list`) ?? kept.get(`${DPKG_INFO}${pkg.name}.list`);
-  return (list?.toString('utf8') ?? '').split('\n').map((l) => l.replace(/^\/+/, '').replace(/\/+$/, ''));
+  return (infoFile(kept, pkg, 'list')?.toString('utf8') ?? '')
+    .split('\n')
+    .map((l) => l.replace(/^\/+/, '').replace(/\/+$/, ''));
 }
 
 /** The paths of a NAME.md5sums (`MD5  path` lines, paths without the leading slash). */
@@ -106,6 +117,15 @@ function conffiles(s: Stanza): string[] {
   return (s.get('Conffiles') ?? '')
     .split('\n')
     .map((l) => l.trim().split(/\s+/)[0]?.replace(/^\/+/, '') ?? '');
+}
+
+function noteAbsent(pkg: OsPackage, paths: string[]): void {
+  if (paths.length) pkg.absent = paths;
+}
+
+/** The regular files a package's md5sums lists that the image does not hold (pith drops documentation). */
+function absent(md5sums: string[], resolve: (p: string) => string | undefined): string[] {
+  return [...new Set(md5sums.filter((p) => p !== '' && resolve(p) === undefined))].sort(cmp);
 }
 
 function present(paths: string[], resolve: (p: string) => string | undefined): string[] {

@@ -71,6 +71,8 @@ export interface OsPackage {
   recordPath: string;
   /** Paths (relative, normalised) the package owns that are present in the image, sorted. */
   files: string[];
+  /** Regular files its md5sums lists that the image does not hold (e.g. documentation pith left out). */
+  absent?: string[];
   /** From its DEP-5 copyright file (usr/share/doc/NAME/copyright), `Files: *` first; absent when free text. */
   licenses?: PackageLicense[];
 }

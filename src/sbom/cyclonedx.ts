@@ -89,6 +89,9 @@ export const CDX_PROPERTIES = {
   mode: 'pith:file:mode',
   size: 'pith:file:size',
   path: 'pith:path',
+  /** How many of a package's files the image holds, and how many it left out (documentation, for pith's). */
+  filesPresent: 'pith:package:files-present',
+  filesAbsent: 'pith:package:files-absent',
 } as const;
 
 /** The CycloneDX document of `inv`. The same inventory and options always give the same document. */
@@ -209,6 +212,8 @@ function imageComponents(img: SbomImage, refs: Refs) {
         prop(CDX_PROPERTIES.database, pkg.database),
         prop(CDX_PROPERTIES.record, `/${pkg.recordPath}`),
         prop(CDX_PROPERTIES.installedSize, pkg.installedSize),
+        prop(CDX_PROPERTIES.filesPresent, pkg.files.length),
+        prop(CDX_PROPERTIES.filesAbsent, pkg.absent?.length ?? 0),
       ]),
     });
     dependencies.push({ ref: pkgRefs[i]!, dependsOn: depends.map((d) => pkgRefs[d]!) });

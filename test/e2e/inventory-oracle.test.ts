@@ -140,6 +140,14 @@ describe('inventory against dpkg', { timeout: 600_000 }, () => {
       await writeFile(join(admindir, 'status'), `${records.join('\n')}`);
       assert.deepEqual(pithList(img), await dpkgQuery(admindir));
       assert.ok(img.os?.debianVersion);
+      // pith keeps each package's copyright and leaves its other documentation out: the inventory says which
+      const libc = img.packages.find((p) => p.name === 'libc6')!;
+      assert.ok(libc.files.includes('usr/share/doc/libc6/copyright'));
+      assert.ok(
+        libc.absent?.some((p) => p.startsWith('usr/share/doc/libc6/')),
+        'documentation left out',
+      );
+      assert.ok(!libc.absent?.some((p) => p.startsWith('usr/lib/')), 'no library left out');
     });
   }
 });

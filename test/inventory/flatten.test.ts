@@ -130,7 +130,7 @@ describe('package databases', () => {
         ),
         file(
           'var/lib/dpkg/status.d/libssl3t64.md5sums',
-          '0123456789abcdef0123456789abcdef  usr/lib/libssl.so.3\n',
+          '0123456789abcdef0123456789abcdef  usr/lib/libssl.so.3\n0123456789abcdef0123456789abcdef  usr/share/doc/libssl3t64/changelog.gz\n',
         ),
         file('var/lib/dpkg/status.d/tzdata', 'Package: tzdata\nVersion: 2026f-0\nArchitecture: all\n'),
         file('usr/lib/libssl.so.3'),
@@ -139,8 +139,16 @@ describe('package databases', () => {
     );
     const inv = await inventoryImage(img, { where: 'test' });
     assert.deepEqual(
-      inv.packages.map((p) => [p.name, p.database, p.recordPath, p.files]),
-      [['libssl3t64', 'dpkg-status.d', 'var/lib/dpkg/status.d/libssl3t64', ['usr/lib/libssl.so.3']]],
+      inv.packages.map((p) => [p.name, p.database, p.recordPath, p.files, p.absent]),
+      [
+        [
+          'libssl3t64',
+          'dpkg-status.d',
+          'var/lib/dpkg/status.d/libssl3t64',
+          ['usr/lib/libssl.so.3'],
+          ['usr/share/doc/libssl3t64/changelog.gz'],
+        ],
+      ],
     );
   });
 });
