@@ -3,20 +3,12 @@
 // entries are read and written again with pith's tar writer: paths normalised and checked, times clamped
 // to the epoch, so the same tarball gives the same digest.
 
-import { decompress, detectCompression } from '../compress/index.ts';
-import { fileChunks, parseTransportRef, writeArtifact } from '../io/index.ts';
+import { decompress } from '../compress/index.ts';
+import { fileChunks, parseTransportRef, tarCompression, writeArtifact } from '../io/index.ts';
 import { layerFromEntries } from '../layer/index.ts';
 import { buildImage, hostPlatform, normalizePlatform, type Platform, parsePlatform } from '../oci/index.ts';
 import { readTar, type TarEntry } from '../tar/index.ts';
-import {
-  asSystemError,
-  checkEpoch,
-  fileTypeName,
-  openRegularFile,
-  PithError,
-  readAtMost,
-  throwIfAborted,
-} from '../util/index.ts';
+import { checkEpoch, throwIfAborted } from '../util/index.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
 
@@ -62,13 +54,7 @@ async function readEntries(
   where: string,
   signal: AbortSignal | undefined,
 ): Promise<TarEntry[]> {
-  const kind = detectCompression(await headOf(file, where));
-  if (kind === 'xz' || kind === 'bzip2')
-    throw new PithError(
-      'input',
-      'UNSUPPORTED_COMPRESSION',
-      `${where}: ${kind}-compressed tarballs are not supported; decompress it first`,
-    );
+  const kind = await tarCompression(file, where, { singular: 'a tarball', plural: 'tarballs' });
   // a path written twice (an appended tar) keeps its first position and its last content, as tar extracts
   const byPath = new Map<string, TarEntry>();
   for await (const e of readTar(decompress(fileChunks(file, where), kind))) {
@@ -82,18 +68,4 @@ async function readEntries(
 
 async function* once(data: Buffer): AsyncIterable<Buffer> {
   yield data;
-}
-
-/** The first bytes of a regular file (a FIFO or device is refused without waiting on it). */
-async function headOf(file: string, where: string): Promise<Buffer> {
-  const opened = await openRegularFile(file).catch((err: unknown) => {
-    throw asSystemError(err, { where, action: `read ${file}` });
-  });
-  if ('other' in opened)
-    throw new PithError('input', 'NOT_A_FILE', `${where}: is ${fileTypeName(opened.other)}, not a tarball`);
-  try {
-    return await readAtMost(opened.fh, 7);
-  } finally {
-    await opened.fh.close();
-  }
 }

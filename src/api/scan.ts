@@ -3,9 +3,9 @@
 // package with a newer version there has a published fix the image lacks. Vulnerability feeds come on top
 // of this in a later step; this part needs none.
 import { compareVersions, DebianSession } from '../apt-repo/index.ts';
-import { ARCHS, type Arch, archPlatform } from '../config/index.ts';
+import { platformArch } from '../config/index.ts';
 import type { ImageInventory, OsPackage } from '../inventory/index.ts';
-import { parsePlatform, platformMatches } from '../oci/index.ts';
+import { parsePlatform } from '../oci/index.ts';
 import type { Context } from './context.ts';
 import { inventory } from './inventory.ts';
 
@@ -63,7 +63,7 @@ async function scanImage(ctx: Context, req: ScanRequest, img: ImageInventory): P
   const skip = (skipped: string): ImageScan => ({ ...base, updates: [], notInSuite: [], skipped });
   if (!suite) return skip(`no Debian os-release with a VERSION_CODENAME (os: ${img.os?.id ?? 'unknown'})`);
   if (img.packages.length === 0) return skip('no dpkg package database');
-  const arch = debianArch(img.platform);
+  const arch = img.platform ? platformArch(parsePlatform(img.platform)) : undefined;
   if (!arch) return skip(`platform ${img.platform ?? 'unknown'} has no Debian architecture`);
   const session = new DebianSession({
     suite,
@@ -95,11 +95,4 @@ function update(pkg: OsPackage, best: { version: string; origin: string }): Pack
     origin: best.origin,
     source: pkg.source,
   };
-}
-
-/** The Debian architecture of an OCI platform (`linux/arm/v7` → armhf). */
-function debianArch(platform: string | undefined): Arch | undefined {
-  if (!platform) return undefined;
-  const p = parsePlatform(platform);
-  return ARCHS.find((a) => platformMatches(p, archPlatform(a)) && platformMatches(archPlatform(a), p));
 }

@@ -26,6 +26,10 @@ export function archPlatform(arch: Arch): Platform {
  * (so `arm` is armhf, arm/v7 by default); amd64 when Node's architecture has no Debian name here.
  */
 export function hostArch(nodeArch: string = process.arch): Arch {
-  const host = hostPlatform(nodeArch);
-  return ARCHS.find((a) => platformMatches(host, PLATFORMS[a])) ?? 'amd64';
+  return platformArch(hostPlatform(nodeArch)) ?? 'amd64';
+}
+
+/** The Debian architecture whose platform an OCI platform is (`linux/arm/v7` → armhf), if any. */
+export function platformArch(platform: Platform): Arch | undefined {
+  return ARCHS.find((a) => platformMatches(platform, PLATFORMS[a]));
 }

@@ -48,34 +48,55 @@ export async function openArchive(
   name = file,
   opts: OpenArchiveOptions = {},
 ): Promise<FileSource> {
-  const kind = detectCompression(await readHead(file, name));
-  if (kind === 'none') return tarSource(file, name);
-  if (kind === 'xz' || kind === 'bzip2') {
+  const kind = await tarCompression(file, name, ARCHIVE);
+  return kind === 'none' ? tarSource(file, name) : spool(file, name, kind, opts);
+}
+
+/** How messages call the file a tar stream is read from: an image archive, or a root file system tarball. */
+export interface TarFileKind {
+  /** `an archive file`, `a tarball`. */
+  singular: string;
+  /** `archives`, `tarballs`. */
+  plural: string;
+  /** Added when the path is a directory (what the user may have meant). */
+  directoryHint?: (file: string) => string;
+}
+
+const ARCHIVE: TarFileKind = {
+  singular: 'an archive file',
+  plural: 'archives',
+  directoryHint: (file) => ` (a layout directory is read as oci:${file})`,
+};
+
+/**
+ * The compression of a tar file (gzip, zstd or none), from its first bytes; xz and bzip2 are refused. The
+ * path must be a regular file: a directory, FIFO or device is refused, and opening never waits on a FIFO.
+ */
+export async function tarCompression(file: string, name: string, kind: TarFileKind): Promise<Compression> {
+  const found = detectCompression(await readHead(file, name, kind));
+  if (found === 'xz' || found === 'bzip2') {
     throw new PithError(
       'input',
       'UNSUPPORTED_COMPRESSION',
-      `${name}: ${kind}-compressed archives are not supported; decompress it first`,
+      `${name}: ${found}-compressed ${kind.plural} are not supported; decompress it first`,
     );
   }
-  return spool(file, name, kind, opts);
+  return found;
 }
 
-/**
- * The first bytes of the archive (enough to tell its compression). The path must be a regular file: a
- * directory, FIFO or device is refused, and opening never waits on a FIFO.
- */
-async function readHead(file: string, name: string): Promise<Buffer> {
+/** The first bytes of the file (enough to tell its compression). */
+async function readHead(file: string, name: string, kind: TarFileKind): Promise<Buffer> {
   const opened = await openRegularFile(file).catch((err: unknown) => {
     if (errnoOf(err) === 'ENOENT')
       throw new PithError('input', 'NO_SUCH_FILE', `${name}: no such file or directory`);
     throw asSystemError(err, { where: name, action: `read ${file}` });
   });
   if ('other' in opened) {
-    const hint = opened.other.isDirectory() ? ` (a layout directory is read as oci:${file})` : '';
+    const hint = opened.other.isDirectory() ? (kind.directoryHint?.(file) ?? '') : '';
     throw new PithError(
       'input',
       'NOT_A_FILE',
-      `${name}: is ${fileTypeName(opened.other)}, not an archive file${hint}`,
+      `${name}: is ${fileTypeName(opened.other)}, not ${kind.singular}${hint}`,
     );
   }
   try {
