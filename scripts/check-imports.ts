@@ -18,6 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   config: ['oci', 'util'],
   inventory: ['apt-repo', 'oci', 'tar', 'compress', 'util'],
   sbom: ['inventory', 'oci', 'util'],
+  vuln: ['sbom', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
   rootfs: ['config', 'lockfile', 'apt-repo', 'deb-archive', 'layer', 'tar', 'compress', 'util'],
   assemble: [
@@ -34,6 +35,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   api: [
     'assemble',
+    'vuln',
     'inventory',
     'sbom',
     'config',

@@ -27,6 +27,7 @@ import {
   UTIL_ERROR_CODES,
   type UtilErrorCode,
 } from '../util/index.ts';
+import { VULN_ERROR_CODES, type VulnErrorCode } from '../vuln/index.ts';
 
 export type { ErrorCodeInfo };
 
@@ -48,6 +49,19 @@ export const API_ERROR_CODES = {
     kind: 'usage',
     meaning: 'An SBOM was asked for in a format pith does not write.',
   },
+  UNSUPPORTED_SCAN_FORMAT: {
+    kind: 'usage',
+    meaning: 'scan was asked for a document format other than sarif and cyclonedx.',
+  },
+  BAD_SEVERITY: {
+    kind: 'usage',
+    meaning:
+      'A severity (scan --severity, --fail-on) is not one of critical, high, medium, low, negligible, unknown.',
+  },
+  SCAN_TARGET: {
+    kind: 'usage',
+    meaning: 'scan was given both an image and an SBOM, or neither.',
+  },
   UNPINNED: { kind: 'check', meaning: 'pin --check found image references not pinned to a digest.' },
 } as const satisfies ErrorCatalog;
 
@@ -66,6 +80,7 @@ export type ErrorCode =
   | DistributionErrorCode
   | InventoryErrorCode
   | SbomErrorCode
+  | VulnErrorCode
   | ConfigErrorCode
   | LockfileErrorCode
   | RootfsErrorCode
@@ -86,6 +101,7 @@ const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = 
   ['io', DISTRIBUTION_ERROR_CODES],
   ['inventory', INVENTORY_ERROR_CODES],
   ['sbom', SBOM_ERROR_CODES],
+  ['vuln', VULN_ERROR_CODES],
   ['config', CONFIG_ERROR_CODES],
   ['lockfile', LOCKFILE_ERROR_CODES],
   ['rootfs', ROOTFS_ERROR_CODES],

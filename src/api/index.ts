@@ -50,6 +50,20 @@ export {
   type PithEvent,
   type WarningCode,
 } from '../util/index.ts';
+export {
+  type FeedSummary,
+  FINDING_STATES,
+  type Finding,
+  type FindingPackage,
+  type FindingState,
+  SEVERITIES,
+  type Severity,
+  type SuppressedFinding,
+  VEX_JUSTIFICATIONS,
+  VEX_STATUSES,
+  type VexJustification,
+  type VexStatus,
+} from '../vuln/index.ts';
 export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
 export type { ConfigRequest } from './config-request.ts';
 export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';
@@ -62,5 +76,14 @@ export { createPith, type Pith } from './pith.ts';
 export type { PresetReport } from './presets.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
 export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';
-export type { ImageScan, PackageUpdate, ScanReport, ScanRequest } from './scan.ts';
+export {
+  findingsAtLeast,
+  type ImageScan,
+  type PackageUpdate,
+  SCAN_DOCUMENT_FORMATS,
+  type ScanDocumentFormat,
+  type ScanReport,
+  type ScanRequest,
+} from './scan.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';
+export type { VexReport, VexRequest } from './vex.ts';

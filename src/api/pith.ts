@@ -14,6 +14,7 @@ import { type PresetReport, showPreset } from './presets.ts';
 import { type CopyOptions, type CopyReport, copy, digest, listTags, login, logout, tag } from './registry.ts';
 import { type SbomReport, type SbomRequest, sbom } from './sbom.ts';
 import { type ScanReport, type ScanRequest, scan } from './scan.ts';
+import { type VexReport, type VexRequest, vex } from './vex.ts';
 
 /** The verbs of pith, bound to one context. */
 export interface Pith {
@@ -29,6 +30,7 @@ export interface Pith {
   inspect(reference: string, call?: CallOptions): Promise<InspectReport>;
   /** What in the image is stale: Debian packages with a newer version in their suite (-updates, -security). */
   scan(req: ScanRequest, call?: CallOptions): Promise<ScanReport>;
+  vex(req: VexRequest, call?: CallOptions): Promise<VexReport>;
   /** An SBOM of the image: CycloneDX 1.6 (or 1.5) or SPDX 2.3 JSON, from its inventory. */
   sbom(req: SbomRequest, call?: CallOptions): Promise<SbomReport>;
   /** Turns a root file system tarball (mmdebstrap, debootstrap, docker export…) into a one-layer image. */
@@ -77,6 +79,7 @@ export function createPith(options: PithOptions = {}): Pith {
     import: (req, call) => on(call).run((c) => importRootfs(c, req)),
     sbom: (req, call) => on(call).run((c) => sbom(c, req)),
     scan: (req, call) => on(call).run((c) => scan(c, req)),
+    vex: (req, call) => on(call).run((c) => vex(c, req)),
     copy: (source, destination, opts, call) => on(call).run((c) => copy(c, source, destination, opts)),
     digest: (reference, call) => on(call).run((c) => digest(c, reference)),
     listTags: (repository, call) => on(call).run((c) => listTags(c, repository)),

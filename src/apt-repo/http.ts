@@ -42,6 +42,39 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 /** GETs a URL into memory; resolves undefined for 404/410 (absent files are normal in a mirror). */
 export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<Buffer | undefined> {
+  const got = await fetchWith(url, opts, {});
+  return got.status === 'ok' ? got.body : undefined;
+}
+
+/** What a cached copy of a URL is validated by (RFC 9110 §13.1). */
+export interface Validators {
+  etag?: string | undefined;
+  lastModified?: string | undefined;
+}
+
+/** The answer to a conditional GET. */
+export type ConditionalResult =
+  | { status: 'ok'; body: Buffer; etag?: string; lastModified?: string }
+  | { status: 'not-modified' }
+  | { status: 'absent' };
+
+/** A conditional GET (If-None-Match / If-Modified-Since from `validators`): 304 says the cached copy holds. */
+export function fetchConditional(
+  url: string,
+  validators: Validators,
+  opts: FetchOptions = {},
+): Promise<ConditionalResult> {
+  const headers: Record<string, string> = {};
+  if (validators.etag) headers['if-none-match'] = validators.etag;
+  if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
+  return fetchWith(url, opts, headers);
+}
+
+async function fetchWith(
+  url: string,
+  opts: FetchOptions,
+  headers: Record<string, string>,
+): Promise<ConditionalResult> {
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
   const policy: RetryPolicy = {
     attempts,
@@ -54,7 +87,7 @@ export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await pause(policy, i, messageOf(last), backoff(i, last));
     try {
-      return await once(url, opts, got);
+      return await once(url, opts, got, headers);
     } catch (err) {
       if (opts.signal?.aborted) throw abortedError(opts.signal, `GET ${redactUrl(url)}`);
       last = err;
@@ -117,14 +150,23 @@ class IdleTimer {
 }
 
 /** One attempt: the rest of the file from `got.size` on, appended to `got`. */
-async function once(url: string, opts: FetchOptions, got: Received): Promise<Buffer | undefined> {
+async function once(
+  url: string,
+  opts: FetchOptions,
+  got: Received,
+  headers: Record<string, string>,
+): Promise<ConditionalResult> {
   const idle = new IdleTimer(opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   try {
     const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
-    const res = await send(url, got.size, signal);
+    const res = await send(url, got.size, signal, headers);
     if (res.status === 404 || res.status === 410) {
       await res.body?.cancel();
-      return undefined;
+      return { status: 'absent' };
+    }
+    if (res.status === 304 && Object.keys(headers).length > 0) {
+      await res.body?.cancel();
+      return { status: 'not-modified' };
     }
     if (RETRYABLE.has(res.status)) {
       await res.body?.cancel();
@@ -142,16 +184,28 @@ async function once(url: string, opts: FetchOptions, got: Received): Promise<Buf
     }
     continueFrom(res, got);
     await readInto(res, got, url, opts.maxBytes ?? 1 << 30, idle);
-    return Buffer.concat(got.parts, got.size);
+    const etag = res.headers.get('etag');
+    const lastModified = res.headers.get('last-modified');
+    return {
+      status: 'ok',
+      body: Buffer.concat(got.parts, got.size),
+      ...(etag ? { etag } : {}),
+      ...(lastModified ? { lastModified } : {}),
+    };
   } finally {
     idle.stop();
   }
 }
 
 /** GET, asking for the bytes from `from` on when some arrived before. */
-async function send(url: string, from: number, signal: AbortSignal): Promise<Response> {
+async function send(
+  url: string,
+  from: number,
+  signal: AbortSignal,
+  conditional: Record<string, string>,
+): Promise<Response> {
   try {
-    const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : {};
+    const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : { ...conditional };
     return await fetch(url, { signal, redirect: 'follow', headers });
   } catch (err) {
     // fetch rejects a request it cannot even make (a URL with credentials, an unknown scheme) with a

@@ -8,6 +8,11 @@ export const CLI_ERROR_CODES = {
     meaning: 'pith login needs --password-stdin (the password is never an argument).',
   },
   EMPTY_PASSWORD: { kind: 'input', meaning: 'pith login read no password on standard input.' },
+  VULNERABILITIES_FOUND: {
+    kind: 'check',
+    meaning: 'pith scan --fail-on found a vulnerability of that severity or worse (its report lists them).',
+  },
+  BAD_FORMAT: { kind: 'usage', meaning: 'pith scan --format is not table, json, sarif or cyclonedx.' },
   INVALID_IMAGE: { kind: 'invalid', meaning: 'pith validate found problems (its report lists them).' },
 } as const satisfies ErrorCatalog;
 

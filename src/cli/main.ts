@@ -17,6 +17,7 @@ import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { sbomCommand } from './commands/sbom.ts';
 import { scanCommand } from './commands/scan.ts';
+import { vexCommand } from './commands/vex.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
 import { cliContext } from './pith-for.ts';
@@ -59,6 +60,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   importCommand(program, cli);
   sbomCommand(program, cli);
   scanCommand(program, cli);
+  vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);
   whyCommand(program, cli);

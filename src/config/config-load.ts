@@ -54,6 +54,22 @@ export async function loadConfig(file: string, overrides: ConfigOverrides = {}):
 
 /** Parses and validates config text; `file` names it in messages. */
 export function parseConfig(text: string, file: string, overrides: ConfigOverrides = {}): LoadedConfig {
+  const { value, where } = parseYamlDocument(text, file, configSchema, 'CONFIG_INVALID', overrides);
+  return { config: value, file, baseDir: dirname(resolve(file)), where };
+}
+
+/**
+ * Parses YAML text and validates it with `schema` (pith.yaml, or another small YAML file of pith's such as
+ * a VEX triage file): syntax errors and every schema problem as `file:line:col: field: why`, thrown as
+ * CONFIG_SYNTAX or `code`.
+ */
+export function parseYamlDocument<S extends z.ZodType>(
+  text: string,
+  file: string,
+  schema: S,
+  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID',
+  overrides: ConfigOverrides = {},
+): { value: z.output<S>; where: (path: FieldPath) => string } {
   const lc = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lc, uniqueKeys: true, prettyErrors: false });
   const pos = (offset: number) => {
@@ -75,7 +91,7 @@ export function parseConfig(text: string, file: string, overrides: ConfigOverrid
     const offset = given.has(String(path[0] ?? key)) ? undefined : keyOffset(doc, path, key);
     return offset === undefined ? where(path) : pos(offset);
   };
-  return { config: validate(raw, file, where, keyAt), file, baseDir: dirname(resolve(file)), where };
+  return { value: validate(raw, file, where, keyAt, schema, code), where };
 }
 
 /**
@@ -111,18 +127,23 @@ function overriddenKeys(overrides: ConfigOverrides): Set<string> {
  * The schema's verdict: the config, or one CONFIG_INVALID error with a line per problem; `details.field`
  * is the first problem's field path (`archs[0]`) and `details.fields` all of them.
  */
-function validate(
+function validate<S extends z.ZodType = typeof configSchema>(
   raw: unknown,
   file: string,
   where: (p: FieldPath) => string,
   keyAt: (path: FieldPath, key: string) => string,
-): PithConfig {
-  const result = configSchema.safeParse(raw);
+  schema: S = configSchema as unknown as S,
+  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID' = 'CONFIG_INVALID',
+): z.output<S> {
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.flatMap((i) => issueProblems(i, where, keyAt));
-  throw new PithError('input', 'CONFIG_INVALID', problems.map((p) => p.line).join('\n'), {
+  const message = problems.map((p) => p.line).join('\n');
+  const options = {
     details: { file, field: problems[0]?.field, fields: problems.map((p) => p.field) },
-  });
+  };
+  if (code === 'TRIAGE_INVALID') throw new PithError('input', 'TRIAGE_INVALID', message, options);
+  throw new PithError('input', 'CONFIG_INVALID', message, options);
 }
 
 /** The document's data; yaml refuses aliases that expand too far (its maxAliasCount), as an alias bomb. */

@@ -192,6 +192,23 @@ export const configSchema = z
     annotations: z.record(z.string(), stringish).optional(),
     ports: z.array(port).optional(),
     volumes: z.array(imagePath).optional(),
+    scan: z
+      .strictObject({
+        feeds: z
+          .array(z.string().min(1))
+          .optional()
+          .describe(
+            'Vulnerability feeds pith scan reads when none is given: Debian security tracker JSON or OSV (file, directory, zip) paths relative to this file, or http(s) URLs (cached)',
+          ),
+        vex: z.array(hostPath).optional().describe('OpenVEX documents whose statements suppress findings'),
+        ignoreUnfixed: z.boolean().optional().describe('Report only findings with a published fix'),
+        severities: z
+          .array(z.enum(['critical', 'high', 'medium', 'low', 'negligible', 'unknown']))
+          .optional()
+          .describe('Report only these severities'),
+      })
+      .optional()
+      .describe('Defaults for pith scan'),
     stopSignal: z
       .string()
       .regex(/^(SIG[A-Z0-9+]+|[0-9]+)$/, 'must be a signal name like SIGTERM or a number')

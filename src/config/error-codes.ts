@@ -18,6 +18,11 @@ export const CONFIG_ERROR_CODES = {
     kind: 'input',
     meaning: 'The config does not match the schema (each problem at its field).',
   },
+  TRIAGE_INVALID: {
+    kind: 'input',
+    meaning:
+      'A pith vex triage file does not match its schema (each problem at its file:line:col and field).',
+  },
   NO_SUCH_PRESET: { kind: 'input', meaning: 'No preset of that name exists for the suite.' },
 } as const satisfies ErrorCatalog;
 

@@ -10,6 +10,8 @@ export {
   SBOM_TOOL,
   type SbomOptions,
   type SpdxOptions,
+  timestampOf,
+  uuidFrom,
 } from './model.ts';
 export * from './purl.ts';
 export * from './serialize.ts';

@@ -121,3 +121,50 @@ export function languagePurl(p: LanguagePackage): string {
       })
     : formatPurl({ type: 'npm', name: p.name, version: p.version });
 }
+
+/** Parses a purl string (the inverse of formatPurl); undefined when it is not `pkg:TYPE/…NAME`. */
+export function parsePurl(text: string): PurlParts | undefined {
+  if (!text.startsWith('pkg:')) return undefined;
+  let rest = text.slice(4).replace(/^\/+/, '');
+  let subpath: string | undefined;
+  const hash = rest.indexOf('#');
+  if (hash >= 0) {
+    subpath = decode(rest.slice(hash + 1));
+    rest = rest.slice(0, hash);
+  }
+  const qualifiers: Record<string, string> = {};
+  const q = rest.indexOf('?');
+  if (q >= 0) {
+    for (const pair of rest.slice(q + 1).split('&')) {
+      const eq = pair.indexOf('=');
+      if (eq > 0) qualifiers[pair.slice(0, eq).toLowerCase()] = decode(pair.slice(eq + 1)) ?? '';
+    }
+    rest = rest.slice(0, q);
+  }
+  let version: string | undefined;
+  const at = rest.lastIndexOf('@');
+  if (at > rest.lastIndexOf('/')) {
+    version = decode(rest.slice(at + 1));
+    rest = rest.slice(0, at);
+  }
+  const parts = rest.split('/').filter((s) => s !== '');
+  const type = parts.shift()?.toLowerCase();
+  const name = parts.pop();
+  if (!type || name === undefined) return undefined;
+  const decodedName = decode(name);
+  if (decodedName === undefined) return undefined;
+  const out: PurlParts = { type, name: decodedName };
+  if (parts.length) out.namespace = parts.map((p) => decode(p) ?? p).join('/');
+  if (version !== undefined) out.version = version;
+  if (Object.keys(qualifiers).length) out.qualifiers = qualifiers;
+  if (subpath) out.subpath = subpath;
+  return out;
+}
+
+function decode(s: string): string | undefined {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return undefined;
+  }
+}

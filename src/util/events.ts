@@ -32,6 +32,8 @@ export type PithEvent =
 /** What a warning is about. */
 export type WarningCode =
   /** An explicit pin (or a dependency's constraint) installs a version older than the security suite's. */
-  'BEHIND_SECURITY';
+  | 'BEHIND_SECURITY'
+  /** A feed URL could not be fetched and its cached copy was used instead. */
+  | 'FEED_FROM_CACHE';
 
 export type OnEvent = (event: PithEvent) => void;
