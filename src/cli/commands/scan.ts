@@ -95,12 +95,9 @@ export function scanCommand(program: Command, cli: CliContext): void {
       } else process.stdout.write(text);
       const failing = failOn ? findingsAtLeast(report, failOn).length : 0;
       if (failOn && failing > 0) {
-        const n = failing;
-        throw new ReportedFailure({
-          code: 'VULNERABILITIES_FOUND',
-          kind: 'check',
-          message: `${n} finding(s) of severity ${failOn} or worse`,
-        });
+        const message = `${failing} finding(s) of severity ${failOn} or worse`;
+        process.stderr.write(`pith: ${message}\n`);
+        throw new ReportedFailure({ code: 'VULNERABILITIES_FOUND', kind: 'check', message });
       }
     });
 }
