@@ -129,11 +129,11 @@ export async function scan(ctx: Context, req: ScanRequest): Promise<ScanReport> 
   for (const s of req.severities ?? [])
     if (!SEVERITIES.includes(s))
       throw new PithError('usage', 'BAD_SEVERITY', `severity ${s}: use one of ${SEVERITIES.join(', ')}`);
-  const epoch = req.epoch === undefined ? ctx.epoch() : checkEpoch(req.epoch, 'epoch');
+  const epoch = req.epoch === undefined ? undefined : checkEpoch(req.epoch, 'epoch');
   const report = await scanTarget(ctx, req);
   if (req.document === 'sarif') report.document = `${JSON.stringify(scanSarif(report), null, 2)}\n`;
   if (req.document === 'cyclonedx')
-    report.document = `${JSON.stringify(scanCycloneDx(report, epoch), null, 2)}\n`;
+    report.document = `${JSON.stringify(scanCycloneDx(report, epoch ?? ctx.epoch()), null, 2)}\n`;
   return report;
 }
 
