@@ -16,9 +16,10 @@ const ALLOWED: Record<string, string[]> = {
   layer: ['oci', 'tar', 'compress', 'util'],
   io: ['oci', 'tar', 'compress', 'util'],
   config: ['oci', 'util'],
-  inventory: ['apt-repo', 'oci', 'tar', 'compress', 'util'],
+  inventory: ['apt-repo', 'zip', 'oci', 'tar', 'compress', 'util'],
   sbom: ['inventory', 'oci', 'util'],
-  vuln: ['sbom', 'apt-repo', 'util'],
+  zip: ['util'],
+  vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
   rootfs: ['config', 'lockfile', 'apt-repo', 'deb-archive', 'layer', 'tar', 'compress', 'util'],
   assemble: [
@@ -36,6 +37,7 @@ const ALLOWED: Record<string, string[]> = {
   api: [
     'assemble',
     'vuln',
+    'zip',
     'inventory',
     'sbom',
     'config',

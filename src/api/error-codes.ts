@@ -28,6 +28,7 @@ import {
   type UtilErrorCode,
 } from '../util/index.ts';
 import { VULN_ERROR_CODES, type VulnErrorCode } from '../vuln/index.ts';
+import { ZIP_ERROR_CODES, type ZipErrorCode } from '../zip/index.ts';
 
 export type { ErrorCodeInfo };
 
@@ -81,6 +82,7 @@ export type ErrorCode =
   | InventoryErrorCode
   | SbomErrorCode
   | VulnErrorCode
+  | ZipErrorCode
   | ConfigErrorCode
   | LockfileErrorCode
   | RootfsErrorCode
@@ -101,6 +103,7 @@ const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = 
   ['io', DISTRIBUTION_ERROR_CODES],
   ['inventory', INVENTORY_ERROR_CODES],
   ['sbom', SBOM_ERROR_CODES],
+  ['zip', ZIP_ERROR_CODES],
   ['vuln', VULN_ERROR_CODES],
   ['config', CONFIG_ERROR_CODES],
   ['lockfile', LOCKFILE_ERROR_CODES],

@@ -8,7 +8,8 @@ import { decompress } from '../compress/index.ts';
 import { type Blob, layerCompression } from '../oci/index.ts';
 import { readTar } from '../tar/index.ts';
 import { type Digest, PithError, throwIfAborted } from '../util/index.ts';
-import type { InventoryFile, Runtime } from './types.ts';
+import type { Detected } from './file-detectors.ts';
+import type { InventoryFile } from './types.ts';
 
 const WHITEOUT = '.wh.';
 const OPAQUE = '.wh..wh..opq';
@@ -25,15 +26,12 @@ export interface FlatFileSystem {
   detected: Map<string, Detected>;
 }
 
-/** What a detector reports of a file: small facts, never the content. */
-export type Detected = Omit<Runtime, 'package'>;
-
 export interface FlattenOptions {
   /** Which paths' content to keep (regular files at most MAX_KEPT_BYTES). */
   keep: (path: string, size: number) => boolean;
   signal?: AbortSignal | undefined;
   /** Looks at every regular file's content as it streams past; what it returns is kept by path. */
-  detect?: (path: string, data: Buffer) => Detected | undefined;
+  detect?: (path: string, data: Buffer) => Detected | undefined | Promise<Detected | undefined>;
   /** Names the image in messages. */
   where: string;
 }
@@ -91,7 +89,7 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
     if (e.type === 'file' && e.size <= MAX_KEPT_BYTES && opts.keep(e.path, e.size))
       fs.kept.set(e.path, e.data);
     else fs.kept.delete(e.path);
-    const found = e.type === 'file' ? opts.detect?.(e.path, e.data) : undefined;
+    const found = e.type === 'file' ? await opts.detect?.(e.path, e.data) : undefined;
     if (found) fs.detected.set(e.path, found);
     else fs.detected.delete(e.path);
   }

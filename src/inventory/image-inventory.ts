@@ -1,14 +1,15 @@
 // The inventory of one image, from one pass over its layers: the flattened file system, the OS, the dpkg
-// packages with the files they own, npm and Python packages by their manifests, runtimes installed by hand,
+// packages with the files they own, npm and Python packages by their manifests, Go modules in executables
+// and Java packages in archives, runtimes installed by hand,
 // and the regular files no package owns (with size and sha256, so an SBOM can be complete).
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
+import { detectFile } from './file-detectors.ts';
 import { flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
-import { detectRuntime } from './runtimes.ts';
 import type { ImageInventory } from './types.ts';
 
 const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS]);
@@ -26,7 +27,7 @@ export async function inventoryImage(
       copyrightPackage(p) !== undefined,
     where: opts.where,
     signal: opts.signal,
-    detect: detectRuntime,
+    detect: detectFile,
   });
   const text = (p: string) => fs.kept.get(p)?.toString('utf8');
   const os = osInfo(text);
@@ -43,6 +44,7 @@ export async function inventoryImage(
   const owners = new Map(packages.flatMap((p) => p.files.map((f) => [f, p.name] as const)));
   const owned = new Set(owners.keys());
   const runtimes = [...fs.detected.entries()]
+    .flatMap(([file, d]) => (d.runtime ? [[file, d.runtime] as const] : []))
     .map(([file, r]) => {
       const owner = owners.get(file);
       return owner ? { ...r, package: owner } : r;
@@ -55,7 +57,10 @@ export async function inventoryImage(
     digest: image.manifest.digest,
     ...(os ? { os } : {}),
     packages,
-    languagePackages: languagePackages(fs.kept),
+    languagePackages: languagePackages(
+      fs.kept,
+      [...fs.detected.values()].flatMap((d) => d.packages ?? []),
+    ),
     runtimes,
     files,
     unowned,

@@ -14,9 +14,15 @@ export function isLanguageManifest(path: string, size: number): boolean {
   return size <= MAX_MANIFEST_BYTES && (NPM_MANIFEST.test(path) || PYTHON_MANIFEST.test(path));
 }
 
-/** The language packages of the manifests kept, sorted by type, name, version and path. */
-export function languagePackages(kept: ReadonlyMap<string, Buffer>): LanguagePackage[] {
-  const out: LanguagePackage[] = [];
+/**
+ * The language packages of the manifests kept, with those found in files' bytes (Go executables, Java
+ * archives), sorted by type, name, version and path.
+ */
+export function languagePackages(
+  kept: ReadonlyMap<string, Buffer>,
+  found: readonly LanguagePackage[] = [],
+): LanguagePackage[] {
+  const out: LanguagePackage[] = [...found];
   for (const [path, bytes] of kept) {
     const pkg = NPM_MANIFEST.test(path)
       ? npmPackage(path, bytes)
@@ -25,7 +31,7 @@ export function languagePackages(kept: ReadonlyMap<string, Buffer>): LanguagePac
         : undefined;
     if (pkg) out.push(pkg);
   }
-  const key = (p: LanguagePackage) => `${p.type}\0${p.name}\0${p.version}\0${p.path}`;
+  const key = (p: LanguagePackage) => `${p.type}\0${p.group ?? ''}\0${p.name}\0${p.version}\0${p.path}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 

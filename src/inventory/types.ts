@@ -80,11 +80,13 @@ export interface OsPackage {
 /** A package of a language's package manager, found by the manifest it left. */
 export interface LanguagePackage {
   /** The ecosystem, as purl names it. */
-  type: 'npm' | 'pypi';
+  type: 'npm' | 'pypi' | 'golang' | 'maven';
   name: string;
   version: string;
-  /** The manifest (package.json, METADATA, PKG-INFO). */
+  /** The manifest (package.json, METADATA, PKG-INFO), or the executable or archive it was found in. */
   path: string;
+  /** Maven's group id. */
+  group?: string;
   /** As the manifest declares them (an SPDX expression or a name). */
   licenses?: string[];
 }

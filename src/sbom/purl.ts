@@ -103,8 +103,17 @@ export function runtimePurl(r: Runtime): string {
   return formatPurl({ type: 'generic', name: r.name, version: r.version });
 }
 
-/** `pkg:npm/%40scope/name@1.0.0` or `pkg:pypi/name@1.0` (PyPI names normalised as PEP 503 says). */
+/**
+ * `pkg:npm/%40scope/name@1.0.0`, `pkg:pypi/name@1.0` (PyPI names normalised as PEP 503 says),
+ * `pkg:golang/github.com/x/y@v1.2.3` (the module path split at its last slash), `pkg:maven/GROUP/ARTIFACT@V`.
+ */
 export function languagePurl(p: LanguagePackage): string {
+  if (p.type === 'golang' || p.type === 'maven') {
+    const cut = p.name.lastIndexOf('/');
+    const namespace = p.type === 'maven' ? p.group : cut > 0 ? p.name.slice(0, cut) : undefined;
+    const name = p.type === 'golang' && cut > 0 ? p.name.slice(cut + 1) : p.name;
+    return formatPurl({ type: p.type, ...(namespace ? { namespace } : {}), name, version: p.version });
+  }
   if (p.type === 'pypi')
     return formatPurl({
       type: 'pypi',

@@ -4,7 +4,7 @@
 // resolved with a fixed version above the installed one: fixed (and the suite carrying the fix);
 // resolved "0": never affected; open: affected, or will_not_fix (no-DSA, ignored), fix_deferred
 // (postponed), end_of_life (urgency end-of-life); undetermined: skipped. OSV records match Debian (by
-// `Debian:<version>`), npm and PyPI packages by their ranges. One vulnerability found by two feeds (the
+// `Debian:<version>`), npm, PyPI and Go packages (the toolchain as `stdlib`) by their ranges. One vulnerability found by two feeds (the
 // tracker's CVE and OSV's DEBIAN-CVE or DSA naming it) is reported once, the first feed's word kept.
 import { compareVersions } from '../apt-repo/index.ts';
 import type { DebianRelease } from './debian-releases.ts';
@@ -25,6 +25,9 @@ export interface ScanPackage extends FindingPackage {
   type: 'deb' | 'npm' | 'pypi' | string;
 }
 
+/** OSV's ecosystem for a language package's purl type (Maven waits for its version ordering). */
+const OSV_ECOSYSTEM: Record<string, string | undefined> = { npm: 'npm', pypi: 'PyPI', golang: 'Go' };
+
 /** Findings for every package, sorted worst first (then package, then id). */
 export function matchPackages(
   feeds: FeedSet,
@@ -39,8 +42,8 @@ export function matchPackages(
       for (const hit of feeds.osvFor('Debian', pkg.source?.name ?? pkg.name))
         if (debianReleaseMatches(hit.affected.ecosystem, release))
           found.addOsv(hit, pkg.source?.version ?? pkg.version);
-    } else if (pkg.type === 'npm' || pkg.type === 'pypi') {
-      for (const hit of feeds.osvFor(pkg.type === 'npm' ? 'npm' : 'PyPI', pkg.name))
+    } else if (OSV_ECOSYSTEM[pkg.type]) {
+      for (const hit of feeds.osvFor(OSV_ECOSYSTEM[pkg.type] as string, pkg.name))
         found.addOsv(hit, pkg.version);
     }
     out.push(...found.list);

@@ -89,7 +89,7 @@ function fromPurls(purls: string[]): Pick<SbomContents, 'packages' | 'os'> {
         purl: text,
         source: { name: srcName || p.name, version: srcVersion || version },
       });
-    } else if (p.type === 'npm' || p.type === 'pypi') {
+    } else if (p.type === 'npm' || p.type === 'pypi' || p.type === 'golang') {
       const name = p.namespace ? `${p.namespace}/${p.name}` : p.name;
       packages.push({ type: p.type, name, version: p.version, purl: text });
     }

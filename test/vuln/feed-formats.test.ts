@@ -52,7 +52,7 @@ it('OSV as a zip export or a JSON array, and gzip tracker JSON, match as the pla
   assert.deepEqual(rows(await pith.scan({ reference: layout, feeds: [TRACKER, array] })), rows(plain));
   // a corrupt zip is named
   await writeFile(zipFile, Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(64)]));
-  await assert.rejects(pith.scan({ reference: layout, feeds: [zipFile] }), { code: 'FEED_INVALID' });
+  await assert.rejects(pith.scan({ reference: layout, feeds: [zipFile] }), { code: 'ZIP_INVALID' });
 });
 
 it('pith scan --sbom on pith’s CycloneDX and SPDX SBOMs finds what the image scan finds', async (t) => {
