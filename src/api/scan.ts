@@ -9,7 +9,7 @@ import { compareVersions, DebianSession } from '../apt-repo/index.ts';
 import { loadConfig, platformArch } from '../config/index.ts';
 import type { ImageInventory, OsInfo } from '../inventory/index.ts';
 import { parsePlatform } from '../oci/index.ts';
-import { debPurl, imageName, imagePurl, languagePurl, SBOM_TOOL } from '../sbom/index.ts';
+import { imageName, imagePurl, languagePurl, osPackagePurl, SBOM_TOOL } from '../sbom/index.ts';
 import { checkEpoch, PithError, readUserFile } from '../util/index.ts';
 import {
   applyVex,
@@ -243,10 +243,10 @@ export function scanPackages(img: ImageInventory): ScanPackage[] {
   const os: OsInfo | undefined = img.os;
   return [
     ...img.packages.map((p) => ({
-      type: 'deb',
+      type: p.type,
       name: p.name,
       version: p.version,
-      purl: debPurl(p, os),
+      purl: osPackagePurl(p, os),
       source: p.source,
       path: p.recordPath,
     })),
@@ -318,6 +318,7 @@ async function suiteUpdates(
   const updates: PackageUpdate[] = [];
   const notInSuite: string[] = [];
   for (const pkg of img.packages) {
+    if (pkg.type !== 'deb') continue;
     if (pkg.architecture !== arch && pkg.architecture !== 'all') continue; // a foreign architecture's
     const best = universe.byName.get(pkg.name)?.[0];
     if (!best) notInSuite.push(pkg.name);

@@ -5,7 +5,7 @@
 // ones the triage names, else those a feed matched for that vulnerability.
 import { parseYamlDocument } from '../config/index.ts';
 import type { ImageInventory, OsPackage } from '../inventory/index.ts';
-import { debPurl, imageName, imagePurl, languagePurl, SBOM_TOOL } from '../sbom/index.ts';
+import { imageName, imagePurl, languagePurl, osPackagePurl, SBOM_TOOL } from '../sbom/index.ts';
 import { readUserFile, writeFileAtomic } from '../util/index.ts';
 import {
   debianRelease,
@@ -128,7 +128,7 @@ function withIndex(
 
 function packagePurls(img: ImageInventory, names: Set<string>): string[] {
   return [
-    ...img.packages.filter((p) => names.has(p.name)).map((p) => debPurl(p, img.os)),
+    ...img.packages.filter((p) => names.has(p.name)).map((p) => osPackagePurl(p, img.os)),
     ...img.languagePackages.filter((p) => names.has(p.name)).map(languagePurl),
   ];
 }

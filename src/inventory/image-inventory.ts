@@ -3,6 +3,7 @@
 // and Java packages in archives, runtimes installed by hand,
 // and the regular files no package owns (with size and sha256, so an SBOM can be complete).
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
+import { APK_INSTALLED, apkPackages } from './apk-db.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { detectFile } from './file-detectors.ts';
@@ -12,7 +13,7 @@ import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
 import type { ImageInventory } from './types.ts';
 
-const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS]);
+const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS, APK_INSTALLED]);
 
 /** Reads every layer of `image` once and reports what it holds. */
 export async function inventoryImage(
@@ -32,10 +33,11 @@ export async function inventoryImage(
   const text = (p: string) => fs.kept.get(p)?.toString('utf8');
   const os = osInfo(text);
   // a package's files: what it lists that is present, directories aside (shared by many packages)
-  const packages = dpkgPackages(fs.kept, (p) => {
+  const present = (p: string) => {
     const found = resolveInImage(fs.files, p);
     return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
-  });
+  };
+  const packages = [...dpkgPackages(fs.kept, present), ...apkPackages(fs.kept.get(APK_INSTALLED), present)];
   for (const pkg of packages) {
     const copyright = fs.kept.get(`usr/share/doc/${pkg.name}/copyright`);
     const licenses = copyright ? dep5Licenses(copyright.toString('utf8')) : [];

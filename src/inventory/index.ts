@@ -1,5 +1,7 @@
 // Public surface of inventory: what any image holds — the flattened file system (whiteouts applied, the
 // layer of each path kept), the OS, the packages of its package databases, the files no package owns.
+
+export * from './apk-db.ts';
 export * from './debian-copyright.ts';
 export * from './dpkg-db.ts';
 export * from './error-codes.ts';

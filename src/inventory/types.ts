@@ -41,7 +41,9 @@ export type PackageDatabase =
   /** dpkg's /var/lib/dpkg/status. */
   | 'dpkg-status'
   /** distroless's /var/lib/dpkg/status.d/NAME (one stanza per file, with NAME.md5sums). */
-  | 'dpkg-status.d';
+  | 'dpkg-status.d'
+  /** apk's /lib/apk/db/installed (Alpine, Wolfi, Chainguard). */
+  | 'apk-installed';
 
 /** A licence a package declares: its short name as written, and the SPDX identifier when there is one. */
 export interface PackageLicense {
@@ -51,7 +53,8 @@ export interface PackageLicense {
 
 /** A package installed through the operating system's package manager. */
 export interface OsPackage {
-  type: 'deb';
+  /** purl type: `deb` (dpkg) or `apk`. */
+  type: 'deb' | 'apk';
   name: string;
   /** The full version, epoch included (`1:2.39-1`). */
   version: string;
@@ -59,12 +62,12 @@ export interface OsPackage {
   /** The source package and its version (the binary's own when the record names none). */
   source: { name: string; version: string };
   maintainer?: string;
-  /** Installed-Size in KiB, as dpkg records it. */
+  /** Installed-Size in KiB, as dpkg records it (apk's bytes are converted). */
   installedSize?: number;
   homepage?: string;
   /** The first line of Description. */
   summary?: string;
-  /** The Depends field as written. */
+  /** The Depends field as written (dpkg only: apk's dependencies name sonames and commands). */
   depends?: string;
   /** Which database recorded it, and the path of the record. */
   database: PackageDatabase;

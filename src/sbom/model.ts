@@ -4,7 +4,7 @@
 import type { ImageInventory, Inventory, InventoryFile, OsInfo, OsPackage } from '../inventory/index.ts';
 import { checkEpoch, epochToRfc3339, sha256 } from '../util/index.ts';
 import { sbomError } from './error-codes.ts';
-import { debPurl } from './purl.ts';
+import { osPackagePurl } from './purl.ts';
 
 /** The tool named in every document. Kept equal to package.json's version (a test checks it). */
 export const SBOM_TOOL = { name: 'pith', version: '0.1.0' } as const;
@@ -97,7 +97,7 @@ function packagesOf(image: ImageInventory): SbomPackage[] {
   });
   return pkgs.map((pkg) => ({
     pkg,
-    purl: debPurl(pkg, image.os),
+    purl: osPackagePurl(pkg, image.os),
     kind: pkg.files.some((f) => EXECUTABLE_DIR.test(f)) ? 'application' : 'library',
     depends: presentDepends(pkg, pkgs, byName),
   }));

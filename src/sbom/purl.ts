@@ -80,6 +80,25 @@ export function debPurl(pkg: OsPackage, os?: OsInfo): string {
   });
 }
 
+/**
+ * The purl of an OS package: Debian's as debPurl says; apk's as syft writes it
+ * (`pkg:apk/alpine/busybox@1.36.1-r2?arch=x86_64&distro=alpine-3.19.1&upstream=busybox`).
+ */
+export function osPackagePurl(pkg: OsPackage, os?: OsInfo): string {
+  if (pkg.type === 'deb') return debPurl(pkg, os);
+  return formatPurl({
+    type: 'apk',
+    namespace: (os?.id ?? 'alpine').toLowerCase(),
+    name: pkg.name,
+    version: pkg.version,
+    qualifiers: {
+      arch: pkg.architecture,
+      distro: distroQualifier(os),
+      upstream: pkg.source.name !== pkg.name ? pkg.source.name : undefined,
+    },
+  });
+}
+
 /** The purl of an OCI image: `pkg:oci/NAME@sha256:…` with `repository_url` (and `arch`, `tag`) when known. */
 export function ociPurl(
   name: string,
