@@ -11,6 +11,7 @@ import { flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
+import { isRpmDatabaseFile, rpmPackages } from './rpm-db.ts';
 import type { ImageInventory } from './types.ts';
 
 const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS, APK_INSTALLED]);
@@ -24,6 +25,7 @@ export async function inventoryImage(
     keep: (p, size) =>
       KEPT.has(p) ||
       isDpkgDatabaseFile(p) ||
+      isRpmDatabaseFile(p) ||
       isLanguageManifest(p, size) ||
       copyrightPackage(p) !== undefined,
     where: opts.where,
@@ -37,7 +39,11 @@ export async function inventoryImage(
     const found = resolveInImage(fs.files, p);
     return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
   };
-  const packages = [...dpkgPackages(fs.kept, present), ...apkPackages(fs.kept.get(APK_INSTALLED), present)];
+  const packages = [
+    ...dpkgPackages(fs.kept, present),
+    ...apkPackages(fs.kept.get(APK_INSTALLED), present),
+    ...(await rpmPackages(fs.kept, present)),
+  ];
   for (const pkg of packages) {
     const copyright = fs.kept.get(`usr/share/doc/${pkg.name}/copyright`);
     const licenses = copyright ? dep5Licenses(copyright.toString('utf8')) : [];

@@ -13,5 +13,7 @@ export * from './java-archive.ts';
 export * from './language-packages.ts';
 export * from './os-release.ts';
 export * from './resolve-path.ts';
+export * from './rpm-db.ts';
+export * from './rpm-header.ts';
 export * from './runtimes.ts';
 export * from './types.ts';

@@ -43,7 +43,9 @@ export type PackageDatabase =
   /** distroless's /var/lib/dpkg/status.d/NAME (one stanza per file, with NAME.md5sums). */
   | 'dpkg-status.d'
   /** apk's /lib/apk/db/installed (Alpine, Wolfi, Chainguard). */
-  | 'apk-installed';
+  | 'apk-installed'
+  /** rpm's sqlite database (var/lib/rpm/rpmdb.sqlite, usr/lib/sysimage/rpm/rpmdb.sqlite). */
+  | 'rpm-sqlite';
 
 /** A licence a package declares: its short name as written, and the SPDX identifier when there is one. */
 export interface PackageLicense {
@@ -53,14 +55,16 @@ export interface PackageLicense {
 
 /** A package installed through the operating system's package manager. */
 export interface OsPackage {
-  /** purl type: `deb` (dpkg) or `apk`. */
-  type: 'deb' | 'apk';
+  /** purl type: `deb` (dpkg), `apk` or `rpm`. */
+  type: 'deb' | 'apk' | 'rpm';
   name: string;
   /** The full version, epoch included (`1:2.39-1`). */
   version: string;
   architecture: string;
   /** The source package and its version (the binary's own when the record names none). */
   source: { name: string; version: string };
+  /** rpm's SOURCERPM (`bash-5.2.26-3.fc40.src.rpm`). */
+  sourceRpm?: string;
   maintainer?: string;
   /** Installed-Size in KiB, as dpkg records it (apk's bytes are converted). */
   installedSize?: number;

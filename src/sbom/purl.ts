@@ -86,6 +86,7 @@ export function debPurl(pkg: OsPackage, os?: OsInfo): string {
  */
 export function osPackagePurl(pkg: OsPackage, os?: OsInfo): string {
   if (pkg.type === 'deb') return debPurl(pkg, os);
+  if (pkg.type === 'rpm') return rpmPurl(pkg, os);
   return formatPurl({
     type: 'apk',
     namespace: (os?.id ?? 'alpine').toLowerCase(),
@@ -96,6 +97,21 @@ export function osPackagePurl(pkg: OsPackage, os?: OsInfo): string {
       distro: distroQualifier(os),
       upstream: pkg.source.name !== pkg.name ? pkg.source.name : undefined,
     },
+  });
+}
+
+/**
+ * An rpm's purl as syft writes it: the vendor namespace from os-release's ID, the epoch as a qualifier,
+ * the source rpm as `upstream` (`pkg:rpm/fedora/bash@5.2.26-3.fc40?arch=x86_64&distro=fedora-40&upstream=…`).
+ */
+function rpmPurl(pkg: OsPackage, os?: OsInfo): string {
+  const { epoch, version } = splitEpoch(pkg.version);
+  return formatPurl({
+    type: 'rpm',
+    namespace: (os?.id ?? 'redhat').toLowerCase(),
+    name: pkg.name,
+    version,
+    qualifiers: { arch: pkg.architecture, distro: distroQualifier(os), epoch, upstream: pkg.sourceRpm },
   });
 }
 
