@@ -4,6 +4,7 @@
 // and the regular files no package owns (with size and sha256, so an SBOM can be complete).
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
 import { APK_INSTALLED, apkPackages } from './apk-db.ts';
+import { CHISEL_MANIFEST, chiselPackages } from './chisel-manifest.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { detectFile } from './file-detectors.ts';
@@ -12,9 +13,15 @@ import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { resolveInImage } from './resolve-path.ts';
 import { isRpmDatabaseFile, rpmPackages } from './rpm-db.ts';
-import type { ImageInventory } from './types.ts';
+import type { ImageInventory, OsPackage } from './types.ts';
 
-const KEPT = new Set<string>([...OS_RELEASE_PATHS, DEBIAN_VERSION_PATH, DPKG_STATUS, APK_INSTALLED]);
+const KEPT = new Set<string>([
+  ...OS_RELEASE_PATHS,
+  DEBIAN_VERSION_PATH,
+  DPKG_STATUS,
+  APK_INSTALLED,
+  CHISEL_MANIFEST,
+]);
 
 /** Reads every layer of `image` once and reports what it holds. */
 export async function inventoryImage(
@@ -39,10 +46,12 @@ export async function inventoryImage(
     const found = resolveInImage(fs.files, p);
     return found === undefined || fs.files.get(found)?.type === 'dir' ? undefined : found;
   };
+  const dpkg = dpkgPackages(fs.kept, present);
   const packages = [
-    ...dpkgPackages(fs.kept, present),
+    ...dpkg,
     ...apkPackages(fs.kept.get(APK_INSTALLED), present),
     ...(await rpmPackages(fs.kept, present)),
+    ...withoutDpkgTwins(await chiselPackages(fs.kept.get(CHISEL_MANIFEST), present), dpkg),
   ];
   for (const pkg of packages) {
     const copyright = fs.kept.get(`usr/share/doc/${pkg.name}/copyright`);
@@ -73,4 +82,20 @@ export async function inventoryImage(
     files,
     unowned,
   };
+}
+
+/**
+ * Chisel's packages that dpkg's database does not also record (a status file made by rocks-toolbox's
+ * chisel-wrapper lists them too): a twin is one package, dpkg's record with chisel's slices and files added.
+ */
+function withoutDpkgTwins(chisel: OsPackage[], dpkg: OsPackage[]): OsPackage[] {
+  const byKey = new Map(dpkg.map((p) => [`${p.name}\0${p.version}`, p]));
+  return chisel.filter((c) => {
+    const twin = byKey.get(`${c.name}\0${c.version}`);
+    if (twin) {
+      if (c.slices) twin.slices = c.slices;
+      twin.files = [...new Set([...twin.files, ...c.files])].sort();
+    }
+    return !twin;
+  });
 }

@@ -2,6 +2,7 @@
 // layer of each path kept), the OS, the packages of its package databases, the files no package owns.
 
 export * from './apk-db.ts';
+export * from './chisel-manifest.ts';
 export * from './debian-copyright.ts';
 export * from './dpkg-db.ts';
 export * from './error-codes.ts';

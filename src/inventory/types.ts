@@ -45,7 +45,9 @@ export type PackageDatabase =
   /** apk's /lib/apk/db/installed (Alpine, Wolfi, Chainguard). */
   | 'apk-installed'
   /** rpm's sqlite database (var/lib/rpm/rpmdb.sqlite, usr/lib/sysimage/rpm/rpmdb.sqlite). */
-  | 'rpm-sqlite';
+  | 'rpm-sqlite'
+  /** Ubuntu chisel's var/lib/chisel/manifest.wall (slices of packages). */
+  | 'chisel-manifest';
 
 /** A licence a package declares: its short name as written, and the SPDX identifier when there is one. */
 export interface PackageLicense {
@@ -65,6 +67,8 @@ export interface OsPackage {
   source: { name: string; version: string };
   /** rpm's SOURCERPM (`bash-5.2.26-3.fc40.src.rpm`). */
   sourceRpm?: string;
+  /** The chisel slices of the package that were cut (`libc6_libs`). */
+  slices?: string[];
   maintainer?: string;
   /** Installed-Size in KiB, as dpkg records it (apk's bytes are converted). */
   installedSize?: number;

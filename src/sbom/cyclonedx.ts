@@ -92,6 +92,8 @@ export const CDX_PROPERTIES = {
   /** How many of a package's files the image holds, and how many it left out (documentation, for pith's). */
   filesPresent: 'pith:package:files-present',
   filesAbsent: 'pith:package:files-absent',
+  /** The chisel slices of an Ubuntu package that were cut. */
+  slices: 'pith:package:chisel-slices',
 } as const;
 
 /** The CycloneDX document of `inv`. The same inventory and options always give the same document. */
@@ -214,12 +216,13 @@ function imageComponents(img: SbomImage, refs: Refs) {
         prop(CDX_PROPERTIES.installedSize, pkg.installedSize),
         prop(CDX_PROPERTIES.filesPresent, pkg.files.length),
         prop(CDX_PROPERTIES.filesAbsent, pkg.absent?.length ?? 0),
+        prop(CDX_PROPERTIES.slices, pkg.slices?.join(' ')),
       ]),
     });
     dependencies.push({ ref: pkgRefs[i]!, dependsOn: depends.map((d) => pkgRefs[d]!) });
   });
 
-  // npm and Python packages, by their manifests
+  // npm, Python, Go and Java packages, by their manifests, executables and archives
   for (const lp of img.image.languagePackages) {
     const purl = languagePurl(lp);
     components.push({
