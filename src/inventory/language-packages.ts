@@ -1,6 +1,7 @@
 // Language packages an image holds, by the manifests their package managers leave: npm's
 // node_modules/**/package.json (name, version, license) and Python's *.dist-info/METADATA or
 // *.egg-info/PKG-INFO (core metadata, RFC 822 headers: Name, Version, License-Expression or License).
+import { linkNpmDependencies } from './npm-graph.ts';
 import type { LanguagePackage } from './types.ts';
 
 /** A manifest larger than this is not read. */
@@ -31,6 +32,7 @@ export function languagePackages(
         : undefined;
     if (pkg) out.push(pkg);
   }
+  linkNpmDependencies(out);
   const key = (p: LanguagePackage) => `${p.type}\0${p.group ?? ''}\0${p.name}\0${p.version}\0${p.path}`;
   return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
@@ -51,7 +53,25 @@ function npmPackage(path: string, bytes: Buffer): LanguagePackage | undefined {
       : typeof (m.license as { type?: unknown } | null)?.type === 'string'
         ? (m.license as { type: string }).type
         : undefined;
-  return { type: 'npm', name: m.name, version: m.version, path, ...(license ? { licenses: [license] } : {}) };
+  const requires = [
+    ...new Set([
+      ...Object.keys(objectOf(json, 'dependencies')),
+      ...Object.keys(objectOf(json, 'optionalDependencies')),
+    ]),
+  ].sort();
+  return {
+    type: 'npm',
+    name: m.name,
+    version: m.version,
+    path,
+    ...(license ? { licenses: [license] } : {}),
+    ...(requires.length ? { requires } : {}),
+  };
+}
+
+function objectOf(json: object, key: string): Record<string, unknown> {
+  const v = (json as Record<string, unknown>)[key];
+  return typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
 }
 
 function pythonPackage(path: string, bytes: Buffer): LanguagePackage | undefined {

@@ -98,6 +98,10 @@ export interface LanguagePackage {
   path: string;
   /** Maven's group id. */
   group?: string;
+  /** npm: the names its package.json requires (dependencies, optionalDependencies). */
+  requires?: string[];
+  /** npm: the manifests of the installed packages those names resolve to, as Node resolves them. */
+  dependsOn?: string[];
   /** As the manifest declares them (an SPDX expression or a name). */
   licenses?: string[];
 }

@@ -223,17 +223,27 @@ function imageComponents(img: SbomImage, refs: Refs) {
   });
 
   // npm, Python, Go and Java packages, by their manifests, executables and archives
+  const langRefs = new Map<string, string>();
   for (const lp of img.image.languagePackages) {
     const purl = languagePurl(lp);
+    const ref = refs.make(img, `${purl}#/${lp.path}`);
+    if (lp.type === 'npm') langRefs.set(lp.path, ref);
     components.push({
       type: 'library',
-      'bom-ref': refs.make(img, `${purl}#/${lp.path}`),
+      'bom-ref': ref,
       name: lp.name,
       version: lp.version,
       purl,
       ...(lp.licenses?.length ? { licenses: lp.licenses.map((name) => ({ license: { name } })) } : {}),
       properties: withPlatform([prop(CDX_PROPERTIES.path, `/${lp.path}`)]),
     });
+  }
+
+  // npm's installed graph, as Node resolves each package's dependencies
+  for (const lp of img.image.languagePackages) {
+    const from = langRefs.get(lp.path);
+    const to = (lp.dependsOn ?? []).flatMap((p) => langRefs.get(p) ?? []);
+    if (from && to.length) dependencies.push({ ref: from, dependsOn: to });
   }
 
   // runtimes no package installed (a Node.js tarball, an unpacked JDK): syft's generic binary purls

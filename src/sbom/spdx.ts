@@ -226,8 +226,10 @@ function imagePackages(
     for (const d of depends) rel(pkgIds[i]!, 'DEPENDS_ON', pkgIds[d]!);
   });
 
+  const langIds = new Map<string, string>();
   for (const lp of img.image.languagePackages) {
     const id = ids.make('Package', `${lp.type}-${lp.name}-${lp.version}`, `${lp.type} ${img.key} ${lp.path}`);
+    if (lp.type === 'npm') langIds.set(lp.path, id);
     packages.push({
       SPDXID: id,
       name: lp.name,
@@ -239,6 +241,12 @@ function imagePackages(
     });
     rel(imageId, 'CONTAINS', id);
   }
+
+  for (const lp of img.image.languagePackages)
+    for (const dep of lp.dependsOn ?? []) {
+      const [from, to] = [langIds.get(lp.path), langIds.get(dep)];
+      if (from && to) rel(from, 'DEPENDS_ON', to);
+    }
 
   for (const r of img.image.runtimes.filter((x) => x.package === undefined)) {
     const id = ids.make('Package', `${r.name}-${r.version}`, `runtime ${img.key} ${r.path}`);
