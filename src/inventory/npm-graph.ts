@@ -20,7 +20,11 @@ export function linkNpmDependencies(packages: LanguagePackage[]): void {
   }
 }
 
-function resolveFrom(dir: string, name: string, installed: ReadonlyMap<string, LanguagePackage>): string | undefined {
+function resolveFrom(
+  dir: string,
+  name: string,
+  installed: ReadonlyMap<string, LanguagePackage>,
+): string | undefined {
   let at = dir;
   for (let depth = 0; depth < 256; depth++) {
     const cut = at.lastIndexOf('/');

@@ -131,9 +131,9 @@ describe('satisfies', () => {
 });
 
 describe('against dpkg --compare-versions', () => {
-  it('agrees on every pair of 2,500 generated versions (sorted chain + transitivity)', async () => {
-    const corpus = versionCorpus(20260822, 2500).filter((v) => verdict(v, v) === 'eq');
-    assert.ok(corpus.length > 2400, `corpus too small: ${corpus.length}`);
+  it('agrees on every pair of 1,500 generated versions (sorted chain + transitivity)', async () => {
+    const corpus = versionCorpus(20260822, 1500).filter((v) => verdict(v, v) === 'eq');
+    assert.ok(corpus.length > 1400, `corpus too small: ${corpus.length}`);
     const sorted = [...corpus].sort(compareVersions);
     // Our ranks; the comparator must agree with them on all pairs (a total preorder).
     const rank = [0];
@@ -153,13 +153,13 @@ describe('against dpkg --compare-versions', () => {
     const wrong = pairs.filter(([a, b], i) => got[i] !== verdict(a, b));
     assert.deepEqual(wrong.slice(0, 10), [], `${wrong.length} adjacent pairs disagree`);
     const ties = got.filter((v) => v === 'eq').length;
-    assert.ok(ties > 50 && ties < pairs.length - 500, `chain should mix ties and steps (ties ${ties})`);
+    assert.ok(ties > 30 && ties < pairs.length - 300, `chain should mix ties and steps (ties ${ties})`);
   });
 
-  it('agrees on 1,200 random pairs checked directly', async () => {
+  it('agrees on 800 random pairs checked directly', async () => {
     const r = rng(7);
     const corpus = versionCorpus(99, 800);
-    const pairs = Array.from({ length: 1200 }, () => {
+    const pairs = Array.from({ length: 800 }, () => {
       const a = corpus[Math.floor(r() * corpus.length)]!;
       const b = r() < 0.2 ? a.replace(/^0:|-0$/, '') : corpus[Math.floor(r() * corpus.length)]!;
       return [a, b] as const;
