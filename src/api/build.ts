@@ -3,13 +3,28 @@
 // build leaves no output.
 import { buildFromConfig } from '../assemble/index.ts';
 import type { Compression } from '../compress/index.ts';
-import { parseTransportRef, writeArtifact } from '../io/index.ts';
+import { inventoryImage } from '../inventory/index.ts';
+import { parseTransportRef, type TransportRef, writeArtifact, writeReferrers } from '../io/index.ts';
 import { readLock } from '../lockfile/index.ts';
-import { topDocument } from '../oci/index.ts';
-import { checkEpoch } from '../util/index.ts';
+import {
+  type Artifact,
+  buildReferrer,
+  type Descriptor,
+  type Image,
+  imagesOf,
+  topDocument,
+} from '../oci/index.ts';
+import { sbomJson, toCycloneDx } from '../sbom/index.ts';
+import { checkEpoch, readUserFile } from '../util/index.ts';
+import { readOpenVex, vulnError } from '../vuln/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
+
+/** The media type of CycloneDX JSON (as cosign and oras name SBOM referrers). */
+export const SBOM_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
+/** The media type of an OpenVEX document. */
+export const OPENVEX_MEDIA_TYPE = 'application/openvex+json';
 
 export interface BuildRequest extends ConfigRequest {
   /** Transport reference of the output, e.g. `oci:out/hello`, `docker://HOST/REPO:TAG`. */
@@ -20,6 +35,14 @@ export interface BuildRequest extends ConfigRequest {
   level?: number;
   /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
   locked?: boolean;
+  /**
+   * Attach a CycloneDX 1.6 SBOM to every platform manifest as an OCI 1.1 referrer: listed in a layout's
+   * index.json, pushed by digest to a registry. Default: yes for layouts and registries; archives have no
+   * place for referrers (asking for one there is a warning).
+   */
+  sbom?: boolean;
+  /** An OpenVEX document to attach to the image (the index for several platforms) the same way. */
+  vex?: string;
 }
 
 export interface DebianSummary {
@@ -38,6 +61,8 @@ export interface BuildReport extends ArtifactSummary {
   debian?: DebianSummary[];
   /** What the user should know but that did not stop the build (e.g. a package pinned behind security). */
   warnings?: string[];
+  /** The SBOM and VEX referrers attached (their manifest descriptors, with artifactType). */
+  referrers?: Descriptor[];
 }
 
 /** Builds the image a config (or preset) describes and writes it to `output`. */
@@ -61,11 +86,28 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     offline: ctx.settings.offline,
     network: ctx.network(),
   });
+  // archives have no place for referrers: they get an SBOM only when one is asked for (and a warning)
+  const sbom = req.sbom ?? (output.transport === 'oci' || output.transport === 'docker');
+  const referrers = await attachments(
+    ctx,
+    { ...req, sbom },
+    sbomReference(output, req.output),
+    result.artifact,
+    epoch,
+  );
   ctx.emit({ type: 'phase', phase: 'write', item: `${req.output} (${topDocument(result.artifact).digest})` });
-  await writeArtifact(output, result.artifact, {
+  const pushOpts = {
     ...ctx.remote('push'),
-    onBlob: (d, how) => ctx.emit({ type: 'blob', digest: d.digest, size: d.size, how }),
-  });
+    onBlob: (d: Descriptor, how: 'uploaded' | 'present' | 'mounted') =>
+      ctx.emit({ type: 'blob', digest: d.digest, size: d.size, how }),
+  };
+  await writeArtifact(output, result.artifact, pushOpts);
+  const attached = await writeReferrers(output, referrers, pushOpts);
+  if ('skipped' in attached && (req.sbom === true || req.vex)) {
+    const message = `SBOM and VEX not attached: ${attached.skipped} (pith sbom writes one to a file)`;
+    warnings.push(message);
+    ctx.emit({ type: 'warning', code: 'REFERRERS_SKIPPED', message });
+  }
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
     output: req.output,
@@ -74,7 +116,60 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     ...(result.base ? { base: result.base } : {}),
     ...(debian.length ? { debian } : {}),
     ...(warnings.length ? { warnings } : {}),
+    ...('written' in attached && attached.written.length ? { referrers: attached.written } : {}),
   };
+}
+
+/**
+ * The reference an attached SBOM names the image by: a registry reference as given; for a layout or an
+ * archive none at all (the SBOM calls it `image`), so it carries no host path and the same build gives the
+ * same bytes wherever it is written.
+ */
+function sbomReference(output: TransportRef, given: string): string {
+  return output.transport === 'docker' ? given : 'image';
+}
+
+/** The referrers a build attaches: a CycloneDX SBOM per platform manifest, and the VEX document given. */
+async function attachments(
+  ctx: Context,
+  req: BuildRequest,
+  reference: string,
+  artifact: Artifact,
+  epoch: number,
+): Promise<Image[]> {
+  const out: Image[] = [];
+  if (req.sbom !== false)
+    for (const image of imagesOf(artifact)) {
+      const inv = await inventoryImage(image, { where: req.output, signal: ctx.signal });
+      const doc = toCycloneDx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch });
+      out.push(
+        buildReferrer({
+          subject: image.manifest.descriptor(),
+          artifactType: SBOM_MEDIA_TYPE,
+          content: Buffer.from(sbomJson(doc)),
+          epoch,
+        }),
+      );
+    }
+  if (req.vex) {
+    const bytes = await readUserFile(req.vex, 16 << 20, 'VEX document');
+    let json: unknown;
+    try {
+      json = JSON.parse(bytes.toString('utf8'));
+    } catch (err) {
+      throw vulnError('VEX_INVALID', `${req.vex}: not JSON (${(err as Error).message})`, { cause: err });
+    }
+    readOpenVex(req.vex, json); // refuses what is not OpenVEX
+    out.push(
+      buildReferrer({
+        subject: topDocument(artifact).descriptor(),
+        artifactType: OPENVEX_MEDIA_TYPE,
+        content: bytes,
+        epoch,
+      }),
+    );
+  }
+  return out;
 }
 
 function debianSummary(

@@ -22,3 +22,4 @@ export * from './registry/remote.ts';
 export { type Diagnostic, RegistryError } from './registry/transport/index.ts';
 export * from './transport-ref.ts';
 export * from './write-artifact.ts';
+export * from './write-referrers.ts';

@@ -14,4 +14,5 @@ export * from './manifest.ts';
 export * from './media-types.ts';
 export * from './platform.ts';
 export * from './reference.ts';
+export * from './referrer.ts';
 export * from './validate.ts';

@@ -45,13 +45,19 @@ export function buildManifest(parts: {
   layers: Descriptor[];
   annotations?: Annotations;
   mediaType?: string;
+  /** An artifact's type (image-spec 1.1), for manifests that are not images. */
+  artifactType?: string;
+  /** The manifest this one refers to (image-spec 1.1): it becomes one of that manifest's referrers. */
+  subject?: Descriptor;
 }): Manifest {
   const mediaType = parts.mediaType ?? MediaType.ociManifest;
   const value: ManifestJson = {
     schemaVersion: 2,
     mediaType,
+    ...(parts.artifactType ? { artifactType: parts.artifactType } : {}),
     config: parts.config,
     layers: parts.layers,
+    ...(parts.subject ? { subject: parts.subject } : {}),
     ...(parts.annotations && Object.keys(parts.annotations).length > 0
       ? { annotations: parts.annotations }
       : {}),

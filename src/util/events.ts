@@ -34,6 +34,8 @@ export type WarningCode =
   /** An explicit pin (or a dependency's constraint) installs a version older than the security suite's. */
   | 'BEHIND_SECURITY'
   /** A feed URL could not be fetched and its cached copy was used instead. */
-  | 'FEED_FROM_CACHE';
+  | 'FEED_FROM_CACHE'
+  /** The output (an archive) has no place for the SBOM and VEX referrers a build makes. */
+  | 'REFERRERS_SKIPPED';
 
 export type OnEvent = (event: PithEvent) => void;

@@ -112,6 +112,33 @@ describe('anonymous docker-registry on 127.0.0.1', { timeout: 120_000 }, () => {
     ]);
     assert.equal(byDigest.code, 0, byDigest.stderr);
     assert.equal(byDigest.stdout, raw.stdout);
+
+    // each platform's SBOM: distribution 2.8 has no referrers API, so it is listed by the fallback tag
+    // `sha256-<hex>` (distribution-spec 1.1), which skopeo reads as an ordinary OCI index
+    for (const m of (JSON.parse(raw.stdout) as { manifests: { digest: string }[] }).manifests) {
+      const tag = m.digest.replace(':', '-');
+      const listed = await tool('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        '--raw',
+        `docker://${reg.host}/pith/hello:${tag}`,
+      ]);
+      assert.equal(listed.code, 0, `${listed.stderr}\nregistry log:\n${reg.logTail()}`);
+      const referrers = JSON.parse(listed.stdout) as {
+        manifests: { artifactType?: string; digest: string }[];
+      };
+      assert.deepEqual(
+        referrers.manifests.map((r) => r.artifactType),
+        ['application/vnd.cyclonedx+json'],
+      );
+      const sbom = await tool('skopeo', [
+        'inspect',
+        '--tls-verify=false',
+        '--raw',
+        `docker://${reg.host}/pith/hello@${referrers.manifests[0]!.digest}`,
+      ]);
+      assert.equal((JSON.parse(sbom.stdout) as { subject: { digest: string } }).subject.digest, m.digest);
+    }
   });
 
   it('skopeo copy --all into an OCI layout round trips byte-identical', { timeout: 60_000 }, async () => {

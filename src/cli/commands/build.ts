@@ -24,13 +24,15 @@ export function buildCommand(program: Command, cli: CliContext): void {
     .option('--suite <suite>', `Debian suite: ${SUITES.join(', ')}`)
     .option('--arch <archs>', 'comma-separated Debian architectures, e.g. amd64,arm64', archList)
     .option('--locked', 'build exactly what pith.lock.json lists; fail if the config or a file changed')
+    .option('--no-sbom', 'do not attach a CycloneDX SBOM to each platform manifest (an OCI 1.1 referrer)')
+    .option('--vex <file>', 'attach this OpenVEX document to the image as a referrer')
     .option('--offline', 'use only cached downloads')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
-      '\nTimes in the image are clamped to SOURCE_DATE_EPOCH (default 0), so builds are reproducible.',
+      '\nTimes in the image are clamped to SOURCE_DATE_EPOCH (default 0), so builds are reproducible.\nIn a layout or a registry, each platform manifest gets its CycloneDX SBOM as an OCI 1.1 referrer\n(a layout lists it in index.json beside the image, so tools other than pith need oci:DIR:TAG).',
     )
     .action(async (config, opts) => {
       const out = makeOutput(opts);
@@ -44,10 +46,13 @@ export function buildCommand(program: Command, cli: CliContext): void {
         ...(opts.suite ? { suite: opts.suite as Suite } : {}),
         ...(opts.arch ? { archs: opts.arch as Arch[] } : {}),
         ...(opts.locked ? { locked: true } : {}),
+        ...(opts.sbom === false ? { sbom: false } : {}),
+        ...(opts.vex ? { vex: opts.vex } : {}),
       });
       out.done();
       out.result(report, () => {
         const lines = [formatSummary(report, `built ${report.output}`)];
+        for (const r of report.referrers ?? []) lines.push(`attached ${r.artifactType} ${r.digest}`);
         for (const d of report.debian ?? []) {
           lines.push(
             '',

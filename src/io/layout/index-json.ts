@@ -1,6 +1,7 @@
 // The layout's own index.json: one descriptor per named image, carrying `org.opencontainers.image.ref.name`
 // (the tag) and, for archives meant for docker/containerd, `io.containerd.image.name` (the full name), as
-// Docker ≥ 25 writes them (moby#47065). Entries are sorted so the bytes never depend on write order.
+// Docker ≥ 25 writes them (moby#47065), and the referrers listed beside them (SBOMs, VEX: entries with
+// an artifactType). Entries are sorted, images first, so the bytes never depend on write order.
 import {
   Annotation,
   type Annotations,
@@ -35,8 +36,13 @@ export function mergeEntries(existing: readonly Descriptor[], entry: Descriptor)
   return buildIndex(all);
 }
 
+/** Images first (by tag, then digest), then referrers (entries with an artifactType) by type and digest. */
 function compareEntries(a: Descriptor, b: Descriptor): number {
-  const ka = `${a.annotations?.[Annotation.refName] ?? ''}\0${a.digest}`;
-  const kb = `${b.annotations?.[Annotation.refName] ?? ''}\0${b.digest}`;
+  const key = (d: Descriptor) =>
+    d.artifactType === undefined
+      ? `0\0${d.annotations?.[Annotation.refName] ?? ''}\0${d.digest}`
+      : `1\0${d.artifactType}\0${d.digest}`;
+  const ka = key(a);
+  const kb = key(b);
   return ka < kb ? -1 : ka > kb ? 1 : 0;
 }

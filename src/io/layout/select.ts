@@ -1,5 +1,5 @@
 // Chooses one entry of a layout's index.json: by tag (`org.opencontainers.image.ref.name`), by full name
-// (`io.containerd.image.name`), or the only entry when no tag is given.
+// (`io.containerd.image.name`), or the only image when no tag is given (referrers listed beside it aside).
 import { Annotation, type Descriptor } from '../../oci/index.ts';
 import { PithError } from '../../util/index.ts';
 
@@ -27,12 +27,15 @@ export function selectEntry(entries: readonly Descriptor[], sel: LayoutSelector,
       `${where}: no image tagged "${what}"${tags.length ? ` (tags: ${tags.join(', ')})` : ' (it has no tags)'}`,
     );
   }
-  if (entries.length === 1) return entries[0]!;
-  if (entries.length === 0)
+  // referrers listed beside an image (an SBOM, a VEX document: entries with an artifactType) are not
+  // candidates for "the only image"
+  const images = entries.filter((d) => d.artifactType === undefined);
+  if (images.length === 1) return images[0]!;
+  if (images.length === 0)
     throw new PithError('input', 'EMPTY_LAYOUT', `${where}: the layout holds no images`);
   throw new PithError(
     'input',
     'AMBIGUOUS',
-    `${where}: holds ${entries.length} images; name one with :TAG (tags: ${tags.join(', ') || 'none'})`,
+    `${where}: holds ${images.length} images; name one with :TAG (tags: ${tags.join(', ') || 'none'})`,
   );
 }

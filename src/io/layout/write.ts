@@ -8,6 +8,8 @@ import {
   type Blob,
   blobsInPushOrder,
   type Descriptor,
+  type Image,
+  type IndexDocument,
   verifiedContent,
 } from '../../oci/index.ts';
 import {
@@ -63,6 +65,29 @@ export async function writeLayoutDir(
     opts.signal,
   );
   return entry;
+}
+
+/**
+ * Adds referrers (artifacts whose manifest names a subject) to an existing layout: their blobs, then one
+ * untagged index.json entry each carrying its `artifactType`, as oras lists referrers in a layout. Readers
+ * that pick "the only image" skip such entries (select.ts).
+ */
+export async function addLayoutReferrers(
+  dir: string,
+  referrers: readonly Image[],
+  signal?: AbortSignal,
+): Promise<Descriptor[]> {
+  let index: IndexDocument = await readLayoutIndex(dirSource(dir, `oci:${dir}`));
+  const added: Descriptor[] = [];
+  for (const r of referrers) {
+    await writeBlobs(dir, blobsInPushOrder(r), signal); // the manifest included
+    const artifactType = r.manifest.value.artifactType;
+    const entry = r.manifest.descriptor(artifactType ? { artifactType } : {});
+    index = mergeEntries(index.value.manifests, entry);
+    added.push(entry);
+  }
+  await writeFileAtomic(join(dir, INDEX_FILE), index.raw, { signal });
+  return added;
 }
 
 type DirState = { kind: 'absent' | 'empty' | 'layout' } | { kind: 'other'; what: string };

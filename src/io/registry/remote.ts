@@ -146,3 +146,15 @@ function manifestDigests(c: Child): Digest[] {
   const own = topDocument(c).digest;
   return c.kind === 'index' ? [own, ...c.children.flatMap(manifestDigests)] : [own];
 }
+
+/** Pushes referrers (manifests with a subject) by digest: the registry lists them, or the fallback tag does. */
+export async function pushReferrers(
+  ref: ImageReference,
+  referrers: readonly Artifact[],
+  opts: RemoteOptions & PushOptions = {},
+): Promise<Descriptor[]> {
+  const client = clientFor(ref, opts);
+  const out: Descriptor[] = [];
+  for (const r of referrers) out.push(await pushArtifact(client, ref.repository, r, undefined, opts));
+  return out;
+}

@@ -1,0 +1,59 @@
+// An artifact that refers to an image (image-spec 1.1 "Guidelines for Artifact Usage"): a manifest whose
+// `artifactType` says what it carries (an SBOM, a VEX document), whose config is the empty descriptor
+// (`{}`, application/vnd.oci.empty.v1+json), whose one layer is the document itself, and whose `subject`
+// is the image it is about — so registries list it through the referrers API (or the fallback tag) and
+// layouts list it in index.json.
+import { epochToRfc3339, sha256 } from '../util/index.ts';
+import { Annotation } from './annotations.ts';
+import { memoryBlob } from './blob.ts';
+import type { Descriptor } from './descriptor.ts';
+import type { Image } from './image.ts';
+import { buildManifest } from './manifest.ts';
+import { MediaType } from './media-types.ts';
+
+const EMPTY = Buffer.from('{}');
+
+export interface ReferrerParts {
+  /** The image (or index) it is about. */
+  subject: Descriptor;
+  /** What it carries: `application/vnd.cyclonedx+json`, `application/spdx+json`, `application/openvex+json`. */
+  artifactType: string;
+  /** The document. */
+  content: Buffer;
+  /** Seconds since the epoch, recorded as org.opencontainers.image.created. */
+  epoch: number;
+}
+
+/** The referrer artifact: an image-shaped value whose blobs are in memory. */
+export function buildReferrer(parts: ReferrerParts): Image {
+  const config: Descriptor = {
+    mediaType: MediaType.ociEmpty,
+    digest: sha256(EMPTY),
+    size: EMPTY.length,
+    data: EMPTY.toString('base64'),
+  };
+  const layer: Descriptor = {
+    mediaType: parts.artifactType,
+    digest: sha256(parts.content),
+    size: parts.content.length,
+  };
+  const subject: Descriptor = {
+    mediaType: parts.subject.mediaType,
+    digest: parts.subject.digest,
+    size: parts.subject.size,
+  };
+  const manifest = buildManifest({
+    artifactType: parts.artifactType,
+    config,
+    layers: [layer],
+    subject,
+    annotations: { [Annotation.created]: epochToRfc3339(parts.epoch) },
+  });
+  return {
+    kind: 'image',
+    manifest,
+    config: null,
+    configBlob: memoryBlob(config, EMPTY),
+    layers: [memoryBlob(layer, parts.content)],
+  };
+}
