@@ -4,7 +4,13 @@
 import { buildFromConfig } from '../assemble/index.ts';
 import type { Compression } from '../compress/index.ts';
 import { inventoryImage } from '../inventory/index.ts';
-import { parseTransportRef, type TransportRef, writeArtifact, writeReferrers } from '../io/index.ts';
+import {
+  parseTransportRef,
+  type Referrer,
+  type TransportRef,
+  writeArtifact,
+  writeReferrers,
+} from '../io/index.ts';
 import { readLock } from '../lockfile/index.ts';
 import {
   type Artifact,
@@ -15,7 +21,7 @@ import {
   topDocument,
 } from '../oci/index.ts';
 import { sbomJson, toCycloneDx } from '../sbom/index.ts';
-import { checkEpoch, readUserFile } from '../util/index.ts';
+import { checkEpoch, type Digest, readUserFile } from '../util/index.ts';
 import { readOpenVex, vulnError } from '../vuln/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
@@ -61,8 +67,8 @@ export interface BuildReport extends ArtifactSummary {
   debian?: DebianSummary[];
   /** What the user should know but that did not stop the build (e.g. a package pinned behind security). */
   warnings?: string[];
-  /** The SBOM and VEX referrers attached (their manifest descriptors, with artifactType). */
-  referrers?: Descriptor[];
+  /** The SBOM and VEX referrers attached (their manifest descriptors, with artifactType and subject), as inspect lists them. */
+  referrers?: Referrer[];
 }
 
 /** Builds the image a config (or preset) describes and writes it to `output`. */
@@ -116,8 +122,24 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     ...(result.base ? { base: result.base } : {}),
     ...(debian.length ? { debian } : {}),
     ...(warnings.length ? { warnings } : {}),
-    ...('written' in attached && attached.written.length ? { referrers: attached.written } : {}),
+    ...('written' in attached && attached.written.length ? { referrers: listed(referrers) } : {}),
   };
+}
+
+/** The referrers as inspect lists them: descriptor, artifactType and subject, by type then digest. */
+function listed(referrers: readonly Image[]): Referrer[] {
+  const out = referrers.map((r) => {
+    const { artifactType, annotations, subject } = r.manifest.value;
+    return {
+      ...r.manifest.descriptor({
+        ...(artifactType ? { artifactType } : {}),
+        ...(annotations ? { annotations } : {}),
+      }),
+      subject: subject?.digest as Digest,
+    };
+  });
+  const key = (d: Referrer) => `${d.artifactType ?? ''}\0${d.digest}`;
+  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**

@@ -15,6 +15,7 @@ export * from './file-source.ts';
 export * from './layout/read.ts';
 export * from './layout/write.ts';
 export * from './read-artifact.ts';
+export * from './read-referrers.ts';
 export * from './registry/auth/index.ts';
 export { RegistryClient } from './registry/client.ts';
 export type { BlobProgress, OnProgress } from './registry/progress.ts';

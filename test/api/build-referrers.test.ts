@@ -97,9 +97,10 @@ it('a two-platform build carries one SBOM per platform, and the VEX on the index
   };
   assert.equal(vexManifest.subject.digest, report.digest);
 
-  // readers that take the layout's only image still find it, untagged
+  // readers that take the layout's only image still find it, untagged; inspect lists what refers to it
   const inv = await pith.inventory(`oci:${out}`);
   assert.equal(inv.digest, report.digest);
+  assert.deepEqual((await pith.inspect(`oci:${out}`)).referrers, report.referrers);
   // the same inputs, the same referrers
   const again = await pith.build({ config, baseDir: dir, output: `oci:${join(dir, 'again', 'image')}`, vex });
   assert.deepEqual(again.referrers, report.referrers);
@@ -120,6 +121,7 @@ it('a two-platform build carries one SBOM per platform, and the VEX on the index
     output: `docker://${registry.host}/team/app:1`,
   });
   assert.equal(pushed.referrers?.length, 2);
+  assert.deepEqual((await pith.inspect(`docker://${registry.host}/team/app:1`)).referrers, pushed.referrers);
   for (const m of top.manifests) {
     const res = await fetch(`${registry.url}/v2/team/app/referrers/${m.digest}`);
     const listed = (await res.json()) as { manifests: { artifactType: string }[] };

@@ -16,7 +16,14 @@ export function inspectCommand(program: Command, cli: CliContext): void {
     .action(async (ref, opts) => {
       const out = makeOutput(opts);
       const report = await cli.pith().inspect(ref);
-      out.result(report, () => formatSummary(report, report.reference));
+      out.result(report, () =>
+        [
+          formatSummary(report, report.reference),
+          ...(report.referrers ?? []).map(
+            (r) => `referrer  ${r.artifactType ?? r.mediaType} ${r.digest} → ${r.subject}`,
+          ),
+        ].join('\n'),
+      );
     });
 }
 
