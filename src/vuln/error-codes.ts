@@ -14,7 +14,7 @@ export const VULN_ERROR_CODES = {
   },
   FEED_TOO_LARGE: {
     kind: 'input',
-    meaning: 'A vulnerability feed (or a zip entry, or a directory) is over pith’s size or count limits.',
+    meaning: 'A vulnerability feed (a document, or a directory of them) is over pith’s size, count or depth limits.',
   },
   FEED_NOT_FOUND: {
     kind: 'input',
