@@ -14,7 +14,8 @@ export const VULN_ERROR_CODES = {
   },
   FEED_TOO_LARGE: {
     kind: 'input',
-    meaning: 'A vulnerability feed (a document, or a directory of them) is over pith’s size, count or depth limits.',
+    meaning:
+      'A vulnerability feed (a document, or a directory of them) is over pith’s size, count or depth limits.',
   },
   FEED_NOT_FOUND: {
     kind: 'input',
