@@ -3,6 +3,7 @@
 // V version, A architecture, o origin, the source package, L licence, T description, U url, m maintainer,
 // I installed size in bytes, F a directory and R a file in the F above it). The files a package owns are
 // its F/R pairs that the image holds.
+import { compareText } from '../util/index.ts';
 import type { OsPackage } from './types.ts';
 
 export const APK_INSTALLED = 'lib/apk/db/installed';
@@ -18,7 +19,7 @@ export function apkPackages(
     const pkg = fromRecord(record, resolve);
     if (pkg) out.push(pkg);
   }
-  return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return out.sort((a, b) => compareText(a.name, b.name));
 }
 
 function fromRecord(record: string, resolve: (path: string) => string | undefined): OsPackage | undefined {

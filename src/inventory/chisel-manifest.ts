@@ -3,7 +3,9 @@
 // per line: package (name, version, sha256 of the .deb, arch), slice (`pkg_slice`), path (path, mode,
 // slices, sha256, size) and content (slice, path). Each package is reported as a Debian-format package
 // whose files are the paths of its slices that the image holds, and which slices were cut.
+
 import { unzstd } from '../compress/index.ts';
+import { compareText } from '../util/index.ts';
 import type { OsPackage } from './types.ts';
 
 export const CHISEL_MANIFEST = 'var/lib/chisel/manifest.wall';
@@ -47,7 +49,7 @@ export async function chiselPackages(
     }
   }
   return [...packages.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([name, p]) => ({
       type: 'deb',
       name,

@@ -2,7 +2,9 @@
 // with the files of info/NAME.list or info/NAME:ARCH.list), and distroless's status.d/ (one control stanza
 // per file, with NAME.md5sums listing its files). Records are deb822 (Debian Policy §5), parsed by the
 // repository client's parser; `Source: NAME (VERSION)` gives the source package when it differs.
+
 import { parseDeb822, type Stanza } from '../apt-repo/index.ts';
+import { compareText } from '../util/index.ts';
 import type { OsPackage, PackageDatabase } from './types.ts';
 
 export const DPKG_STATUS = 'var/lib/dpkg/status';
@@ -46,7 +48,7 @@ export function dpkgPackages(
       out.push(pkg);
     }
   }
-  return out.sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture));
+  return out.sort((a, b) => compareText(a.name, b.name) || compareText(a.architecture, b.architecture));
 }
 
 /** `Status: install ok installed` (or hold…): the package's files are on disk. */
@@ -125,14 +127,10 @@ function noteAbsent(pkg: OsPackage, paths: string[]): void {
 
 /** The regular files a package's md5sums lists that the image does not hold (pith drops documentation). */
 function absent(md5sums: string[], resolve: (p: string) => string | undefined): string[] {
-  return [...new Set(md5sums.filter((p) => p !== '' && resolve(p) === undefined))].sort(cmp);
+  return [...new Set(md5sums.filter((p) => p !== '' && resolve(p) === undefined))].sort(compareText);
 }
 
 function present(paths: string[], resolve: (p: string) => string | undefined): string[] {
   const found = paths.flatMap((p) => (p === '' || p === '.' ? [] : [resolve(p)]));
-  return [...new Set(found.filter((p): p is string => p !== undefined))].sort(cmp);
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+  return [...new Set(found.filter((p): p is string => p !== undefined))].sort(compareText);
 }

@@ -2,7 +2,9 @@
 // packages with the files they own, npm and Python packages by their manifests, Go modules in executables
 // and Java packages in archives, runtimes installed by hand,
 // and the regular files no package owns (with size and sha256, so an SBOM can be complete).
+
 import { configPlatform, formatPlatform, type Image } from '../oci/index.ts';
+import { compareText } from '../util/index.ts';
 import { APK_INSTALLED, apkPackages } from './apk-db.ts';
 import { CHISEL_MANIFEST, chiselPackages } from './chisel-manifest.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
@@ -66,8 +68,8 @@ export async function inventoryImage(
       const owner = owners.get(file);
       return owner ? { ...r, package: owner } : r;
     })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const files = [...fs.files.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    .sort((a, b) => compareText(a.path, b.path));
+  const files = [...fs.files.values()].sort((a, b) => compareText(a.path, b.path));
   const unowned = files.filter((f) => f.type === 'file' && !owned.has(f.path)).map((f) => f.path);
   return {
     ...(image.config ? { platform: formatPlatform(configPlatform(image.config.value)) } : {}),

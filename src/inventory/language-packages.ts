@@ -1,6 +1,7 @@
 // Language packages an image holds, by the manifests their package managers leave: npm's
 // node_modules/**/package.json (name, version, license) and Python's *.dist-info/METADATA or
 // *.egg-info/PKG-INFO (core metadata, RFC 822 headers: Name, Version, License-Expression or License).
+import { compareText } from '../util/index.ts';
 import { linkNpmDependencies } from './npm-graph.ts';
 import type { LanguagePackage } from './types.ts';
 
@@ -34,7 +35,7 @@ export function languagePackages(
   }
   linkNpmDependencies(out);
   const key = (p: LanguagePackage) => `${p.type}\0${p.group ?? ''}\0${p.name}\0${p.version}\0${p.path}`;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return out.sort((a, b) => compareText(key(a), key(b)));
 }
 
 function npmPackage(path: string, bytes: Buffer): LanguagePackage | undefined {

@@ -3,9 +3,11 @@
 // table Packages (read with node:sqlite from a private temporary copy, its write-ahead log beside it).
 // Each header gives name, epoch, version, release, arch, the source rpm, licence, size and the files
 // (dirnames[dirindexes[i]] + basenames[i]). The older Berkeley DB and ndb formats are not read.
+
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { compareText } from '../util/index.ts';
 import { RPM_TAG, type RpmValue, readRpmHeader } from './rpm-header.ts';
 import type { OsPackage } from './types.ts';
 
@@ -31,7 +33,7 @@ export async function rpmPackages(
     return blobs
       .map((b) => fromHeader(b, path, resolve))
       .filter((p): p is OsPackage => p !== undefined)
-      .sort((a, b) => cmp(a.name, b.name) || cmp(a.architecture, b.architecture));
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.architecture, b.architecture));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -102,8 +104,4 @@ function filesOf(h: Map<number, RpmValue>): string[] {
   const index = h.get(RPM_TAG.dirIndexes) as number[] | undefined;
   if (!base || !dirs || !index) return [];
   return base.map((b, i) => `${dirs[index[i] ?? -1] ?? ''}${b}`.replace(/^\/+/, ''));
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

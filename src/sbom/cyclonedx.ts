@@ -3,12 +3,13 @@
 // application with its purl as bom-ref, the regular files no package owns as file components with their
 // sha256, and the dependency graph (image → OS → packages, package → the present packages of its Depends).
 // Deterministic: the serial number is derived from the digest and the timestamp from the given epoch.
+
 import type { Inventory } from '../inventory/index.ts';
+import { compareText } from '../util/index.ts';
 import { imageName, imagePurl } from './image-name.ts';
 import {
   type CycloneDxOptions,
   type CycloneDxVersion,
-  cmp,
   cycloneDxVersion,
   octalMode,
   parseMaintainer,
@@ -139,8 +140,8 @@ export function toCycloneDx(inv: Inventory, opts: CycloneDxOptions): CycloneDxDo
     },
     components,
     dependencies: dependencies
-      .map((d) => ({ ref: d.ref, dependsOn: [...new Set(d.dependsOn)].sort(cmp) }))
-      .sort((a, b) => cmp(a.ref, b.ref)),
+      .map((d) => ({ ref: d.ref, dependsOn: [...new Set(d.dependsOn)].sort(compareText) }))
+      .sort((a, b) => compareText(a.ref, b.ref)),
   };
 }
 
@@ -165,7 +166,7 @@ function imageComponents(img: SbomImage, refs: Refs) {
   const withPlatform = (props: (CdxProperty | undefined)[]): CdxProperty[] =>
     [...(platform ? [{ name: CDX_PROPERTIES.platform, value: platform }] : []), ...props]
       .filter((p): p is CdxProperty => p !== undefined)
-      .sort((a, b) => cmp(a.name, b.name) || cmp(a.value, b.value));
+      .sort((a, b) => compareText(a.name, b.name) || compareText(a.value, b.value));
   const prop = (name: string, value: string | number | undefined): CdxProperty | undefined =>
     value === undefined || value === '' ? undefined : { name, value: String(value) };
   const components: CdxComponent[] = [];

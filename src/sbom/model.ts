@@ -2,7 +2,7 @@
 // and its present dependencies, the unowned regular files with their facts, the OS version to report, the
 // maintainer split into name and email, and identifiers derived from digests (never random).
 import type { ImageInventory, Inventory, InventoryFile, OsInfo, OsPackage } from '../inventory/index.ts';
-import { checkEpoch, epochToRfc3339, sha256 } from '../util/index.ts';
+import { checkEpoch, compareText, epochToRfc3339, sha256 } from '../util/index.ts';
 import { sbomError } from './error-codes.ts';
 import { osPackagePurl } from './purl.ts';
 
@@ -86,10 +86,10 @@ const EXECUTABLE_DIR = /(?:^|\/)(?:s?bin|libexec)\//;
 function packagesOf(image: ImageInventory): SbomPackage[] {
   const pkgs = [...image.packages].sort(
     (a, b) =>
-      cmp(a.name, b.name) ||
-      cmp(a.architecture, b.architecture) ||
-      cmp(a.version, b.version) ||
-      cmp(a.recordPath, b.recordPath),
+      compareText(a.name, b.name) ||
+      compareText(a.architecture, b.architecture) ||
+      compareText(a.version, b.version) ||
+      compareText(a.recordPath, b.recordPath),
   );
   const byName = new Map<string, number[]>();
   pkgs.forEach((p, i) => {
@@ -128,7 +128,7 @@ function presentDepends(pkg: OsPackage, pkgs: OsPackage[], byName: Map<string, n
 function unownedFiles(image: ImageInventory): InventoryFile[] {
   const byPath = new Map(image.files.map((f) => [f.path, f]));
   return [...new Set(image.unowned)]
-    .sort(cmp)
+    .sort(compareText)
     .map((p) => byPath.get(p))
     .filter((f): f is InventoryFile => f !== undefined);
 }
@@ -156,8 +156,4 @@ export function sha256Hex(digest: string | undefined): string | undefined {
 /** Octal permission bits as `0755`. */
 export function octalMode(mode: number): string {
   return mode.toString(8).padStart(4, '0');
-}
-
-export function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -1,8 +1,10 @@
 // Package URLs (package-url/purl-spec): the generic serialiser (percent-encoding per "Character encoding",
 // qualifiers sorted by key), Debian package purls in the shape syft and trivy emit
 // (`pkg:deb/debian/libc6@2.41-12?arch=amd64&distro=debian-13&upstream=glibc`), and OCI image purls.
+
 import type { LanguagePackage, OsInfo, OsPackage, Runtime } from '../inventory/index.ts';
 import type { Digest } from '../util/index.ts';
+import { compareText } from '../util/index.ts';
 
 /** The seven components of a purl, decoded (the scheme is always `pkg`). */
 export interface PurlParts {
@@ -41,7 +43,7 @@ export function formatPurl(p: PurlParts): string {
   const qualifiers = Object.entries(p.qualifiers ?? {})
     .filter((e): e is [string, string] => e[1] !== undefined && e[1] !== '')
     .map(([k, v]) => [k.toLowerCase(), v] as const)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    .sort(([a], [b]) => compareText(a, b));
   if (qualifiers.length) out += `?${qualifiers.map(([k, v]) => `${k}=${encodePurlComponent(v)}`).join('&')}`;
   const sub = segments(p.subpath ?? '').filter((s) => s !== '.' && s !== '..');
   if (sub.length) out += `#${sub.map(encodePurlComponent).join('/')}`;

@@ -5,6 +5,7 @@ export * from './atomic-write.ts';
 export * from './bounded-pool.ts';
 export * from './byte-queue.ts';
 export * from './canonical-json.ts';
+export * from './compare.ts';
 export * from './digest.ts';
 export * from './epoch.ts';
 export * from './error-codes.ts';

@@ -5,7 +5,7 @@
 // with CycloneDX's justification for OpenVEX's. Deterministic: sorted, serial number from the content.
 
 import { type CdxComponent, SBOM_TOOL, timestampOf, uuidFrom } from '../sbom/index.ts';
-import { canonicalJson } from '../util/index.ts';
+import { canonicalJson, compareText } from '../util/index.ts';
 import type { Finding, SuppressedFinding } from './types.ts';
 
 export interface CdxVulnOptions {
@@ -40,7 +40,7 @@ export function toCycloneDxVulnerabilities(
   const byId = new Map<string, (Finding | SuppressedFinding)[]>();
   for (const f of all) byId.set(f.id, [...(byId.get(f.id) ?? []), f]);
   const vulnerabilities = [...byId.entries()]
-    .sort(([a], [b]) => cmp(a, b))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([id, list]) => vulnerability(id, list));
   const body = {
     metadata: {
@@ -54,7 +54,7 @@ export function toCycloneDxVulnerabilities(
         purl: opts.image.purl,
       },
     },
-    components: [...components.values()].sort((a, b) => cmp(a['bom-ref'] ?? '', b['bom-ref'] ?? '')),
+    components: [...components.values()].sort((a, b) => compareText(a['bom-ref'] ?? '', b['bom-ref'] ?? '')),
     vulnerabilities,
   };
   return {
@@ -97,8 +97,8 @@ function vulnerability(id: string, list: (Finding | SuppressedFinding)[]): Recor
       : {}),
     ratings: [rating],
     ...(f.title ? { description: f.title } : {}),
-    ...(fixes.length ? { recommendation: `Upgrade to ${fixes.sort(cmp).join(', ')}` } : {}),
-    affects: [...new Set(list.map((x) => x.package.purl))].sort(cmp).map((ref) => ({
+    ...(fixes.length ? { recommendation: `Upgrade to ${fixes.sort(compareText).join(', ')}` } : {}),
+    affects: [...new Set(list.map((x) => x.package.purl))].sort(compareText).map((ref) => ({
       ref,
       versions: [{ version: list.find((x) => x.package.purl === ref)?.package.version, status: 'affected' }],
     })),
@@ -121,8 +121,4 @@ function sourceName(id: string): string {
   if (id.startsWith('GHSA-')) return 'GitHub';
   if (/^(DSA|DLA|DEBIAN)-/.test(id)) return 'Debian';
   return (id.split('-')[0] ?? 'OSV').toUpperCase();
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -6,7 +6,9 @@
 // (postponed), end_of_life (urgency end-of-life); undetermined: skipped. OSV records match Debian (by
 // `Debian:<version>`), npm, PyPI and Go packages (the toolchain as `stdlib`) by their ranges. One vulnerability found by two feeds (the
 // tracker's CVE and OSV's DEBIAN-CVE or DSA naming it) is reported once, the first feed's word kept.
+
 import { compareVersions } from '../apt-repo/index.ts';
+import { compareText } from '../util/index.ts';
 import type { DebianRelease } from './debian-releases.ts';
 import type { FeedSet, OsvHit } from './feed-set.ts';
 import { evaluateAffected } from './osv-affected.ts';
@@ -51,9 +53,9 @@ export function matchPackages(
   return out.sort(
     (a, b) =>
       compareSeverity(a.severity, b.severity) ||
-      cmp(a.package.name, b.package.name) ||
-      cmp(a.package.version, b.package.version) ||
-      cmp(a.id, b.id),
+      compareText(a.package.name, b.package.name) ||
+      compareText(a.package.version, b.package.version) ||
+      compareText(a.id, b.id),
   );
 }
 
@@ -204,8 +206,4 @@ function dpkgOrder(a: string, b: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

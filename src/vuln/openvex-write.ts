@@ -5,7 +5,7 @@
 // content, the timestamp given by the caller (SOURCE_DATE_EPOCH when set).
 
 import { uuidFrom } from '../sbom/index.ts';
-import { canonicalJson } from '../util/index.ts';
+import { canonicalJson, compareText } from '../util/index.ts';
 import { vulnError } from './error-codes.ts';
 import type { VexStatus } from './openvex-read.ts';
 
@@ -43,7 +43,7 @@ export function writeOpenVex(input: OpenVexInput): string {
   const statements = input.statements.map(statementJson).sort((a, b) => {
     const x = canonicalJson(a);
     const y = canonicalJson(b);
-    return x < y ? -1 : x > y ? 1 : 0;
+    return compareText(x, y);
   });
   const body = {
     author: input.author,

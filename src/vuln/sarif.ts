@@ -3,6 +3,7 @@
 // per finding with the level its severity gives, and the package's record or manifest in the image as the
 // location (`var/lib/dpkg/status.d/libssl3t64`, `app/node_modules/x/package.json`) with the image
 // reference as the artifact's base. Deterministic: rules and results sorted.
+import { compareText } from '../util/index.ts';
 import type { Finding, Severity } from './types.ts';
 
 export interface SarifOptions {
@@ -74,7 +75,7 @@ export function toSarif(findings: readonly Finding[], opts: SarifOptions): Recor
             name: opts.tool.name,
             version: opts.tool.version,
             ...(opts.tool.informationUri ? { informationUri: opts.tool.informationUri } : {}),
-            rules: [...rules.values()].sort((a, b) => cmp(String(a['id']), String(b['id']))),
+            rules: [...rules.values()].sort((a, b) => compareText(String(a['id']), String(b['id']))),
           },
         },
         originalUriBaseIds: { IMAGE: { description: { text: opts.image } } },
@@ -92,8 +93,4 @@ function messageText(f: Finding): string {
 function helpText(f: Finding): string {
   if (f.fixedVersion) return `Upgrade ${f.package.name} to ${f.fixedVersion} or later (rebuild the image).`;
   return `No fix is published (${f.state.replaceAll('_', ' ')}); assess it and record the decision in a VEX document.`;
-}
-
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

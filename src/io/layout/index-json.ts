@@ -2,6 +2,7 @@
 // (the tag) and, for archives meant for docker/containerd, `io.containerd.image.name` (the full name), as
 // Docker ≥ 25 writes them (moby#47065), and the referrers listed beside them (SBOMs, VEX: entries with
 // an artifactType). Entries are sorted, images first, so the bytes never depend on write order.
+
 import {
   Annotation,
   type Annotations,
@@ -11,6 +12,7 @@ import {
   type IndexDocument,
   topDocument,
 } from '../../oci/index.ts';
+import { compareText } from '../../util/index.ts';
 
 /** The descriptor for an artifact as listed in index.json. */
 export function layoutDescriptor(a: Artifact, names: { tag?: string; fullName?: string }): Descriptor {
@@ -44,5 +46,5 @@ function compareEntries(a: Descriptor, b: Descriptor): number {
       : `1\0${d.artifactType}\0${d.digest}`;
   const ka = key(a);
   const kb = key(b);
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  return compareText(ka, kb);
 }
