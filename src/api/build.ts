@@ -7,6 +7,7 @@ import { inventoryImage } from '../inventory/index.ts';
 import {
   parseTransportRef,
   type Referrer,
+  sortReferrers,
   type TransportRef,
   writeArtifact,
   writeReferrers,
@@ -21,8 +22,8 @@ import {
   topDocument,
 } from '../oci/index.ts';
 import { sbomJson, toCycloneDx } from '../sbom/index.ts';
-import { checkEpoch, type Digest, readUserFile } from '../util/index.ts';
-import { readOpenVex, vulnError } from '../vuln/index.ts';
+import { checkEpoch, type Digest } from '../util/index.ts';
+import { readOpenVexFile } from '../vuln/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
@@ -128,18 +129,18 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
 
 /** The referrers as inspect lists them: descriptor, artifactType and subject, by type then digest. */
 function listed(referrers: readonly Image[]): Referrer[] {
-  const out = referrers.map((r) => {
-    const { artifactType, annotations, subject } = r.manifest.value;
-    return {
-      ...r.manifest.descriptor({
-        ...(artifactType ? { artifactType } : {}),
-        ...(annotations ? { annotations } : {}),
-      }),
-      subject: subject?.digest as Digest,
-    };
-  });
-  const key = (d: Referrer) => `${d.artifactType ?? ''}\0${d.digest}`;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return sortReferrers(
+    referrers.map((r) => {
+      const { artifactType, annotations, subject } = r.manifest.value;
+      return {
+        ...r.manifest.descriptor({
+          ...(artifactType ? { artifactType } : {}),
+          ...(annotations ? { annotations } : {}),
+        }),
+        subject: subject?.digest as Digest,
+      };
+    }),
+  );
 }
 
 /**
@@ -174,14 +175,7 @@ async function attachments(
       );
     }
   if (req.vex) {
-    const bytes = await readUserFile(req.vex, 16 << 20, 'VEX document');
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw vulnError('VEX_INVALID', `${req.vex}: not JSON (${(err as Error).message})`, { cause: err });
-    }
-    readOpenVex(req.vex, json); // refuses what is not OpenVEX
+    const { bytes } = await readOpenVexFile(req.vex, 16 << 20); // refuses what is not OpenVEX
     out.push(
       buildReferrer({
         subject: topDocument(artifact).descriptor(),

@@ -22,7 +22,7 @@ import {
   loadFeeds,
   matchPackages,
   outOfSupport,
-  readOpenVex,
+  readOpenVexFile,
   releaseNamed,
   type ScanPackage,
   SEVERITIES,
@@ -154,7 +154,7 @@ async function scanTarget(ctx: Context, req: ScanRequest): Promise<ScanReport> {
   const images: ImageScan[] = [];
   for (const img of inv.images) {
     const packages = scanPackages(img);
-    const release = img.os?.id === 'debian' ? debianRelease(img.os) : undefined;
+    const release = debianRelease(img.os);
     const subject = { name: name.purlName, digests: [inv.digest, img.digest] };
     const found = findings(feeds, packages, release, statements, subject, opts);
     const updates = wantUpdates ? await suiteUpdates(ctx, opts, img) : { updates: [], notInSuite: [] };
@@ -192,16 +192,7 @@ async function withConfigDefaults(req: ScanRequest): Promise<ScanRequest> {
 
 async function readVexFiles(paths: readonly string[]): Promise<VexStatement[]> {
   const out: VexStatement[] = [];
-  for (const path of paths) {
-    const bytes = await readUserFile(path, 256 << 20, 'VEX document');
-    let json: unknown;
-    try {
-      json = JSON.parse(bytes.toString('utf8'));
-    } catch (err) {
-      throw vulnError('VEX_INVALID', `${path}: not JSON (${(err as Error).message})`, { cause: err });
-    }
-    out.push(...readOpenVex(path, json));
-  }
+  for (const path of paths) out.push(...(await readOpenVexFile(path, 256 << 20)).statements);
   return out;
 }
 

@@ -60,11 +60,7 @@ export async function vex(ctx: Context, req: VexRequest): Promise<VexReport> {
   const perImage = inv.images.map((img) => ({
     img,
     product: imagePurl(name, img.digest),
-    findings: matchPackages(
-      feeds,
-      scanPackages(img),
-      img.os?.id === 'debian' ? debianRelease(img.os) : undefined,
-    ),
+    findings: matchPackages(feeds, scanPackages(img), debianRelease(img.os)),
   }));
   const indexProduct =
     inv.images.length > 1 || inv.images[0]?.digest !== inv.digest ? imagePurl(name, inv.digest) : undefined;
@@ -92,10 +88,11 @@ export async function vex(ctx: Context, req: VexRequest): Promise<VexReport> {
   }
   let proven = 0;
   for (const { img, product, findings } of perImage) {
+    const dirs = new Set(findings.length ? img.files.filter((f) => f.type === 'dir').map((f) => f.path) : []);
     for (const f of findings) {
       if (triaged.has(f.id)) continue;
       const pkg = img.packages.find((p) => p.name === f.package.name && p.version === f.package.version);
-      if (!pkg || !onlyDocumentation(pkg, dirsOf(img))) continue;
+      if (!pkg || !onlyDocumentation(pkg, dirs)) continue;
       proven++;
       statements.push(
         notPresent(f, pkg, withIndex([{ id: product, subcomponents: [f.package.purl] }], indexProduct)),
@@ -149,15 +146,4 @@ function notPresent(f: Finding, pkg: OsPackage, products: VexStatementInput['pro
     impactStatement: `The image holds none of ${pkg.name}'s files but its documentation and package metadata (${pkg.absent?.length ?? 0} files left out).`,
     products,
   };
-}
-
-const DIRS = new WeakMap<ImageInventory, Set<string>>();
-
-function dirsOf(img: ImageInventory): Set<string> {
-  let dirs = DIRS.get(img);
-  if (!dirs) {
-    dirs = new Set(img.files.filter((f) => f.type === 'dir').map((f) => f.path));
-    DIRS.set(img, dirs);
-  }
-  return dirs;
 }

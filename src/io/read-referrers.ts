@@ -2,8 +2,10 @@
 // them): in a layout, the index.json entries carrying an artifactType whose manifest names one of the
 // digests as subject; in a registry, what its referrers API (or the fallback tag) lists for each digest.
 // Archives list none. Sorted by artifactType, then digest, as a layout's index.json lists them.
+
 import { type Descriptor, LIMITS, parseManifest } from '../oci/index.ts';
 import type { Digest } from '../util/index.ts';
+import { compareText } from '../util/index.ts';
 import { blobPath } from './layout/paths.ts';
 import { layoutDirSource, readLayoutIndex } from './layout/read.ts';
 import { listReferrers } from './registry/referrers.ts';
@@ -47,6 +49,11 @@ export async function readReferrers(
       for (const d of await listReferrers(client, ref.ref.repository, subject as Digest))
         out.push({ ...d, subject: subject as Digest });
   }
+  return sortReferrers(out);
+}
+
+/** Referrers in the order a layout's index.json lists them: by artifactType, then digest. */
+export function sortReferrers(list: Referrer[]): Referrer[] {
   const key = (d: Referrer) => `${d.artifactType ?? ''}\0${d.digest}`;
-  return out.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return list.sort((a, b) => compareText(key(a), key(b)));
 }

@@ -23,11 +23,11 @@ export const DEBIAN_RELEASES: readonly DebianRelease[] = [
   { codename: 'sid' },
 ];
 
-/** The release an os-release names: by VERSION_CODENAME, else by VERSION_ID's major number. */
-export function debianRelease(os: {
-  versionCodename?: string;
-  versionId?: string;
-}): DebianRelease | undefined {
+/** The Debian release an os-release names (by VERSION_CODENAME, else VERSION_ID's major); none for other OSes. */
+export function debianRelease(
+  os: { id: string; versionCodename?: string; versionId?: string } | undefined,
+): DebianRelease | undefined {
+  if (os?.id !== 'debian') return undefined;
   const byName = DEBIAN_RELEASES.find((r) => r.codename === os.versionCodename);
   if (byName) return byName;
   const major = os.versionId?.split('.')[0];

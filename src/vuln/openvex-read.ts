@@ -7,6 +7,7 @@
 // version matches every version, qualifiers absent from the pattern match anything. Of the statements
 // about one finding the latest (by timestamp, then order) decides; `not_affected` and `fixed` suppress.
 import { parsePurl } from '../sbom/index.ts';
+import { readUserFile } from '../util/index.ts';
 import { vulnError } from './error-codes.ts';
 import { isObject } from './json-object.ts';
 import type { Finding, SuppressedFinding } from './types.ts';
@@ -25,6 +26,21 @@ export interface VexStatement {
   /** The document it came from, and its place there (for ordering). */
   document: string;
   index: number;
+}
+
+/** Reads an OpenVEX file of at most `maxBytes`: its bytes (to attach as they are) and its statements. */
+export async function readOpenVexFile(
+  path: string,
+  maxBytes: number,
+): Promise<{ bytes: Buffer; statements: VexStatement[] }> {
+  const bytes = await readUserFile(path, maxBytes, 'VEX document');
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (err) {
+    throw vulnError('VEX_INVALID', `${path}: not JSON (${(err as Error).message})`, { cause: err });
+  }
+  return { bytes, statements: readOpenVex(path, json) };
 }
 
 /** Reads one OpenVEX document (parsed JSON); `name` names it in errors. */
