@@ -3,12 +3,12 @@
 // architecture, origin) equals what trivy (the oracle: its apk analyser, offline) reads from the same tree,
 // the files each package owns are its F/R pairs that exist, and the purls are syft's apk shape.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { it } from 'node:test';
-import { createPith } from '../../src/api/index.ts';
 import { osPackagePurl } from '../../src/sbom/index.ts';
 import { ROOT, run, tempDir } from '../helpers.ts';
+import { importTree, writeTree } from '../rootfs-helpers.ts';
 import { cycloneDxValidator } from '../sbom/helpers.ts';
 
 const TRIVY = join(
@@ -93,15 +93,8 @@ it('an Alpine root file system: pith lists the apk packages trivy lists, with th
     'bin/busybox': 'busybox',
     'usr/lib/libcrypto.so.3': 'crypto',
   };
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  const tarball = join(dir, 'rootfs.tar');
-  assert.equal((await run('tar', ['--sort=name', '-C', root, '-cf', tarball, '.'])).code, 0);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
+  await writeTree(root, files);
+  const { pith, layout } = await importTree(dir, root);
   const img = (await pith.inventory(layout)).images[0]!;
   const ours = img.packages.map((p) => `${p.name} ${p.version} ${p.architecture} ${p.source.name}`).sort();
 

@@ -4,12 +4,12 @@
 // MANIFEST.MF-only archive, one nested a level down). They reach the SBOM's purls and OSV matching.
 import assert from 'node:assert/strict';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'node:test';
-import { createPith } from '../../src/api/index.ts';
 import { goPackages, readGoBuildInfo } from '../../src/inventory/index.ts';
 import { languagePurl } from '../../src/sbom/index.ts';
 import { run, tempDir } from '../helpers.ts';
+import { importTree, writeTree } from '../rootfs-helpers.ts';
 
 const GO_BINARY = '/usr/bin/docker-registry';
 
@@ -21,24 +21,16 @@ async function debianGoVersion(): Promise<string> {
   return go;
 }
 
-async function importTree(
+/** A tree of `files`, finished by `extra` (tools run in it), imported as an image. */
+async function importWith(
   dir: string,
   files: Record<string, string | Buffer>,
   extra: (root: string) => Promise<void>,
 ) {
   const root = join(dir, 'tree');
-  for (const [path, data] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), data);
-  }
+  await writeTree(root, files);
   await extra(root);
-  const tarball = join(dir, 'rootfs.tar');
-  const tar = await run('tar', ['--sort=name', '-C', root, '-cf', tarball, '.']);
-  assert.equal(tar.code, 0, tar.stderr);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
-  return { pith, layout };
+  return importTree(dir, root);
 }
 
 /** Build info as Go ≥ 1.18 lays it out: header, then varint-prefixed version and sentinel-wrapped modinfo. */
@@ -110,7 +102,7 @@ it('module lines: the main module, dependencies, replacements; (devel) is no ver
 
 it('an image with a Go binary and Java archives: inventory, SBOM purls and OSV matching', async (t) => {
   const dir = await tempDir(t);
-  const { pith, layout } = await importTree(
+  const { pith, layout } = await importWith(
     dir,
     {
       'etc/os-release': 'ID=debian\nVERSION_ID="13"\nVERSION_CODENAME=trixie\n',

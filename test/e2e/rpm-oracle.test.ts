@@ -6,9 +6,9 @@ import assert from 'node:assert/strict';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
-import { createPith } from '../../src/api/index.ts';
 import { osPackagePurl } from '../../src/sbom/index.ts';
 import { run, tempDir } from '../helpers.ts';
+import { importTree } from '../rootfs-helpers.ts';
 
 function spec(name: string, opts: { epoch?: number; arch: string; files: Record<string, string> }): string {
   const install = Object.entries(opts.files).map(
@@ -74,11 +74,7 @@ it('an rpm database: pith lists what rpm -qa lists, with the files of rpm -ql', 
     .map((l) => l.replace(' (none) ', ' - '))
     .sort();
 
-  const tarball = join(dir, 'rootfs.tar');
-  await ok('tar', ['--sort=name', '-C', root, '-cf', tarball, '.']);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
+  const { pith, layout } = await importTree(dir, root);
   const img = (await pith.inventory(layout)).images[0]!;
   const ours = img.packages
     .map((p) => {

@@ -3,11 +3,10 @@
 // architecture, the slices cut and the files of those slices the image holds; a dpkg status record of the
 // same package (chisel-wrapper's) is one package, not two.
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'node:test';
-import { createPith } from '../../src/api/index.ts';
 import { run, tempDir } from '../helpers.ts';
+import { importTree, writeTree } from '../rootfs-helpers.ts';
 
 const WALL = [
   '{"jsonwall":"1.0","schema":"1.0","count":9}',
@@ -33,10 +32,7 @@ it('a chiselled root file system: packages, slices and files from manifest.wall'
     'var/lib/dpkg/status':
       'Package: base-files\nStatus: install ok installed\nArchitecture: amd64\nVersion: 13ubuntu10.1\nDescription: x\n',
   };
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
+  await writeTree(root, files);
   const z = await run('zstd', [
     '-q',
     '--rm',
@@ -45,11 +41,7 @@ it('a chiselled root file system: packages, slices and files from manifest.wall'
     join(root, 'var/lib/chisel/manifest'),
   ]);
   assert.equal(z.code, 0, z.stderr);
-  const tarball = join(dir, 'rootfs.tar');
-  assert.equal((await run('tar', ['--sort=name', '-C', root, '-cf', tarball, '.'])).code, 0);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
+  const { pith, layout } = await importTree(dir, root);
   const img = (await pith.inventory(layout)).images[0]!;
   assert.deepEqual(
     img.packages.map((p) => [p.name, p.version, p.architecture, p.database, p.slices, p.files]),

@@ -2,11 +2,10 @@
 // (its own node_modules first, then each ancestor's; scopes climbed past), so two installed copies of one
 // name are told apart; the SBOMs carry the edges (CycloneDX dependencies, SPDX DEPENDS_ON).
 import assert from 'node:assert/strict';
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { it } from 'node:test';
-import { createPith } from '../../src/api/index.ts';
-import { run, tempDir } from '../helpers.ts';
+import { tempDir } from '../helpers.ts';
+import { importTree, writeTree } from '../rootfs-helpers.ts';
 import { cycloneDxValidator } from '../sbom/helpers.ts';
 
 const manifest = (name: string, version: string, dependencies: Record<string, string> = {}) =>
@@ -22,15 +21,8 @@ it('npm packages depend on the copies Node would load, in the inventory and both
     'app/node_modules/c/package.json': manifest('c', '1.0.0'),
     'app/node_modules/@s/d/package.json': manifest('@s/d', '3.0.0', { b: '^1', missing: '^1' }),
   };
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  const tarball = join(dir, 'rootfs.tar');
-  assert.equal((await run('tar', ['--sort=name', '-C', root, '-cf', tarball, '.'])).code, 0);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
+  await writeTree(root, files);
+  const { pith, layout } = await importTree(dir, root);
   const img = (await pith.inventory(layout)).images[0]!;
   const edges = Object.fromEntries(img.languagePackages.map((p) => [p.path, p.dependsOn ?? []]));
   assert.deepEqual(edges, {

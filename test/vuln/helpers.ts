@@ -1,9 +1,9 @@
 // Shared by the vulnerability tests: a root file system with hand-written dpkg, npm and Python records
 // (the edge cases the checked-in feed excerpts aim at), imported into an OCI layout with pith import.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { createPith, type Pith } from '../../src/api/index.ts';
-import { ROOT, run } from '../helpers.ts';
+import { join } from 'node:path';
+import type { Pith } from '../../src/api/index.ts';
+import { ROOT } from '../helpers.ts';
+import { importTree, writeTree } from '../rootfs-helpers.ts';
 
 export const FEEDS = join(ROOT, 'test', 'fixtures', 'feeds');
 export const TRACKER = join(FEEDS, 'debian-tracker.json');
@@ -59,15 +59,6 @@ export async function importedImage(
     'usr/lib/python3/dist-packages/requests-2.31.0.dist-info/METADATA':
       'Metadata-Version: 2.1\nName: requests\nVersion: 2.31.0\nLicense: Apache-2.0\n',
   };
-  for (const [path, text] of Object.entries(files)) {
-    await mkdir(dirname(join(root, path)), { recursive: true });
-    await writeFile(join(root, path), text);
-  }
-  const tarball = join(dir, `${opts.name ?? 'rootfs'}.tar`);
-  const tar = await run('tar', ['--sort=name', '-C', root, '-cf', tarball, '.']);
-  if (tar.code !== 0) throw new Error(tar.stderr);
-  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {} });
-  const layout = `oci:${join(dir, opts.name ?? 'image')}`;
-  await pith.import({ rootfs: tarball, output: layout, platform: 'linux/amd64' });
-  return { layout, pith };
+  await writeTree(root, files);
+  return importTree(dir, root, opts.name);
 }
