@@ -1,4 +1,4 @@
-// `npm run bench`: every case compares pith against its named peer in the same run and prints a ratio.
+// `npm run bench [-- CASE…]`: every case compares pith against its named peer in the same run and prints a ratio.
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildFilesCase } from './cases/build-files.ts';
@@ -14,7 +14,15 @@ await mkdir(work, { recursive: true });
 await sh(
   `'${resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'tsc')}' -p '${resolve(import.meta.dirname, '..', 'tsconfig.build.json')}'`,
 );
-await buildFilesCase(join(work, 'build-files'));
-await debianBaseCase(join(work, 'debian-base'));
-await registryCase(join(work, 'registry'));
-await inventoryCase(join(work, 'inventory'));
+// `npm run bench -- inventory registry` runs only the cases named
+const cases: [string, (dir: string) => Promise<void>][] = [
+  ['build-files', buildFilesCase],
+  ['debian-base', debianBaseCase],
+  ['registry', registryCase],
+  ['inventory', inventoryCase],
+];
+const only = process.argv.slice(2);
+const unknown = only.filter((name) => !cases.some(([n]) => n === name));
+if (unknown.length)
+  throw new Error(`unknown bench case ${unknown.join(', ')}: ${cases.map(([n]) => n).join(', ')}`);
+for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) await run(join(work, name));

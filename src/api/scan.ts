@@ -229,7 +229,7 @@ function releaseInfo(release: DebianRelease | undefined): Pick<ImageScan, 'relea
   };
 }
 
-/** The packages of an image as matching sees them: Debian packages and npm / PyPI packages. */
+/** The packages of an image as matching sees them: OS packages and npm, PyPI, Go and Maven packages. */
 export function scanPackages(img: ImageInventory): ScanPackage[] {
   const os: OsInfo | undefined = img.os;
   return [
@@ -243,7 +243,8 @@ export function scanPackages(img: ImageInventory): ScanPackage[] {
     })),
     ...img.languagePackages.map((p) => ({
       type: p.type,
-      name: p.name,
+      // a Maven artifact is named group:artifact, as OSV and trivy name it
+      name: p.type === 'maven' && p.group ? `${p.group}:${p.name}` : p.name,
       version: p.version,
       purl: languagePurl(p),
       path: p.path,

@@ -1,12 +1,13 @@
 // The flattened root file system of an image: its layers applied in order, as a container runtime would,
 // with OCI whiteouts (image-spec layer.md: `.wh.NAME` deletes NAME and all below it from lower layers;
 // `.wh..wh..opq` hides every lower-layer entry of its directory). Each path keeps the layer that wrote it
-// last and, for regular files, the sha256 of its content. The content of a few files the inventory
-// parses (package databases, os-release) is kept, within a size bound.
+// last and, for regular files, the sha256 of its content. Files stream through (hashed piece by piece, never
+// held whole), except the few whose content the inventory parses (package databases, os-release: kept
+// within a size bound) and those a detector asks for (ELF files, Java archives).
 import { createHash } from 'node:crypto';
 import { decompress } from '../compress/index.ts';
 import { type Blob, layerCompression } from '../oci/index.ts';
-import { readTar } from '../tar/index.ts';
+import { type StreamedEntry, streamTar } from '../tar/index.ts';
 import { type Digest, PithError, throwIfAborted } from '../util/index.ts';
 import type { Detected } from './file-detectors.ts';
 import type { InventoryFile } from './types.ts';
@@ -30,8 +31,11 @@ export interface FlattenOptions {
   /** Which paths' content to keep (regular files at most MAX_KEPT_BYTES). */
   keep: (path: string, size: number) => boolean;
   signal?: AbortSignal | undefined;
-  /** Looks at every regular file's content as it streams past; what it returns is kept by path. */
-  detect?: (path: string, data: Buffer) => Detected | undefined | Promise<Detected | undefined>;
+  /** Looks at the content of the regular files it `wants` (by path, size and first bytes); what it returns is kept by path. */
+  detect?: {
+    wants: (path: string, size: number, head: Buffer) => boolean;
+    detect: (path: string, data: Buffer) => Detected | undefined | Promise<Detected | undefined>;
+  };
   /** Names the image in messages. */
   where: string;
 }
@@ -48,12 +52,12 @@ export async function flatten(layers: readonly Blob[], opts: FlattenOptions): Pr
         'NOT_A_LAYER',
         `${opts.where}: layer ${index} (${layer.descriptor.digest}) has media type ${layer.descriptor.mediaType}, not a layer`,
       );
-    await applyLayer(fs, index, readTar(decompress(layer.open(), compression)), opts);
+    await applyLayer(fs, index, streamTar(decompress(layer.open(), compression)), opts);
   }
   return fs;
 }
 
-type LayerEntries = ReturnType<typeof readTar>;
+type LayerEntries = AsyncIterable<StreamedEntry>;
 
 async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntries, opts: FlattenOptions) {
   for await (const e of entries) {
@@ -83,16 +87,44 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
       gid: e.gid,
       layer: index,
       ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
-      ...(e.type === 'file' ? { sha256: sha256Of(e.data) } : {}),
     };
     fs.files.set(e.path, file);
-    if (e.type === 'file' && e.size <= MAX_KEPT_BYTES && opts.keep(e.path, e.size))
-      fs.kept.set(e.path, e.data);
-    else fs.kept.delete(e.path);
-    const found = e.type === 'file' ? await opts.detect?.(e.path, e.data) : undefined;
+    fs.kept.delete(e.path);
+    fs.detected.delete(e.path);
+    if (e.type !== 'file') continue;
+    const keep = e.size <= MAX_KEPT_BYTES && opts.keep(e.path, e.size);
+    const { sha256, data } = await consume(e, keep, opts.detect?.wants);
+    file.sha256 = sha256;
+    if (keep) fs.kept.set(e.path, data!);
+    const found = data && opts.detect ? await opts.detect.detect(e.path, data) : undefined;
     if (found) fs.detected.set(e.path, found);
-    else fs.detected.delete(e.path);
   }
+}
+
+/**
+ * Reads a file's body through sha256; its content too when `keep`, or when `wants` asks for it after the
+ * first piece (files up to 4 bytes are always collected, so `wants` sees a whole magic number or the file).
+ */
+async function consume(
+  e: StreamedEntry,
+  keep: boolean,
+  wants: ((path: string, size: number, head: Buffer) => boolean) | undefined,
+): Promise<{ sha256: Digest; data?: Buffer }> {
+  const hash = createHash('sha256');
+  let pieces: Buffer[] | undefined = keep ? [] : undefined;
+  let head: Buffer | undefined;
+  for await (const piece of e.body) {
+    hash.update(piece);
+    if (!pieces && wants && head === undefined) {
+      head = piece;
+      if (piece.length < 4 && piece.length < e.size) pieces = [];
+      else if (wants(e.path, e.size, piece)) pieces = [];
+    }
+    pieces?.push(piece);
+  }
+  const sha256: Digest = `sha256:${hash.digest('hex')}`;
+  if (!pieces && wants && e.size === 0 && wants(e.path, 0, Buffer.alloc(0))) pieces = [];
+  return pieces ? { sha256, data: Buffer.concat(pieces, e.size) } : { sha256 };
 }
 
 function remove(fs: FlatFileSystem, path: string): void {
@@ -105,8 +137,4 @@ function remove(fs: FlatFileSystem, path: string): void {
 function removeBelow(fs: FlatFileSystem, dir: string, which: (f: InventoryFile) => boolean): void {
   const prefix = dir === '' ? '' : `${dir}/`;
   for (const [path, f] of fs.files) if (path.startsWith(prefix) && path !== dir && which(f)) remove(fs, path);
-}
-
-function sha256Of(data: Buffer): Digest {
-  return `sha256:${createHash('sha256').update(data).digest('hex')}`;
 }

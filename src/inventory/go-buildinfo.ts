@@ -5,10 +5,11 @@
 // above) and `build`. Found by its magic, as scanners find it, in any ELF file; older binaries (pointers
 // to strings instead of inline strings) are left out. Reported as Go packages: `stdlib` at the toolchain
 // version and every module with a version, as syft and trivy report them.
+
+import { isElf } from './elf.ts';
 import type { LanguagePackage } from './types.ts';
 
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
-const ELF = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 const SENTINEL = 16;
 /** Module info longer than this is not believed. */
 const MAX_INFO = 1 << 20;
@@ -23,7 +24,7 @@ export interface GoBuildInfo {
 }
 
 export function readGoBuildInfo(data: Buffer): GoBuildInfo | undefined {
-  if (!data.subarray(0, 4).equals(ELF)) return undefined;
+  if (!isElf(data)) return undefined;
   const at = data.indexOf(MAGIC);
   if (at < 0 || at + 32 > data.length) return undefined;
   const flags = data[at + 15] ?? 0;

@@ -9,7 +9,7 @@ import { APK_INSTALLED, apkPackages } from './apk-db.ts';
 import { CHISEL_MANIFEST, chiselPackages } from './chisel-manifest.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
-import { detectFile } from './file-detectors.ts';
+import { detectFile, wantsContent } from './file-detectors.ts';
 import { flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
@@ -39,7 +39,7 @@ export async function inventoryImage(
       copyrightPackage(p) !== undefined,
     where: opts.where,
     signal: opts.signal,
-    detect: detectFile,
+    detect: { wants: wantsContent, detect: detectFile },
   });
   const text = (p: string) => fs.kept.get(p)?.toString('utf8');
   const os = osInfo(text);

@@ -20,7 +20,7 @@ import {
   timestampOf,
   uuidFrom,
 } from './model.ts';
-import { languagePurl, runtimePurl } from './purl.ts';
+import { languagePurl, runtimePurl, splitEpoch } from './purl.ts';
 
 export interface CdxHash {
   alg: 'SHA-256';
@@ -97,6 +97,17 @@ export const CDX_PROPERTIES = {
   slices: 'pith:package:chisel-slices',
 } as const;
 
+/**
+ * The source package under trivy's registered `aquasecurity:trivy:` names: trivy reads an OS package's
+ * source only from these (not from the purl's `upstream`), and without them it matches a CVE against the
+ * binary name (libc6, not glibc) and misses it. Checked by test/e2e/trivy-oracle.test.ts.
+ */
+export const TRIVY_SOURCE_PROPERTIES = {
+  name: 'aquasecurity:trivy:SrcName',
+  version: 'aquasecurity:trivy:SrcVersion',
+  epoch: 'aquasecurity:trivy:SrcEpoch',
+} as const;
+
 /** The CycloneDX document of `inv`. The same inventory and options always give the same document. */
 export function toCycloneDx(inv: Inventory, opts: CycloneDxOptions): CycloneDxDocument {
   const specVersion = cycloneDxVersion(opts.specVersion);
@@ -161,6 +172,16 @@ class Refs {
   }
 }
 
+/** trivy's source properties: the name, and the version split from its epoch as trivy splits it. */
+function trivySource(source: { name: string; version: string }): CdxProperty[] {
+  const { epoch, version } = splitEpoch(source.version);
+  return [
+    { name: TRIVY_SOURCE_PROPERTIES.name, value: source.name },
+    { name: TRIVY_SOURCE_PROPERTIES.version, value: version },
+    ...(epoch ? [{ name: TRIVY_SOURCE_PROPERTIES.epoch, value: epoch }] : []),
+  ];
+}
+
 function imageComponents(img: SbomImage, refs: Refs) {
   const platform = img.image.platform;
   const withPlatform = (props: (CdxProperty | undefined)[]): CdxProperty[] =>
@@ -218,6 +239,7 @@ function imageComponents(img: SbomImage, refs: Refs) {
         prop(CDX_PROPERTIES.filesPresent, pkg.files.length),
         prop(CDX_PROPERTIES.filesAbsent, pkg.absent?.length ?? 0),
         prop(CDX_PROPERTIES.slices, pkg.slices?.join(' ')),
+        ...trivySource(pkg.source),
       ]),
     });
     dependencies.push({ ref: pkgRefs[i]!, dependsOn: depends.map((d) => pkgRefs[d]!) });

@@ -206,7 +206,8 @@ function imagePackages(
       downloadLocation: NOASSERTION,
       filesAnalyzed: false,
       ...(homepage ? { homepage } : {}),
-      sourceInfo: `built from source package ${pkg.source.name} ${pkg.source.version}`,
+      // trivy's wording, which it parses back into the source package it matches CVEs by
+      sourceInfo: `built package from: ${pkg.source.name} ${pkg.source.version}`,
       licenseConcluded: NOASSERTION,
       licenseDeclared: NOASSERTION,
       copyrightText: NOASSERTION,

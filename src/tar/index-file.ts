@@ -37,7 +37,7 @@ export async function indexTarFile(path: string, opts: IndexOptions = {}): Promi
     const src = new FileSource(fh, (await fh.stat()).size);
     const out: IndexedEntry[] = [];
     const max = opts.maxEntries ?? Number.POSITIVE_INFINITY;
-    for await (const { entry, offset } of scanTar(src, false)) {
+    for await (const { entry, offset } of scanTar(src, 'skip')) {
       if (out.length >= max)
         throw (
           opts.onTooMany?.(max) ??
@@ -81,6 +81,11 @@ class FileSource implements BlockSource {
   async skip(n: number): Promise<void> {
     this.ensure(n);
     this.offset += n;
+  }
+
+  async next(max: number): Promise<Buffer | null> {
+    const n = Math.min(max, this.fileSize - this.offset, WINDOW);
+    return n === 0 ? null : this.read(n);
   }
 
   private ensure(n: number): void {

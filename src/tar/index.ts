@@ -6,7 +6,7 @@ export { TAR_ERROR_CODES, type TarErrorCode } from './error-codes.ts';
 export { isZeroBlock, verifyChecksum } from './fields.ts';
 export { type IndexedEntry, type IndexOptions, indexTarFile } from './index-file.ts';
 export { nameFromBytes, nameToBytes } from './name-bytes.ts';
-export { type ReadEntry, readTar } from './reader.ts';
+export { type ReadEntry, readTar, type StreamedEntry, streamTar } from './reader.ts';
 export { normalizeImagePath } from './safe-path.ts';
 export { FileTree, type TreeNode } from './tree.ts';
 export { type TarWriteOptions, writeTar } from './writer.ts';

@@ -12,6 +12,12 @@ export interface ReadEntry extends Omit<TarEntry, 'content'> {
   data: Buffer;
 }
 
+/** An entry as streamed: metadata plus its data in pieces (file content; nothing otherwise). */
+export interface StreamedEntry extends Omit<TarEntry, 'content'> {
+  /** Valid until the next entry is asked for; what is not read by then is skipped. */
+  body: AsyncIterable<Buffer>;
+}
+
 const EMPTY = Buffer.alloc(0);
 
 /**
@@ -24,8 +30,23 @@ const EMPTY = Buffer.alloc(0);
 export async function* readTar(source: AsyncIterable<Buffer>): AsyncIterable<ReadEntry> {
   const src = new StreamSource(source);
   try {
-    for await (const { entry, data } of scanTar(src, true)) yield { ...entry, data: data ?? EMPTY };
+    for await (const { entry, data } of scanTar(src, 'read')) yield { ...entry, data: data ?? EMPTY };
   } finally {
     await src.close();
   }
 }
+
+/**
+ * readTar without holding any file whole: each file's data comes as pieces of the decompressed stream, so
+ * memory stays bounded by one chunk, whatever the file sizes (the inventory hashes gigabytes this way).
+ */
+export async function* streamTar(source: AsyncIterable<Buffer>): AsyncIterable<StreamedEntry> {
+  const src = new StreamSource(source);
+  try {
+    for await (const { entry, body } of scanTar(src, 'stream')) yield { ...entry, body: body ?? NO_BODY };
+  } finally {
+    await src.close();
+  }
+}
+
+const NO_BODY: AsyncIterable<Buffer> = { async *[Symbol.asyncIterator]() {} };

@@ -15,17 +15,26 @@ export interface BlockSource {
   read(n: number): Promise<Buffer>;
   /** Skips exactly `n` bytes, or BAD_TAR if the input ends first. */
   skip(n: number): Promise<void>;
+  /** The next 1..`max` bytes as they come (no copy where the source allows), or null at EOF. */
+  next(max: number): Promise<Buffer | null>;
 }
 
-/** One entry found by the walk: metadata, the archive offset of its data, and the data if asked for. */
+/** What the walk does with a file's data: skip it, read it whole, or hand it out in pieces. */
+export type DataMode = 'skip' | 'read' | 'stream';
+
+/**
+ * One entry found by the walk: metadata, the archive offset of its data, and the data if asked for: whole
+ * (`read`), or as `body` (`stream`), which is valid until the walk moves on; what was not read is skipped.
+ */
 export interface ScannedEntry {
   entry: EntryMeta;
   offset: number;
   data?: Buffer;
+  body?: AsyncIterable<Buffer>;
 }
 
-/** Walks the archive, yielding entries in order; with `withData` each file's bytes are read, else skipped. */
-export async function* scanTar(src: BlockSource, withData: boolean): AsyncGenerator<ScannedEntry> {
+/** Walks the archive, yielding entries in order; `mode` says what happens to each file's data. */
+export async function* scanTar(src: BlockSource, mode: DataMode): AsyncGenerator<ScannedEntry> {
   const dec = new HeaderDecoder();
   for (;;) {
     const at = src.offset;
@@ -52,13 +61,40 @@ export async function* scanTar(src: BlockSource, withData: boolean): AsyncGenera
       continue;
     }
     const offset = src.offset;
-    if (withData && h.entry.type === 'file') {
+    if (mode === 'read' && h.entry.type === 'file') {
       const data = await src.read(h.size);
       await src.skip(padding(h.size));
       yield { entry: h.entry, offset, data };
+    } else if (mode === 'stream' && h.entry.type === 'file') {
+      const body = new Body(src, h.size);
+      yield { entry: h.entry, offset, body };
+      body.done = true;
+      await src.skip(body.left + padding(h.size));
     } else {
       await src.skip(h.size + padding(h.size));
       yield { entry: h.entry, offset };
+    }
+  }
+}
+
+/** A file's data in pieces, read from the source as asked for; ends after its size or when the walk moves on. */
+class Body implements AsyncIterable<Buffer> {
+  left: number;
+  done = false;
+  readonly #src: BlockSource;
+
+  constructor(src: BlockSource, size: number) {
+    this.#src = src;
+    this.left = size;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    while (this.left > 0 && !this.done) {
+      const at = this.#src.offset;
+      const piece = await this.#src.next(this.left);
+      if (piece === null) throw badTar(at, `unexpected end of input (${this.left} more bytes needed)`);
+      this.left -= piece.length;
+      yield piece;
     }
   }
 }

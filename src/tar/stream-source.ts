@@ -35,6 +35,10 @@ export class StreamSource implements BlockSource {
     if (skipped < n) throw this.#truncated(n - skipped);
   }
 
+  next(max: number): Promise<Buffer | null> {
+    return this.#q.next(max);
+  }
+
   /** Stops reading the source (releases a file handle or a socket behind it). */
   close(): Promise<void> {
     return this.#q.close();

@@ -4,7 +4,8 @@
 // resolved with a fixed version above the installed one: fixed (and the suite carrying the fix);
 // resolved "0": never affected; open: affected, or will_not_fix (no-DSA, ignored), fix_deferred
 // (postponed), end_of_life (urgency end-of-life); undetermined: skipped. OSV records match Debian (by
-// `Debian:<version>`), npm, PyPI and Go packages (the toolchain as `stdlib`) by their ranges. One vulnerability found by two feeds (the
+// `Debian:<version>`), npm, PyPI, Go (the toolchain as `stdlib`) and Maven (`group:artifact`) packages by
+// their ranges. One vulnerability found by two feeds (the
 // tracker's CVE and OSV's DEBIAN-CVE or DSA naming it) is reported once, the first feed's word kept.
 
 import { compareVersions } from '../apt-repo/index.ts';
@@ -27,8 +28,13 @@ export interface ScanPackage extends FindingPackage {
   type: 'deb' | 'npm' | 'pypi' | string;
 }
 
-/** OSV's ecosystem for a language package's purl type (Maven waits for its version ordering). */
-const OSV_ECOSYSTEM: Record<string, string | undefined> = { npm: 'npm', pypi: 'PyPI', golang: 'Go' };
+/** OSV's ecosystem for a language package's purl type. */
+const OSV_ECOSYSTEM: Record<string, string | undefined> = {
+  npm: 'npm',
+  pypi: 'PyPI',
+  golang: 'Go',
+  maven: 'Maven',
+};
 
 /** Findings for every package, sorted worst first (then package, then id). */
 export function matchPackages(

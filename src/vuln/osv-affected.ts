@@ -3,10 +3,12 @@
 // and (above it) last_affected clear it — with `limit` capping the range and `versions` listing exact
 // hits. Versions are ordered the way each ecosystem orders them: dpkg's algorithm for Debian (apt-repo's
 // compareVersions), semver for npm, Go and SEMVER ranges (node-semver), PEP 440 for PyPI
-// (@renovatebot/pep440). An ecosystem pith cannot order, or a version its rules reject, matches nothing.
+// (@renovatebot/pep440), Maven's ComparableVersion for Maven (maven-version.ts). An ecosystem pith cannot
+// order, or a version its rules reject, matches nothing.
 import { compare as pep440Compare, valid as pep440Valid } from '@renovatebot/pep440';
 import semver from 'semver';
 import { compareVersions } from '../apt-repo/index.ts';
+import { compareMavenVersions } from './maven-version.ts';
 import type { OsvAffected, OsvEvent, OsvRange } from './osv-record.ts';
 
 /** Orders two versions of one ecosystem; undefined when either is not a version there. */
@@ -26,6 +28,8 @@ const sem: VersionOrder = (a, b) => {
   return x && y ? semver.compare(x, y) : undefined;
 };
 
+const maven: VersionOrder = (a, b) => (a && b ? compareMavenVersions(a, b) : undefined);
+
 const pep440: VersionOrder = (a, b) => (pep440Valid(a) && pep440Valid(b) ? pep440Compare(a, b) : undefined);
 
 /** The ordering of an ecosystem (`Debian:12` → dpkg) for a range type, or undefined when pith has none. */
@@ -38,6 +42,7 @@ export function versionOrder(
   if (base === 'debian') return dpkg;
   if (base === 'npm' || base === 'go') return sem;
   if (base === 'pypi') return pep440;
+  if (base === 'maven') return maven;
   return undefined;
 }
 

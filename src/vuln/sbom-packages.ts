@@ -89,8 +89,8 @@ function fromPurls(purls: string[]): Pick<SbomContents, 'packages' | 'os'> {
         purl: text,
         source: { name: srcName || p.name, version: srcVersion || version },
       });
-    } else if (p.type === 'npm' || p.type === 'pypi' || p.type === 'golang') {
-      const name = p.namespace ? `${p.namespace}/${p.name}` : p.name;
+    } else if (p.type === 'npm' || p.type === 'pypi' || p.type === 'golang' || p.type === 'maven') {
+      const name = p.namespace ? `${p.namespace}${p.type === 'maven' ? ':' : '/'}${p.name}` : p.name;
       packages.push({ type: p.type, name, version: p.version, purl: text });
     }
   }

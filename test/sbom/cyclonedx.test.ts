@@ -14,6 +14,7 @@ import {
   type CycloneDxVersion,
   SBOM_TOOL,
   sbomJson,
+  TRIVY_SOURCE_PROPERTIES,
   toCycloneDx,
 } from '../../src/sbom/index.ts';
 import { ROOT } from '../helpers.ts';
@@ -150,6 +151,10 @@ describe('what a CycloneDX document says', () => {
     ]);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.source), ['glibc']);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.sourceVersion), ['2.41-12']);
+    // and under trivy's names, which trivy matches CVEs by
+    assert.deepEqual(prop(libc, TRIVY_SOURCE_PROPERTIES.name), ['glibc']);
+    assert.deepEqual(prop(libc, TRIVY_SOURCE_PROPERTIES.version), ['2.41-12']);
+    assert.deepEqual(prop(libc, TRIVY_SOURCE_PROPERTIES.epoch), []);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.database), ['dpkg-status.d']);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.record), ['/var/lib/dpkg/status.d/libc6']);
     assert.deepEqual(prop(libc, CDX_PROPERTIES.installedSize), ['12345']);

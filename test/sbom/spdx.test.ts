@@ -268,7 +268,7 @@ describe('SPDX 2.3 documents', () => {
     const libc = pkgNamed(doc, 'libc6');
     assert.equal(libc.versionInfo, '2.41-12');
     assert.equal(libc.supplier, 'Person: GNU Libc Maintainers (debian-glibc@lists.debian.org)');
-    assert.equal(libc.sourceInfo, 'built from source package glibc 2.41-12');
+    assert.equal(libc.sourceInfo, 'built package from: glibc 2.41-12');
     assert.equal(libc.licenseConcluded, 'NOASSERTION');
     assert.equal(libc.licenseDeclared, 'NOASSERTION');
     assert.equal(libc.filesAnalyzed, false);

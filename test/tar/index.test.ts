@@ -14,6 +14,7 @@ test('exports the agreed API and nothing else at runtime', () => {
     'nameToBytes',
     'normalizeImagePath',
     'readTar',
+    'streamTar',
     'symlinkEntry',
     'verifyChecksum',
     'writeTar',

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { lstatSync, readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { type ReadEntry, readTar, writeTar } from '../../src/tar/index.ts';
+import { bytesEntry, type ReadEntry, readTar, streamTar, writeTar } from '../../src/tar/index.ts';
 import { PithError } from '../../src/util/index.ts';
 import { chunks, collect, fixture, has, populateSourceDir, run, tempDir } from './helpers.ts';
 
@@ -38,6 +38,49 @@ describe('readTar round trip', () => {
       assert.deepStrictEqual(got, want);
     });
   }
+});
+
+describe('streamTar', () => {
+  for (const chunk of [3, 511, 1 << 20]) {
+    test(`gives each file's bytes in pieces, exactly as readTar (chunks of ${chunk} bytes)`, async () => {
+      const b = await collect(writeTar(fixture().entries));
+      const want = await readAll(b, chunk);
+      const got: ReadEntry[] = [];
+      for await (const { body, ...e } of streamTar(chunks(b, chunk))) {
+        const pieces: Buffer[] = [];
+        for await (const piece of body) {
+          assert.ok(piece.length <= Math.max(chunk, 1), 'no piece is larger than a source chunk');
+          pieces.push(piece);
+        }
+        got.push({ ...e, data: Buffer.concat(pieces) });
+      }
+      assert.deepStrictEqual(got, want);
+    });
+  }
+
+  test('a body left unread, or read in part, is skipped: the next entry is still exact', async () => {
+    const b = await collect(writeTar(fixture().entries));
+    const want = (await readAll(b)).map((e) => e.path);
+    const got: string[] = [];
+    let n = 0;
+    for await (const e of streamTar(chunks(b, 100))) {
+      got.push(e.path);
+      if (n++ % 2) for await (const _ of e.body) break;
+    }
+    assert.deepEqual(got, want);
+  });
+
+  test('a truncated body is BAD_TAR where the input ends', async () => {
+    const big = Buffer.alloc(10_000, 7);
+    const b = await collect(writeTar([bytesEntry('f', big)]));
+    const cut = b.subarray(0, 512 + 4000);
+    await assert.rejects(
+      async () => {
+        for await (const e of streamTar(chunks(cut, 1000))) for await (const _ of e.body);
+      },
+      assertBadTar(4512, /unexpected end of input/),
+    );
+  });
 });
 
 describe('readTar on GNU tar archives', () => {

@@ -9,7 +9,7 @@ import { chunks, collect } from './helpers.ts';
 
 async function scan(b: Buffer, withData = false) {
   const out = [];
-  for await (const s of scanTar(new StreamSource(chunks(b, 300)), withData)) out.push(s);
+  for await (const s of scanTar(new StreamSource(chunks(b, 300)), withData ? 'read' : 'skip')) out.push(s);
   return out;
 }
 
