@@ -10,6 +10,7 @@ import { type Blob, layerCompression } from '../oci/index.ts';
 import { type StreamedEntry, streamTar } from '../tar/index.ts';
 import { type Digest, PithError, throwIfAborted } from '../util/index.ts';
 import type { Detected } from './file-detectors.ts';
+import { UsageTally } from './layer-usage.ts';
 import type { InventoryFile } from './types.ts';
 
 const WHITEOUT = '.wh.';
@@ -25,6 +26,8 @@ export interface FlatFileSystem {
   kept: Map<string, Buffer>;
   /** What `detect` found in regular files, by path, as the top-most layer left them. */
   detected: Map<string, Detected>;
+  /** What each layer adds and what later layers hide. */
+  usage: UsageTally;
 }
 
 export interface FlattenOptions {
@@ -42,7 +45,12 @@ export interface FlattenOptions {
 
 /** Applies the layers in order and returns the file system they make. */
 export async function flatten(layers: readonly Blob[], opts: FlattenOptions): Promise<FlatFileSystem> {
-  const fs: FlatFileSystem = { files: new Map(), kept: new Map(), detected: new Map() };
+  const fs: FlatFileSystem = {
+    files: new Map(),
+    kept: new Map(),
+    detected: new Map(),
+    usage: new UsageTally(),
+  };
   for (const [index, layer] of layers.entries()) {
     throwIfAborted(opts.signal);
     const compression = layerCompression(layer.descriptor.mediaType);
@@ -52,6 +60,7 @@ export async function flatten(layers: readonly Blob[], opts: FlattenOptions): Pr
         'NOT_A_LAYER',
         `${opts.where}: layer ${index} (${layer.descriptor.digest}) has media type ${layer.descriptor.mediaType}, not a layer`,
       );
+    fs.usage.layer();
     await applyLayer(fs, index, streamTar(decompress(layer.open(), compression)), opts);
   }
   return fs;
@@ -66,18 +75,22 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
     const dir = slash < 0 ? '' : e.path.slice(0, slash);
     const base = e.path.slice(slash + 1);
     if (base === OPAQUE) {
-      removeBelow(fs, dir, (f) => f.layer < index);
+      fs.usage.whiteout(
+        e.path,
+        removeBelow(fs, dir, (f) => f.layer < index),
+      );
       continue;
     }
     if (base.startsWith(WHITEOUT)) {
       const target = `${dir ? `${dir}/` : ''}${base.slice(WHITEOUT.length)}`;
-      remove(fs, target);
-      removeBelow(fs, target, () => true);
+      fs.usage.whiteout(target, remove(fs, target) + removeBelow(fs, target, () => true));
       continue;
     }
     // a non-directory replaces a whole lower directory; a directory over a directory merges
     const lower = fs.files.get(e.path);
     if (lower && lower.type === 'dir' && e.type !== 'dir') removeBelow(fs, e.path, () => true);
+    else if (lower) fs.usage.hide(lower.path, lower.layer, lower.size);
+    fs.usage.entry(e.path, e.type === 'dir', e.type === 'file' ? e.size : 0);
     const file: InventoryFile = {
       path: e.path,
       type: e.type,
@@ -127,14 +140,22 @@ async function consume(
   return pieces ? { sha256, data: Buffer.concat(pieces, e.size) } : { sha256 };
 }
 
-function remove(fs: FlatFileSystem, path: string): void {
+/** Removes a path (a later layer hides it); returns the bytes of the file removed. */
+function remove(fs: FlatFileSystem, path: string): number {
+  const f = fs.files.get(path);
+  if (!f) return 0;
   fs.files.delete(path);
   fs.kept.delete(path);
   fs.detected.delete(path);
+  fs.usage.hide(path, f.layer, f.size);
+  return f.size;
 }
 
-/** Removes the entries strictly below `dir` that `which` selects. */
-function removeBelow(fs: FlatFileSystem, dir: string, which: (f: InventoryFile) => boolean): void {
+/** Removes the entries strictly below `dir` that `which` selects; returns the bytes of the files removed. */
+function removeBelow(fs: FlatFileSystem, dir: string, which: (f: InventoryFile) => boolean): number {
   const prefix = dir === '' ? '' : `${dir}/`;
-  for (const [path, f] of fs.files) if (path.startsWith(prefix) && path !== dir && which(f)) remove(fs, path);
+  let bytes = 0;
+  for (const [path, f] of fs.files)
+    if (path.startsWith(prefix) && path !== dir && which(f)) bytes += remove(fs, path);
+  return bytes;
 }

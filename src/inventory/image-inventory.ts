@@ -83,6 +83,8 @@ export async function inventoryImage(
     runtimes,
     files,
     unowned,
+    layers: fs.usage.layers,
+    waste: fs.usage.waste(),
   };
 }
 

@@ -12,6 +12,7 @@ export * from './go-buildinfo.ts';
 export * from './image-inventory.ts';
 export * from './java-archive.ts';
 export * from './language-packages.ts';
+export * from './layer-usage.ts';
 export * from './npm-graph.ts';
 export * from './os-release.ts';
 export * from './resolve-path.ts';

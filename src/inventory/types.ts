@@ -3,6 +3,7 @@
 // the layer that put it there. SBOM writers and, later, scanners and audits read this model.
 import type { EntryType } from '../tar/index.ts';
 import type { Digest } from '../util/index.ts';
+import type { LayerUsage, Waste } from './layer-usage.ts';
 
 /** One path of the flattened file system (whiteouts applied), as the top-most layer that wrote it left it. */
 export interface InventoryFile {
@@ -136,6 +137,10 @@ export interface ImageInventory {
   files: InventoryFile[];
   /** Regular files no package owns (paths), sorted: what an SBOM must list to be complete. */
   unowned: string[];
+  /** Per layer (manifest order): its entries, file bytes, and the bytes later layers hide. */
+  layers: LayerUsage[];
+  /** Bytes shipped in lower layers that later layers overwrote or deleted; dive's numbers beside them. */
+  waste: Waste;
 }
 
 /** The inventory of an image or index. */

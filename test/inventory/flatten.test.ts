@@ -19,6 +19,8 @@ const dir = (path: string): TarEntry => ({
 });
 const file = (path: string, text = path) => bytesEntry(path, Buffer.from(text));
 const link = symlinkEntry;
+/** A file of `n` bytes. */
+const sized = (path: string, n: number) => bytesEntry(path, Buffer.alloc(n, 1));
 
 async function image(...layers: TarEntry[][]) {
   const built = [];
@@ -50,6 +52,53 @@ describe('flattening layers', () => {
       inv.files.map((f) => `${f.path}:${f.type}`),
       ['x:file'],
     );
+  });
+});
+
+describe('layer usage and waste', () => {
+  it('wasted bytes of a crafted image equal the hand-computed values, ours and dive’s', async () => {
+    const img = await image(
+      [dir('app'), sized('app/big', 1000), sized('app/keep', 100), sized('app/cfg', 50)].concat([
+        dir('cache'),
+        sized('cache/a', 200),
+        sized('cache/b', 300),
+      ]),
+      [sized('app/big', 400), file('.wh.cache', ''), sized('app/cfg', 60)],
+      [file('app/.wh.keep', ''), sized('app/new', 10)],
+    );
+    const inv = await inventoryImage(img, { where: 'test' });
+    // overwritten: big 1000, cfg 50; deleted: cache/a 200, cache/b 300, keep 100 — all shipped by layer 0
+    assert.deepEqual(
+      inv.layers.map((l) => [l.fileBytes, l.hiddenBytes]),
+      [
+        [1650, 1650],
+        [460, 0],
+        [10, 0],
+      ],
+    );
+    assert.equal(inv.waste.reclaimableBytes, 1650);
+    assert.deepEqual(
+      inv.waste.paths.map((p) => `${p.path} ${p.copies} ${p.bytes}`),
+      ['app/big 1 1000', 'cache/b 1 300', 'cache/a 1 200', 'app/keep 1 100', 'app/cfg 1 50'],
+    );
+    // dive: per non-directory path, Σ sizes over the layers touching it (a whiteout counts what it removed)
+    // big 1000+400, keep 100+100, cfg 50+60 are touched twice: 1710 wasted; Σ min 1560 over Σ sum 2720
+    assert.equal(inv.waste.diveWastedBytes, 1710);
+    assert.equal(inv.waste.efficiency, 1560 / 2720);
+    assert.equal(inv.waste.userWastedRatio, 1710 / 470);
+  });
+
+  it('one layer wastes nothing, and an empty image is fully efficient', async () => {
+    const one = await inventoryImage(await image([sized('a', 5)]), { where: 'test' });
+    assert.deepEqual(one.waste, {
+      reclaimableBytes: 0,
+      paths: [],
+      efficiency: 1,
+      diveWastedBytes: 0,
+      userWastedRatio: 0,
+    });
+    const none = await inventoryImage(await image([]), { where: 'test' });
+    assert.equal(none.waste.efficiency, 1);
   });
 });
 

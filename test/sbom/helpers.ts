@@ -98,6 +98,8 @@ export function debianImage(arch = 'amd64', c = 'a'): ImageInventory {
     },
     packages,
     files,
+    layers: [],
+    waste: { reclaimableBytes: 0, paths: [], efficiency: 1, diveWastedBytes: 0, userWastedRatio: 0 },
     unowned: ['app/server', 'etc/passwd'],
   };
 }
