@@ -18,6 +18,7 @@ const ALLOWED: Record<string, string[]> = {
   config: ['oci', 'util'],
   inventory: ['apt-repo', 'zip', 'oci', 'tar', 'compress', 'util'],
   sbom: ['inventory', 'oci', 'util'],
+  audit: ['inventory', 'oci', 'util'],
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
@@ -35,6 +36,7 @@ const ALLOWED: Record<string, string[]> = {
     'util',
   ],
   api: [
+    'audit',
     'assemble',
     'vuln',
     'zip',

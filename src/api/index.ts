@@ -2,6 +2,16 @@
 // The CLI is built on exactly this surface. The fakes for users' own tests are in `pith/testing`.
 
 export type { NetworkOptions } from '../apt-repo/index.ts';
+export {
+  AUDIT_RULES,
+  AUDIT_SEVERITIES,
+  type AuditFinding,
+  type AuditLayer,
+  type AuditRuleId,
+  type AuditSeverity,
+  type ImageAudit,
+  type RunAs,
+} from '../audit/index.ts';
 export type { Compression } from '../compress/index.ts';
 export {
   ARCHS,
@@ -64,6 +74,7 @@ export {
   type VexJustification,
   type VexStatus,
 } from '../vuln/index.ts';
+export type { AuditReport } from './audit.ts';
 export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
 export type { ConfigRequest } from './config-request.ts';
 export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';

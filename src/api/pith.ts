@@ -3,6 +3,7 @@
 // process never see each other's state. Every method takes its own request and, last, CallOptions (a
 // signal and a listener for that call only).
 import { listPresets, type PresetInfo } from '../config/index.ts';
+import { type AuditReport, audit } from './audit.ts';
 import { type BuildReport, type BuildRequest, build } from './build.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
 import { type ImportReport, type ImportRequest, importRootfs } from './import.ts';
@@ -37,6 +38,8 @@ export interface Pith {
   import(req: ImportRequest, call?: CallOptions): Promise<ImportReport>;
   /** What the artifact holds, per platform: OS, packages (with their files) and every file, flattened. */
   inventory(reference: string, call?: CallOptions): Promise<Inventory>;
+  /** The attack surface and layer economy of each platform: shells, package managers, user, findings. */
+  audit(reference: string, call?: CallOptions): Promise<AuditReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
   validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
   /** Copies an artifact between any two transports. */
@@ -76,6 +79,7 @@ export function createPith(options: PithOptions = {}): Pith {
     inspect: (reference, call) => on(call).run((c) => inspect(c, reference)),
     validate: (reference, call) => on(call).run((c) => validate(c, reference)),
     inventory: (reference, call) => on(call).run((c) => inventory(c, reference)),
+    audit: (reference, call) => on(call).run((c) => audit(c, reference)),
     import: (req, call) => on(call).run((c) => importRootfs(c, req)),
     sbom: (req, call) => on(call).run((c) => sbom(c, req)),
     scan: (req, call) => on(call).run((c) => scan(c, req)),

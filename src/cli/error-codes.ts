@@ -12,6 +12,10 @@ export const CLI_ERROR_CODES = {
     kind: 'check',
     meaning: 'pith scan --fail-on found a vulnerability of that severity or worse (its report lists them).',
   },
+  AUDIT_FAILED: {
+    kind: 'check',
+    meaning: 'pith audit --fail-on found a finding of that severity or worse (its report lists them).',
+  },
   BAD_FORMAT: { kind: 'usage', meaning: 'pith scan --format is not table, json, sarif or cyclonedx.' },
   INVALID_IMAGE: { kind: 'invalid', meaning: 'pith validate found problems (its report lists them).' },
 } as const satisfies ErrorCatalog;

@@ -8,6 +8,7 @@ import {
   type PithError,
   removePendingTemps,
 } from '../util/index.ts';
+import { auditCommand } from './commands/audit.ts';
 import { buildCommand } from './commands/build.ts';
 import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
@@ -60,6 +61,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   importCommand(program, cli);
   sbomCommand(program, cli);
   scanCommand(program, cli);
+  auditCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);

@@ -13,11 +13,14 @@ import { detectFile, wantsContent } from './file-detectors.ts';
 import { flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
+import { GROUP_PATH, PASSWD_PATH, parseGroup, parsePasswd } from './passwd.ts';
 import { resolveInImage } from './resolve-path.ts';
 import { isRpmDatabaseFile, rpmPackages } from './rpm-db.ts';
 import type { ImageInventory, OsPackage } from './types.ts';
 
 const KEPT = new Set<string>([
+  PASSWD_PATH,
+  GROUP_PATH,
   ...OS_RELEASE_PATHS,
   DEBIAN_VERSION_PATH,
   DPKG_STATUS,
@@ -83,8 +86,19 @@ export async function inventoryImage(
     runtimes,
     files,
     unowned,
+    ...accountsOf(text),
     layers: fs.usage.layers,
     waste: fs.usage.waste(),
+  };
+}
+
+/** /etc/passwd and /etc/group, when the image has them. */
+function accountsOf(text: (p: string) => string | undefined): Pick<ImageInventory, 'accounts' | 'groups'> {
+  const passwd = text(PASSWD_PATH);
+  const group = text(GROUP_PATH);
+  return {
+    ...(passwd !== undefined ? { accounts: parsePasswd(passwd) } : {}),
+    ...(group !== undefined ? { groups: parseGroup(group) } : {}),
   };
 }
 

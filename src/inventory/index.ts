@@ -15,6 +15,7 @@ export * from './language-packages.ts';
 export * from './layer-usage.ts';
 export * from './npm-graph.ts';
 export * from './os-release.ts';
+export * from './passwd.ts';
 export * from './resolve-path.ts';
 export * from './rpm-db.ts';
 export * from './rpm-header.ts';

@@ -4,6 +4,7 @@
 import type { EntryType } from '../tar/index.ts';
 import type { Digest } from '../util/index.ts';
 import type { LayerUsage, Waste } from './layer-usage.ts';
+import type { Account, Group } from './passwd.ts';
 
 /** One path of the flattened file system (whiteouts applied), as the top-most layer that wrote it left it. */
 export interface InventoryFile {
@@ -137,6 +138,9 @@ export interface ImageInventory {
   files: InventoryFile[];
   /** Regular files no package owns (paths), sorted: what an SBOM must list to be complete. */
   unowned: string[];
+  /** /etc/passwd's accounts and /etc/group's groups, when the image has those files. */
+  accounts?: Account[];
+  groups?: Group[];
   /** Per layer (manifest order): its entries, file bytes, and the bytes later layers hide. */
   layers: LayerUsage[];
   /** Bytes shipped in lower layers that later layers overwrote or deleted; dive's numbers beside them. */

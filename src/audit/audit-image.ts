@@ -1,0 +1,117 @@
+// The audit of one image from its manifest, config and inventory: sizes, layers with their history lines,
+// the attack surface and who it runs as, as findings with stable ids (rules.ts), sorted worst first.
+import type { ImageInventory, InventoryFile } from '../inventory/index.ts';
+import type { ExecConfig, Image } from '../oci/index.ts';
+import { compareText } from '../util/index.ts';
+import { deviceNodes, packageManagers, setuidFiles, shells, worldWritable } from './attack-surface.ts';
+import { AUDIT_RULES, type AuditRuleId } from './rules.ts';
+import { runAs } from './run-as.ts';
+import { AUDIT_SEVERITIES, type AuditFinding, type AuditLayer, type ImageAudit } from './types.ts';
+
+const CA_BUNDLE = 'etc/ssl/certs/ca-certificates.crt';
+const ZONEINFO = 'usr/share/zoneinfo/';
+/** A path listed once per finding; more of the same kind are counted in the last one. */
+const MAX_PER_RULE = 50;
+
+export function auditImage(image: Image, inv: ImageInventory): ImageAudit {
+  const exec: ExecConfig = image.config?.value.config ?? {};
+  const files = inv.files;
+  const layers = auditLayers(image, inv);
+  const user = runAs(exec.User, inv.accounts, inv.groups);
+  const form = entrypointForm(exec);
+  const found = {
+    shells: shells(files),
+    managers: packageManagers(files),
+  };
+  const findings: AuditFinding[] = [];
+  const add = (id: AuditRuleId, message: string, f?: InventoryFile) =>
+    findings.push({
+      id,
+      severity: AUDIT_RULES[id].severity,
+      message,
+      ...(f ? { path: `/${f.path}`, layer: f.layer, layerDigest: layers[f.layer]?.digest ?? '' } : {}),
+      fix: AUDIT_RULES[id].fix,
+    });
+  const each = (id: AuditRuleId, list: InventoryFile[], what: (f: InventoryFile) => string) => {
+    for (const f of list.slice(0, MAX_PER_RULE)) add(id, what(f), f);
+    if (list.length > MAX_PER_RULE) add(id, `${list.length - MAX_PER_RULE} more of these`);
+  };
+  each('PITH-A001', found.shells, (f) => `shell /${f.path}`);
+  each('PITH-A002', found.managers, (f) => `package manager /${f.path}`);
+  if (user.root) add('PITH-A003', `runs as root (User ${JSON.stringify(user.configured)})`);
+  else if (user.uid === undefined || user.gid === undefined)
+    add(
+      'PITH-A004',
+      `User ${JSON.stringify(user.configured)} is not in the image's /etc/passwd or /etc/group`,
+    );
+  if (form === 'shell') add('PITH-A005', 'the entrypoint or command runs through /bin/sh -c');
+  each('PITH-A006', setuidFiles(files), (f) => `${modeText(f.mode)} /${f.path}`);
+  each('PITH-A007', worldWritable(files), (f) => `${modeText(f.mode)} /${f.path}`);
+  each('PITH-A008', deviceNodes(files), (f) => `${f.type} device /${f.path}`);
+  const has = (p: string) => files.some((f) => f.path === p);
+  const caBundle = has(CA_BUNDLE);
+  const tzdata = files.some((f) => f.path.startsWith(ZONEINFO));
+  if (!caBundle) add('PITH-A009', `no /${CA_BUNDLE}`);
+  if (!tzdata) add('PITH-A010', `no /${ZONEINFO}`);
+  if (!inv.accounts?.some((a) => a.uid === 0))
+    add('PITH-A011', inv.accounts ? 'no root in /etc/passwd' : 'no /etc/passwd');
+  for (const w of inv.waste.paths.slice(0, 10)) {
+    const f = files.find((x) => x.path === w.path);
+    add(
+      'PITH-A012',
+      `${w.bytes} bytes of /${w.path} are hidden by a later layer (${w.copies} ${w.copies === 1 ? 'copy' : 'copies'})`,
+      f,
+    );
+  }
+  return {
+    ...(inv.platform ? { platform: inv.platform } : {}),
+    digest: inv.digest,
+    compressedSize: layers.reduce((n, l) => n + l.compressedSize, 0),
+    size: layers.reduce((n, l) => n + l.size, 0),
+    layers,
+    packages: inv.packages.length,
+    shells: found.shells.map((f) => `/${f.path}`),
+    packageManagers: found.managers.map((f) => `/${f.path}`),
+    user,
+    entrypointForm: form,
+    caBundle,
+    tzdata,
+    efficiency: inv.waste.efficiency,
+    reclaimableBytes: inv.waste.reclaimableBytes,
+    findings: findings.sort(
+      (a, b) =>
+        AUDIT_SEVERITIES.indexOf(a.severity) - AUDIT_SEVERITIES.indexOf(b.severity) ||
+        compareText(a.id, b.id) ||
+        compareText(a.path ?? '', b.path ?? ''),
+    ),
+  };
+}
+
+/** Each layer with its sizes and the history line that made it (history entries with empty_layer skipped). */
+function auditLayers(image: Image, inv: ImageInventory): AuditLayer[] {
+  const history = (image.config?.value.history ?? []).filter((h) => !h.empty_layer);
+  return image.layers.map((blob, i) => {
+    const usage = inv.layers[i];
+    const createdBy = history.length === image.layers.length ? history[i]?.created_by : undefined;
+    return {
+      digest: blob.descriptor.digest,
+      compressedSize: blob.descriptor.size,
+      size: usage?.fileBytes ?? 0,
+      entries: usage?.entries ?? 0,
+      hiddenBytes: usage?.hiddenBytes ?? 0,
+      ...(createdBy ? { createdBy } : {}),
+    };
+  });
+}
+
+/** exec form, shell form (`sh -c`), or none, of the entrypoint (or the command when there is none). */
+export function entrypointForm(exec: ExecConfig): 'exec' | 'shell' | 'none' {
+  const argv = exec.Entrypoint?.length ? exec.Entrypoint : exec.Cmd;
+  if (!argv?.length) return 'none';
+  const shell = /(^|\/)(sh|bash|dash|ash)$/.test(argv[0] ?? '') && argv[1] === '-c';
+  return shell ? 'shell' : 'exec';
+}
+
+function modeText(mode: number): string {
+  return (mode & 0o7777).toString(8).padStart(4, '0');
+}

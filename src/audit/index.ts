@@ -1,0 +1,7 @@
+// The audit module: what an image exposes (shells, package managers, privileges, who it runs as) and how
+// its layers spend bytes, as findings with stable ids.
+export * from './attack-surface.ts';
+export * from './audit-image.ts';
+export * from './rules.ts';
+export * from './run-as.ts';
+export * from './types.ts';
