@@ -62,8 +62,26 @@ const ALLOWED: Record<string, string[]> = {
 // compress may use its decoders (xz-decompress); the model and codecs below it use Node built-ins only.
 const NO_PACKAGES = new Set(['util', 'oci', 'tar']);
 
+/**
+ * Light entries: what may be loaded without loading the rest of its module, so that `pith --help` or a
+ * usage error does not load the whole library (the CLI's start-up is most of a short command's time).
+ * Another module may import these files directly; at run time (type-only imports aside) they import only
+ * Node built-ins, util/index.ts and other light entries. api's index.ts is light: its verbs load their
+ * modules when called. Every module's error-codes.ts is light.
+ */
+const LIGHT: Record<string, string[]> = {
+  api: ['index.ts', 'pith.ts', 'context.ts', 'error-codes.ts', 'scan-findings.ts'],
+  audit: ['rules.ts', 'types.ts'],
+  config: ['constants.ts'],
+  io: ['registry/auth/auth-paths.ts', 'registry/transport/errors.ts'],
+  vuln: ['types.ts'],
+};
+
 // `import … from`, `export … from`, `import 'x'` (side effects) and `import('x')`. Type-only imports
 // count: a cycle of types is still a cycle for whoever reads the code.
+// Static imports that load code at run time (not `import type` / `export type`), for the light-entry rule.
+const RUNTIME_RE =
+  /(?:^|\n)\s*(?:import|export)\s(?!type\s)[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]/g;
 const IMPORT_RE =
   /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
 
@@ -78,6 +96,11 @@ function* files(dir: string): Generator<string> {
 /** Import specifiers of a file, in source order. */
 function specifiers(file: string): string[] {
   return [...readFileSync(file, 'utf8').matchAll(IMPORT_RE)].map((m) => m[1] ?? m[2] ?? m[3] ?? '');
+}
+
+/** Static imports of a file that load code at run time. */
+function runtimeSpecifiers(file: string): string[] {
+  return [...readFileSync(file, 'utf8').matchAll(RUNTIME_RE)].map((m) => m[1] ?? m[2] ?? '');
 }
 
 /** The file a relative specifier names (`./a.ts`, `./a`, `./dir`), if it exists. */
@@ -123,11 +146,27 @@ function checkDirections(root: string, show: (f: string) => string) {
           );
       } else if (!allowed.includes(to))
         problems.push(`${rel}: module ${from} may not import module ${to} ("${spec}")`);
-      else if (!isIndex)
+      else if (!isIndex && !isLight(root, target))
         problems.push(`${rel}: imports ${spec}; use the module's public surface ${to}/index.ts`);
     }
+    if (isLight(root, file))
+      for (const spec of runtimeSpecifiers(file)) {
+        if (spec.startsWith('node:')) continue;
+        const target = spec.startsWith('.') ? resolveFile(file, spec) : '';
+        if (target === join(root, 'util', 'index.ts') || (target && isLight(root, target))) continue;
+        problems.push(
+          `${rel}: a light entry, loads ${spec} at run time; import only light entries (or use import())`,
+        );
+      }
   }
   return { problems, graph };
+}
+
+/** Whether `file` is a light entry (see LIGHT). */
+function isLight(root: string, file: string): boolean {
+  const [mod = '', ...rest] = relative(root, file).split(sep);
+  const path = rest.join('/');
+  return path === 'error-codes.ts' || (LIGHT[mod] ?? []).includes(path);
 }
 
 /** Strongly connected components with a cycle in them (Tarjan), each sorted, in a stable order. */

@@ -3,7 +3,6 @@
 // build leaves no output.
 import { buildFromConfig } from '../assemble/index.ts';
 import type { Compression } from '../compress/index.ts';
-import { inventoryImage } from '../inventory/index.ts';
 import {
   parseTransportRef,
   type Referrer,
@@ -21,9 +20,7 @@ import {
   imagesOf,
   topDocument,
 } from '../oci/index.ts';
-import { sbomJson, toCycloneDx } from '../sbom/index.ts';
 import { checkEpoch, type Digest } from '../util/index.ts';
-import { readOpenVexFile } from '../vuln/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
@@ -161,6 +158,9 @@ async function attachments(
   epoch: number,
 ): Promise<Image[]> {
   const out: Image[] = [];
+  // loaded here, not with the module: a build that fails earlier, or attaches nothing, never needs them
+  const { inventoryImage } = await import('../inventory/index.ts');
+  const { sbomJson, toCycloneDx } = await import('../sbom/index.ts');
   if (req.sbom !== false)
     for (const image of imagesOf(artifact)) {
       const inv = await inventoryImage(image, { where: req.output, signal: ctx.signal });
@@ -175,6 +175,7 @@ async function attachments(
       );
     }
   if (req.vex) {
+    const { readOpenVexFile } = await import('../vuln/index.ts');
     const { bytes } = await readOpenVexFile(req.vex, 16 << 20); // refuses what is not OpenVEX
     out.push(
       buildReferrer({

@@ -5,16 +5,8 @@
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { NetworkOptions } from '../apt-repo/index.ts';
-import {
-  type CredentialSource,
-  type Credentials,
-  keychain,
-  loginFile,
-  parseTransportRef,
-  type ReadOptions,
-  type RemoteOptions,
-  readArtifact,
-} from '../io/index.ts';
+import type { CredentialSource, Credentials, ReadOptions, RemoteOptions } from '../io/index.ts';
+import { loginFile } from '../io/registry/auth/auth-paths.ts';
 import type { Artifact } from '../oci/index.ts';
 import {
   abortedError,
@@ -165,7 +157,8 @@ export class Context {
   }
 
   /** Reads a `from:` base or a copy source: a transport reference, or a registry reference. */
-  loadBase = (reference: string): Promise<Artifact> => {
+  loadBase = async (reference: string): Promise<Artifact> => {
+    const { parseTransportRef, readArtifact } = await import('../io/index.ts');
     const hasTransport =
       /^(oci|oci-archive|docker-archive):/.test(reference) || reference.startsWith('docker://');
     const ref = parseTransportRef(hasTransport ? reference : `docker://${reference}`);
@@ -242,6 +235,7 @@ function credentialSource(
     typeof given === 'function'
       ? given
       : async (registry) => (given && Object.hasOwn(given, registry) ? given[registry] : undefined);
-  const files = r?.keychain === false ? undefined : keychain({ env, home });
-  return async (registry) => (await own(registry)) ?? (await files?.(registry));
+  if (r?.keychain === false) return own;
+  return async (registry) =>
+    (await own(registry)) ?? (await (await import('../io/index.ts')).keychain({ env, home })(registry));
 }

@@ -1,25 +1,25 @@
 // Every error code the library throws in one list, ERROR_CODES (code → kind, exit code, module, meaning),
 // merged from the modules' own catalogs (src/<module>/error-codes.ts), and api's own codes. docs/errors.md
 // is generated from it (npm run errors); test/scripts/error-codes.test.ts checks it against the source.
-import { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from '../apt-repo/index.ts';
-import { ASSEMBLE_ERROR_CODES, type AssembleErrorCode } from '../assemble/index.ts';
-import { COMPRESS_ERROR_CODES, type CompressErrorCode } from '../compress/index.ts';
-import { CONFIG_ERROR_CODES, type ConfigErrorCode } from '../config/index.ts';
-import { DEB_ARCHIVE_ERROR_CODES, type DebArchiveErrorCode } from '../deb-archive/index.ts';
-import { INVENTORY_ERROR_CODES, type InventoryErrorCode } from '../inventory/index.ts';
+import { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from '../apt-repo/error-codes.ts';
+import { ASSEMBLE_ERROR_CODES, type AssembleErrorCode } from '../assemble/error-codes.ts';
+import { COMPRESS_ERROR_CODES, type CompressErrorCode } from '../compress/error-codes.ts';
+import { CONFIG_ERROR_CODES, type ConfigErrorCode } from '../config/error-codes.ts';
+import { DEB_ARCHIVE_ERROR_CODES, type DebArchiveErrorCode } from '../deb-archive/error-codes.ts';
+import { INVENTORY_ERROR_CODES, type InventoryErrorCode } from '../inventory/error-codes.ts';
 import {
   DISTRIBUTION_ERROR_CODES,
   type DistributionErrorCode,
   IO_ERROR_CODES,
   type IoErrorCode,
-} from '../io/index.ts';
-import { LAYER_ERROR_CODES, type LayerErrorCode } from '../layer/index.ts';
-import { LOCKFILE_ERROR_CODES, type LockfileErrorCode } from '../lockfile/index.ts';
-import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/index.ts';
-import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/index.ts';
-import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/index.ts';
-import { SBOM_ERROR_CODES, type SbomErrorCode } from '../sbom/index.ts';
-import { TAR_ERROR_CODES, type TarErrorCode } from '../tar/index.ts';
+} from '../io/error-codes.ts';
+import { LAYER_ERROR_CODES, type LayerErrorCode } from '../layer/error-codes.ts';
+import { LOCKFILE_ERROR_CODES, type LockfileErrorCode } from '../lockfile/error-codes.ts';
+import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/error-codes.ts';
+import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/error-codes.ts';
+import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/error-codes.ts';
+import { SBOM_ERROR_CODES, type SbomErrorCode } from '../sbom/error-codes.ts';
+import { TAR_ERROR_CODES, type TarErrorCode } from '../tar/error-codes.ts';
 import {
   type ErrorCatalog,
   type ErrorCodeInfo,
@@ -27,8 +27,8 @@ import {
   UTIL_ERROR_CODES,
   type UtilErrorCode,
 } from '../util/index.ts';
-import { VULN_ERROR_CODES, type VulnErrorCode } from '../vuln/index.ts';
-import { ZIP_ERROR_CODES, type ZipErrorCode } from '../zip/index.ts';
+import { VULN_ERROR_CODES, type VulnErrorCode } from '../vuln/error-codes.ts';
+import { ZIP_ERROR_CODES, type ZipErrorCode } from '../zip/error-codes.ts';
 
 export type { ErrorCodeInfo };
 

@@ -2,30 +2,18 @@
 // The CLI is built on exactly this surface. The fakes for users' own tests are in `pith/testing`.
 
 export type { NetworkOptions } from '../apt-repo/index.ts';
+export { AUDIT_RULES, type AuditRuleId } from '../audit/rules.ts';
 export {
-  AUDIT_RULES,
   AUDIT_SEVERITIES,
   type AuditFinding,
   type AuditLayer,
-  type AuditRuleId,
   type AuditSeverity,
   type ImageAudit,
   type RunAs,
-} from '../audit/index.ts';
+} from '../audit/types.ts';
 export type { Compression } from '../compress/index.ts';
-export {
-  ARCHS,
-  type Arch,
-  type ContentEntry,
-  configJsonSchema,
-  type PithConfig,
-  type PithConfigInput,
-  type PresetInfo,
-  SUITES,
-  type Suite,
-  VARIANTS,
-  type Variant,
-} from '../config/index.ts';
+export { ARCHS, type Arch, SUITES, type Suite, VARIANTS, type Variant } from '../config/constants.ts';
+export type { ContentEntry, PithConfig, PithConfigInput, PresetInfo } from '../config/index.ts';
 export type {
   ImageInventory,
   Inventory,
@@ -38,14 +26,12 @@ export type {
   Runtime,
 } from '../inventory/index.ts';
 export {
-  type CredentialSource,
-  type Credentials,
   DISTRIBUTION_ERROR_CODES,
-  type Diagnostic,
   type DistributionErrorCode,
-  RegistryError,
   type RegistryErrorCode,
-} from '../io/index.ts';
+} from '../io/error-codes.ts';
+export type { CredentialSource, Credentials } from '../io/index.ts';
+export { type Diagnostic, RegistryError } from '../io/registry/transport/errors.ts';
 export type { Lock, LockedPackage, LockedSuite, LockReason } from '../lockfile/index.ts';
 export type { Problem } from '../oci/index.ts';
 export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
@@ -60,8 +46,8 @@ export {
   type PithEvent,
   type WarningCode,
 } from '../util/index.ts';
+export type { FeedSummary } from '../vuln/index.ts';
 export {
-  type FeedSummary,
   FINDING_STATES,
   type Finding,
   type FindingPackage,
@@ -73,7 +59,7 @@ export {
   VEX_STATUSES,
   type VexJustification,
   type VexStatus,
-} from '../vuln/index.ts';
+} from '../vuln/types.ts';
 export type { AuditReport } from './audit.ts';
 export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
 export type { ConfigRequest } from './config-request.ts';
@@ -87,14 +73,7 @@ export { createPith, type Pith } from './pith.ts';
 export type { PresetReport } from './presets.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
 export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';
-export {
-  findingsAtLeast,
-  type ImageScan,
-  type PackageUpdate,
-  SCAN_DOCUMENT_FORMATS,
-  type ScanDocumentFormat,
-  type ScanReport,
-  type ScanRequest,
-} from './scan.ts';
+export type { ImageScan, PackageUpdate, ScanReport, ScanRequest } from './scan.ts';
+export { findingsAtLeast, SCAN_DOCUMENT_FORMATS, type ScanDocumentFormat } from './scan-findings.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';
 export type { VexReport, VexRequest } from './vex.ts';

@@ -2,20 +2,20 @@
 // owns its context (cache, credentials, network settings, cancellation, progress), so two instances in one
 // process never see each other's state. Every method takes its own request and, last, CallOptions (a
 // signal and a listener for that call only).
-import { listPresets, type PresetInfo } from '../config/index.ts';
-import { type AuditReport, audit } from './audit.ts';
-import { type BuildReport, type BuildRequest, build } from './build.ts';
+import type { PresetInfo } from '../config/index.ts';
+import type { AuditReport } from './audit.ts';
+import type { BuildReport, BuildRequest } from './build.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
-import { type ImportReport, type ImportRequest, importRootfs } from './import.ts';
-import { type InspectReport, inspect, type ValidateReport, validate } from './inspect.ts';
-import { type Inventory, inventory } from './inventory.ts';
-import { type LockReport, type LockRequest, lock, type WhyReport, type WhyRequest, why } from './lock.ts';
-import { type PinFileReport, type PinOptions, pin } from './pin.ts';
-import { type PresetReport, showPreset } from './presets.ts';
-import { type CopyOptions, type CopyReport, copy, digest, listTags, login, logout, tag } from './registry.ts';
-import { type SbomReport, type SbomRequest, sbom } from './sbom.ts';
-import { type ScanReport, type ScanRequest, scan } from './scan.ts';
-import { type VexReport, type VexRequest, vex } from './vex.ts';
+import type { ImportReport, ImportRequest } from './import.ts';
+import type { InspectReport, ValidateReport } from './inspect.ts';
+import type { Inventory } from './inventory.ts';
+import type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
+import type { PinFileReport, PinOptions } from './pin.ts';
+import type { PresetReport } from './presets.ts';
+import type { CopyOptions, CopyReport } from './registry.ts';
+import type { SbomReport, SbomRequest } from './sbom.ts';
+import type { ScanReport, ScanRequest } from './scan.ts';
+import type { VexReport, VexRequest } from './vex.ts';
 
 /** The verbs of pith, bound to one context. */
 export interface Pith {
@@ -67,32 +67,41 @@ export interface Pith {
   showPreset(name: string, call?: CallOptions): Promise<PresetReport>;
 }
 
-/** Makes a pith instance; see PithOptions for what it owns. */
+/**
+ * Makes a pith instance; see PithOptions for what it owns. Each verb loads its implementation when first
+ * called (import()), so a program that builds never loads the vulnerability matcher, and the command line
+ * starts without loading the library.
+ */
 export function createPith(options: PithOptions = {}): Pith {
   const ctx = makeContext(options);
   const on = (call: CallOptions | undefined) => ctx.forCall(call);
+  const registry = () => import('./registry.ts');
   return {
     settings: ctx.settings,
-    build: (req, call) => on(call).run((c) => build(c, req)),
-    lock: (req, call) => on(call).run((c) => lock(c, req)),
-    why: (req, call) => on(call).run((c) => why(c, req)),
-    inspect: (reference, call) => on(call).run((c) => inspect(c, reference)),
-    validate: (reference, call) => on(call).run((c) => validate(c, reference)),
-    inventory: (reference, call) => on(call).run((c) => inventory(c, reference)),
-    audit: (reference, call) => on(call).run((c) => audit(c, reference)),
-    import: (req, call) => on(call).run((c) => importRootfs(c, req)),
-    sbom: (req, call) => on(call).run((c) => sbom(c, req)),
-    scan: (req, call) => on(call).run((c) => scan(c, req)),
-    vex: (req, call) => on(call).run((c) => vex(c, req)),
-    copy: (source, destination, opts, call) => on(call).run((c) => copy(c, source, destination, opts)),
-    digest: (reference, call) => on(call).run((c) => digest(c, reference)),
-    listTags: (repository, call) => on(call).run((c) => listTags(c, repository)),
-    tag: (reference, newTag, call) => on(call).run((c) => tag(c, reference, newTag)),
-    login: (registry, username, password, call) =>
-      on(call).run((c) => login(c, registry, username, password)),
-    logout: (registry, call) => on(call).run((c) => logout(c, registry)),
-    pin: (files, opts, call) => on(call).run((c) => pin(c, files, opts)),
-    presets: (call) => on(call).run(() => listPresets()),
-    showPreset: (name, call) => on(call).run(() => showPreset(name)),
+    build: (req, call) => on(call).run(async (c) => (await import('./build.ts')).build(c, req)),
+    lock: (req, call) => on(call).run(async (c) => (await import('./lock.ts')).lock(c, req)),
+    why: (req, call) => on(call).run(async (c) => (await import('./lock.ts')).why(c, req)),
+    inspect: (reference, call) =>
+      on(call).run(async (c) => (await import('./inspect.ts')).inspect(c, reference)),
+    validate: (reference, call) =>
+      on(call).run(async (c) => (await import('./inspect.ts')).validate(c, reference)),
+    inventory: (reference, call) =>
+      on(call).run(async (c) => (await import('./inventory.ts')).inventory(c, reference)),
+    audit: (reference, call) => on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference)),
+    import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
+    sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),
+    scan: (req, call) => on(call).run(async (c) => (await import('./scan.ts')).scan(c, req)),
+    vex: (req, call) => on(call).run(async (c) => (await import('./vex.ts')).vex(c, req)),
+    copy: (source, destination, opts, call) =>
+      on(call).run(async (c) => (await registry()).copy(c, source, destination, opts)),
+    digest: (reference, call) => on(call).run(async (c) => (await registry()).digest(c, reference)),
+    listTags: (repository, call) => on(call).run(async (c) => (await registry()).listTags(c, repository)),
+    tag: (reference, newTag, call) => on(call).run(async (c) => (await registry()).tag(c, reference, newTag)),
+    login: (registry_, username, password, call) =>
+      on(call).run(async (c) => (await registry()).login(c, registry_, username, password)),
+    logout: (host, call) => on(call).run(async (c) => (await registry()).logout(c, host)),
+    pin: (files, opts, call) => on(call).run(async (c) => (await import('./pin.ts')).pin(c, files, opts)),
+    presets: (call) => on(call).run(async () => (await import('../config/index.ts')).listPresets()),
+    showPreset: (name, call) => on(call).run(async () => (await import('./presets.ts')).showPreset(name)),
   };
 }

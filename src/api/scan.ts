@@ -36,6 +36,7 @@ import {
 } from '../vuln/index.ts';
 import type { Context } from './context.ts';
 import { inventory } from './inventory.ts';
+import { SCAN_DOCUMENT_FORMATS, type ScanDocumentFormat } from './scan-findings.ts';
 
 export interface ScanRequest {
   /** Any transport reference (give this or `sbom`). */
@@ -96,9 +97,6 @@ export interface ImageScan {
   /** Why the suite was not read for updates (no Debian os-release, a suite pith does not read, no dpkg data). */
   skipped?: string;
 }
-
-export const SCAN_DOCUMENT_FORMATS = ['sarif', 'cyclonedx'] as const;
-export type ScanDocumentFormat = (typeof SCAN_DOCUMENT_FORMATS)[number];
 
 export interface ScanReport {
   reference: string;
@@ -325,11 +323,6 @@ async function suiteUpdates(
       });
   }
   return { suite, updates, notInSuite };
-}
-
-/** The report's findings of severity `threshold` or worse (what the CLI's --fail-on fails on). */
-export function findingsAtLeast(report: ScanReport, threshold: Severity): Finding[] {
-  return report.images.flatMap((img) => img.findings.filter((f) => atLeast(f.severity, threshold)));
 }
 
 /** The report's findings (every image's) as SARIF 2.1.0. */

@@ -1,9 +1,7 @@
 // Debian architecture names (what configs and, later, package indexes use) and their OCI platforms
 // (briefs/oci.md §4: armhf → arm/v7, armel → arm/v5, i386 → 386, ppc64el → ppc64le).
 import { hostPlatform, type Platform, platformMatches } from '../oci/index.ts';
-
-export const ARCHS = ['amd64', 'arm64', 'armhf', 'armel', 'i386', 'ppc64el', 's390x', 'riscv64'] as const;
-export type Arch = (typeof ARCHS)[number];
+import { ARCHS, type Arch } from './constants.ts';
 
 const PLATFORMS: Record<Arch, Platform> = {
   amd64: { os: 'linux', architecture: 'amd64' },

@@ -2,7 +2,7 @@
 // published JSON Schema (schema/pith.schema.json) all derive. Exec form only for entrypoint/cmd: an
 // image without a shell cannot run a shell-form string.
 import { z } from 'zod';
-import { ARCHS } from './arch.ts';
+import { ARCHS, SUITES, VARIANTS } from './constants.ts';
 
 const SHELL_FORM =
   'must be a list of strings (exec form), e.g. ["/app", "--flag"]; a plain string is shell form, which needs /bin/sh -c to split it, and a minimal image has no shell';
@@ -72,9 +72,6 @@ export const contentEntry = z
       refuse('mode', 'does not apply to a symlink');
     } else refuse('target', 'is only used with symlink');
   });
-
-export const VARIANTS = ['latest', 'nonroot', 'debug', 'debug-nonroot'] as const;
-export const SUITES = ['trixie', 'bookworm'] as const;
 
 const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
 
@@ -220,5 +217,3 @@ export type PithConfig = z.output<typeof configSchema>;
 export type ContentEntry = z.output<typeof contentEntry>;
 /** A config as a library caller writes it (before defaults and transforms): what `createPith().build({ config })` takes. */
 export type PithConfigInput = z.input<typeof configSchema>;
-export type Variant = (typeof VARIANTS)[number];
-export type Suite = (typeof SUITES)[number];

@@ -3,6 +3,7 @@
 export * from './arch.ts';
 export * from './config-load.ts';
 export * from './config-schema.ts';
+export * from './constants.ts';
 export { CONFIG_ERROR_CODES, type ConfigErrorCode } from './error-codes.ts';
 export * from './field-error.ts';
 export * from './json-schema.ts';

@@ -13,15 +13,15 @@ import { compareText } from '../util/index.ts';
 import type { DebianRelease } from './debian-releases.ts';
 import type { FeedSet, OsvHit } from './feed-set.ts';
 import { evaluateAffected } from './osv-affected.ts';
+import { cvssScore, severityFromLabel, severityFromScore, severityFromUrgency } from './severity.ts';
+import type { TrackerRelease } from './tracker-feed.ts';
 import {
   compareSeverity,
-  cvssScore,
-  severityFromLabel,
-  severityFromScore,
-  severityFromUrgency,
-} from './severity.ts';
-import type { TrackerRelease } from './tracker-feed.ts';
-import type { Finding, FindingPackage, FindingState, Severity } from './types.ts';
+  type Finding,
+  type FindingPackage,
+  type FindingState,
+  type Severity,
+} from './types.ts';
 
 /** An installed package as a scan sees it. */
 export interface ScanPackage extends FindingPackage {

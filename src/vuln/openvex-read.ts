@@ -10,10 +10,7 @@ import { parsePurl } from '../sbom/index.ts';
 import { readUserFile } from '../util/index.ts';
 import { vulnError } from './error-codes.ts';
 import { isObject } from './json-object.ts';
-import type { Finding, SuppressedFinding } from './types.ts';
-
-export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
-export type VexStatus = (typeof VEX_STATUSES)[number];
+import { type Finding, type SuppressedFinding, VEX_STATUSES, type VexStatus } from './types.ts';
 
 export interface VexStatement {
   /** The vulnerability's name and aliases. */

@@ -7,18 +7,9 @@
 import { uuidFrom } from '../sbom/index.ts';
 import { canonicalJson, compareText } from '../util/index.ts';
 import { vulnError } from './error-codes.ts';
-import type { VexStatus } from './openvex-read.ts';
+import type { VexJustification, VexStatus } from './types.ts';
 
 export const OPENVEX_CONTEXT = 'https://openvex.dev/ns/v0.2.0';
-
-export const VEX_JUSTIFICATIONS = [
-  'component_not_present',
-  'vulnerable_code_not_present',
-  'vulnerable_code_not_in_execute_path',
-  'vulnerable_code_cannot_be_controlled_by_adversary',
-  'inline_mitigations_already_exist',
-] as const;
-export type VexJustification = (typeof VEX_JUSTIFICATIONS)[number];
 
 export interface VexStatementInput {
   vulnerability: string;

@@ -41,14 +41,3 @@ export function severityFromLabel(label: unknown): Severity | undefined {
   if (l === 'none') return 'negligible';
   return (SEVERITIES as readonly string[]).includes(l) && l !== 'unknown' ? (l as Severity) : undefined;
 }
-
-/** Worst first: a negative number when `a` is more severe than `b`. */
-export function compareSeverity(a: Severity, b: Severity): number {
-  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
-}
-
-/** True when `s` is `threshold` or worse (`unknown` reaches only an `unknown` threshold). */
-export function atLeast(s: Severity, threshold: Severity): boolean {
-  if (s === 'unknown') return threshold === 'unknown';
-  return compareSeverity(s, threshold) <= 0;
-}

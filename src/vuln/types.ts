@@ -3,9 +3,33 @@
 // severities and states shared by every output (table, JSON, SARIF, CycloneDX). States and their names
 // follow trivy's (`../shared/briefs/analyzers.md` §3.3), so users moving from it read the same words.
 
+/** OpenVEX v0.2.0's statuses and justifications. */
+export const VEX_STATUSES = ['not_affected', 'affected', 'fixed', 'under_investigation'] as const;
+export type VexStatus = (typeof VEX_STATUSES)[number];
+
+export const VEX_JUSTIFICATIONS = [
+  'component_not_present',
+  'vulnerable_code_not_present',
+  'vulnerable_code_not_in_execute_path',
+  'vulnerable_code_cannot_be_controlled_by_adversary',
+  'inline_mitigations_already_exist',
+] as const;
+export type VexJustification = (typeof VEX_JUSTIFICATIONS)[number];
+
 /** Ordered from worst to least; `unknown` when no feed gave one. */
 export const SEVERITIES = ['critical', 'high', 'medium', 'low', 'negligible', 'unknown'] as const;
 export type Severity = (typeof SEVERITIES)[number];
+
+/** Worst first: a negative number when `a` is more severe than `b`. */
+export function compareSeverity(a: Severity, b: Severity): number {
+  return SEVERITIES.indexOf(a) - SEVERITIES.indexOf(b);
+}
+
+/** True when `s` is `threshold` or worse (`unknown` reaches only an `unknown` threshold). */
+export function atLeast(s: Severity, threshold: Severity): boolean {
+  if (s === 'unknown') return threshold === 'unknown';
+  return compareSeverity(s, threshold) <= 0;
+}
 
 /**
  * What the feed says about the installed version:

@@ -2,8 +2,7 @@
 // justification, statements; optionally the image's packages it is about), validated with the OpenVEX
 // v0.2.0 rules: not_affected needs a justification or an impact statement, affected an action statement.
 import { z } from 'zod';
-import { VEX_STATUSES } from './openvex-read.ts';
-import { VEX_JUSTIFICATIONS } from './openvex-write.ts';
+import { VEX_JUSTIFICATIONS, VEX_STATUSES } from './types.ts';
 
 const statement = z
   .strictObject({

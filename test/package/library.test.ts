@@ -160,6 +160,17 @@ describe('the published surface', { timeout: 120_000 }, () => {
     assert.equal(r.code, 0, r.stdout + r.stderr);
   });
 
+  it('`pith/pith.schema.json` resolves by name to the config JSON Schema', async (t) => {
+    const dir = await userProject(t);
+    await writeFile(
+      join(dir, 'main.mjs'),
+      `import schema from 'pith/pith.schema.json' with { type: 'json' };\nconsole.log(Object.keys(schema.properties).includes('packages'));\n`,
+    );
+    const r = await run(NODE, [join(dir, 'main.mjs')], { cwd: dir });
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout.trim(), 'true');
+  });
+
   it('`pith/testing` resolves by name and starts the memory registry', async (t) => {
     const dir = await userProject(t);
     const program = [

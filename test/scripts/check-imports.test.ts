@@ -1,6 +1,7 @@
 // scripts/check-imports.ts run as CI runs it (a child process) on the source trees under
 // test/fixtures/import-check/: a clean tree passes; a two-file cycle, a forbidden cross-module import and
-// a file importing its own module's index each fail, naming the files.
+// a file importing its own module's index, and a light entry that loads a heavy file each fail, naming the
+// files.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -33,6 +34,15 @@ describe('check-imports', () => {
     assert.equal(r.code, 1);
     assert.match(r.stderr, /src\/util\/index\.ts: module util may not import module oci/);
     assert.doesNotMatch(r.stderr, /import cycle/);
+  });
+
+  it('fails on a light entry (error-codes.ts) that loads a heavy file at run time, not on type-only imports', async () => {
+    const r = await check('heavy-light');
+    assert.equal(r.code, 1);
+    assert.deepEqual(r.stderr.trim().split('\n'), [
+      'import check failed:',
+      '  src/oci/error-codes.ts: a light entry, loads ./name.ts at run time; import only light entries (or use import())',
+    ]);
   });
 
   it("fails on a file importing its own module's index", async () => {
