@@ -71,7 +71,7 @@ const NO_PACKAGES = new Set(['util', 'oci', 'tar']);
  */
 const LIGHT: Record<string, string[]> = {
   api: ['index.ts', 'pith.ts', 'context.ts', 'error-codes.ts', 'scan-findings.ts'],
-  audit: ['rules.ts', 'types.ts'],
+  audit: ['rules.ts', 'sarif.ts', 'secret-rules.ts', 'types.ts'],
   config: ['constants.ts'],
   io: ['registry/auth/auth-paths.ts', 'registry/transport/errors.ts'],
   vuln: ['types.ts'],

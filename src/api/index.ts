@@ -3,6 +3,7 @@
 
 export type { NetworkOptions } from '../apt-repo/index.ts';
 export { AUDIT_RULES, type AuditRuleId } from '../audit/rules.ts';
+export { auditSarif } from '../audit/sarif.ts';
 export {
   AUDIT_SEVERITIES,
   type AuditFinding,
@@ -62,8 +63,10 @@ export {
 } from '../vuln/types.ts';
 export type { AuditReport } from './audit.ts';
 export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
+export type { ComparedImage, CompareReport, CompareRequest } from './compare.ts';
 export type { ConfigRequest } from './config-request.ts';
 export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';
+export type { DiffReport, DiffRequest, FileChange, PackageChange } from './diff.ts';
 export * from './error-codes.ts';
 export type { ImportReport, ImportRequest } from './import.ts';
 export type { InspectReport, ValidateReport } from './inspect.ts';

@@ -5,7 +5,9 @@
 import type { PresetInfo } from '../config/index.ts';
 import type { AuditReport } from './audit.ts';
 import type { BuildReport, BuildRequest } from './build.ts';
+import type { CompareReport, CompareRequest } from './compare.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
+import type { DiffReport, DiffRequest } from './diff.ts';
 import type { ImportReport, ImportRequest } from './import.ts';
 import type { InspectReport, ValidateReport } from './inspect.ts';
 import type { Inventory } from './inventory.ts';
@@ -40,6 +42,10 @@ export interface Pith {
   inventory(reference: string, call?: CallOptions): Promise<Inventory>;
   /** The attack surface and layer economy of each platform: shells, package managers, user, findings. */
   audit(reference: string, call?: CallOptions): Promise<AuditReport>;
+  /** Images side by side: packages, CVEs by severity, shell, package manager, user, sizes, layers, findings. */
+  compare(req: CompareRequest, call?: CallOptions): Promise<CompareReport>;
+  /** What changed between two images: files and packages added, removed, changed; layers shared. */
+  diff(req: DiffRequest, call?: CallOptions): Promise<DiffReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
   validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
   /** Copies an artifact between any two transports. */
@@ -88,6 +94,8 @@ export function createPith(options: PithOptions = {}): Pith {
     inventory: (reference, call) =>
       on(call).run(async (c) => (await import('./inventory.ts')).inventory(c, reference)),
     audit: (reference, call) => on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference)),
+    compare: (req, call) => on(call).run(async (c) => (await import('./compare.ts')).compare(c, req)),
+    diff: (req, call) => on(call).run(async (c) => (await import('./diff.ts')).diff(c, req)),
     import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
     sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),
     scan: (req, call) => on(call).run(async (c) => (await import('./scan.ts')).scan(c, req)),

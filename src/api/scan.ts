@@ -7,7 +7,7 @@
 import { resolve } from 'node:path';
 import { compareVersions, DebianSession } from '../apt-repo/index.ts';
 import { loadConfig, platformArch } from '../config/index.ts';
-import type { ImageInventory, OsInfo } from '../inventory/index.ts';
+import type { ImageInventory, Inventory, OsInfo } from '../inventory/index.ts';
 import { parsePlatform } from '../oci/index.ts';
 import { imageName, imagePurl, languagePurl, osPackagePurl, SBOM_TOOL } from '../sbom/index.ts';
 import { checkEpoch, PithError, readUserFile } from '../util/index.ts';
@@ -137,18 +137,33 @@ export async function scan(ctx: Context, req: ScanRequest): Promise<ScanReport> 
 
 async function scanTarget(ctx: Context, req: ScanRequest): Promise<ScanReport> {
   const opts = await withConfigDefaults(req);
-  const feeds = await loadFeeds(opts.feeds ?? [], {
+  const feeds = await feedSet(ctx, opts.feeds ?? []);
+  const statements = await readVexFiles(opts.vex ?? []);
+  if (req.sbom) return scanSbom(req.sbom, feeds, statements, opts);
+  const reference = req.reference as string;
+  return scanInventory(ctx, await inventory(ctx, reference), feeds, opts, statements);
+}
+
+/** The feeds at these paths or URLs, loaded (URLs cached and revalidated) into one set. */
+export function feedSet(ctx: Context, paths: readonly string[]): Promise<FeedSet> {
+  return loadFeeds(paths, {
     cacheDir: ctx.settings.cacheDir,
     offline: ctx.settings.offline,
     network: ctx.network(),
     onWarning: (message) => ctx.emit({ type: 'warning', code: 'FEED_FROM_CACHE', message }),
   });
-  const statements = await readVexFiles(opts.vex ?? []);
+}
+
+/** The scan of an inventory already taken (by scan itself, or by compare along with its audit). */
+export async function scanInventory(
+  ctx: Context,
+  inv: Inventory,
+  feeds: FeedSet,
+  opts: ScanRequest,
+  statements: VexStatement[] = [],
+): Promise<ScanReport> {
   const wantUpdates = opts.updates ?? feeds.empty;
-  if (req.sbom) return scanSbom(req.sbom, feeds, statements, opts);
-  const reference = req.reference as string;
-  const inv = await inventory(ctx, reference);
-  const name = imageName(reference);
+  const name = imageName(inv.reference);
   const images: ImageScan[] = [];
   for (const img of inv.images) {
     const packages = scanPackages(img);
@@ -168,7 +183,7 @@ async function scanTarget(ctx: Context, req: ScanRequest): Promise<ScanReport> {
     });
   }
   const image = { name: name.name, purl: imagePurl(name, inv.digest) };
-  return { reference, digest: inv.digest, image, feeds: feeds.summaries, images };
+  return { reference: inv.reference, digest: inv.digest, image, feeds: feeds.summaries, images };
 }
 
 /** The request with the config's `scan:` defaults filled in. */

@@ -6,6 +6,7 @@ import { compareText } from '../util/index.ts';
 import { deviceNodes, packageManagers, setuidFiles, shells, worldWritable } from './attack-surface.ts';
 import { AUDIT_RULES, type AuditRuleId } from './rules.ts';
 import { runAs } from './run-as.ts';
+import { type SecretHit, scanConfig } from './secrets.ts';
 import { AUDIT_SEVERITIES, type AuditFinding, type AuditLayer, type ImageAudit } from './types.ts';
 
 const CA_BUNDLE = 'etc/ssl/certs/ca-certificates.crt';
@@ -13,7 +14,12 @@ const ZONEINFO = 'usr/share/zoneinfo/';
 /** A path listed once per finding; more of the same kind are counted in the last one. */
 const MAX_PER_RULE = 50;
 
-export function auditImage(image: Image, inv: ImageInventory): ImageAudit {
+/** `secrets`: what a SecretScanner found in the layers while the inventory was taken. */
+export function auditImage(
+  image: Image,
+  inv: ImageInventory,
+  secrets: readonly SecretHit[] = [],
+): ImageAudit {
   const exec: ExecConfig = image.config?.value.config ?? {};
   const files = inv.files;
   const layers = auditLayers(image, inv);
@@ -55,6 +61,15 @@ export function auditImage(image: Image, inv: ImageInventory): ImageAudit {
   if (!tzdata) add('PITH-A010', `no /${ZONEINFO}`);
   if (!inv.accounts?.some((a) => a.uid === 0))
     add('PITH-A011', inv.accounts ? 'no root in /etc/passwd' : 'no /etc/passwd');
+  const history = image.config?.value.history ?? [];
+  for (const hit of [
+    ...secrets,
+    ...scanConfig(
+      exec.Env ?? [],
+      history.map((h) => h.created_by),
+    ),
+  ])
+    findings.push(secretFinding(hit, inv, layers));
   for (const w of inv.waste.paths.slice(0, 10)) {
     const f = files.find((x) => x.path === w.path);
     add(
@@ -84,6 +99,26 @@ export function auditImage(image: Image, inv: ImageInventory): ImageAudit {
         compareText(a.id, b.id) ||
         compareText(a.path ?? '', b.path ?? ''),
     ),
+  };
+}
+
+/** A secret as a finding: where it is, in which layer, and whether a later layer hides it (it still ships). */
+function secretFinding(hit: SecretHit, inv: ImageInventory, layers: AuditLayer[]): AuditFinding {
+  const path = hit.layer === undefined ? undefined : hit.where.slice(1);
+  const now = path === undefined ? undefined : inv.files.find((f) => f.path === path);
+  const hidden = hit.layer !== undefined && now?.layer !== hit.layer;
+  const where = hit.layer === undefined ? ` in ${hit.where}` : ` at line ${hit.line}`;
+  return {
+    id: hit.rule.id,
+    severity: 'high',
+    message: `${hit.rule.name} ${hit.redacted}${where}${hidden ? ' (deleted or replaced by a later layer: still in this one)' : ''}`,
+    ...(hit.layer !== undefined
+      ? { path: hit.where, layer: hit.layer, layerDigest: layers[hit.layer]?.digest ?? '' }
+      : {}),
+    fix:
+      hit.layer === undefined
+        ? 'Pass secrets at run time (a mounted file, a secret store), never through ENV or build arguments; rotate it.'
+        : 'Rotate the secret, then rebuild without it: a file deleted in a later layer still ships in the earlier one.',
   };
 }
 

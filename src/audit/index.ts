@@ -4,4 +4,7 @@ export * from './attack-surface.ts';
 export * from './audit-image.ts';
 export * from './rules.ts';
 export * from './run-as.ts';
+export * from './sarif.ts';
+export * from './secret-rules.ts';
+export * from './secrets.ts';
 export * from './types.ts';

@@ -5,11 +5,14 @@ import {
   fromSystemError,
   isPithError,
   messageOf,
+  PITH_TOOL,
   type PithError,
   removePendingTemps,
 } from '../util/index.ts';
 import { auditCommand } from './commands/audit.ts';
 import { buildCommand } from './commands/build.ts';
+import { compareCommand } from './commands/compare.ts';
+import { diffCommand } from './commands/diff.ts';
 import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { inventoryCommand } from './commands/inventory.ts';
@@ -38,7 +41,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   const program = new Command()
     .name('pith')
     .description('Build minimal (distroless / scratch) OCI images and prove they are minimal.')
-    .version('0.1.0')
+    .version(PITH_TOOL.version)
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', EXIT_HELP)
     .option(
@@ -62,6 +65,8 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   sbomCommand(program, cli);
   scanCommand(program, cli);
   auditCommand(program, cli);
+  compareCommand(program, cli);
+  diffCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);

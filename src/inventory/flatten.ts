@@ -39,6 +39,14 @@ export interface FlattenOptions {
     wants: (path: string, size: number, head: Buffer) => boolean;
     detect: (path: string, data: Buffer) => Detected | undefined | Promise<Detected | undefined>;
   };
+  /**
+   * Looks at the content of the regular files it `wants` in EVERY layer, also those a later layer
+   * overwrites or deletes (what secret scanning needs: a deleted file is still in the image).
+   */
+  scan?: {
+    wants: (path: string, size: number, head: Buffer) => boolean;
+    file: (path: string, layer: number, data: Buffer) => void;
+  };
   /** Names the image in messages. */
   where: string;
 }
@@ -106,17 +114,24 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
     fs.detected.delete(e.path);
     if (e.type !== 'file') continue;
     const keep = e.size <= MAX_KEPT_BYTES && opts.keep(e.path, e.size);
-    const { sha256, data } = await consume(e, keep, opts.detect?.wants);
+    const wanted = { detect: false, scan: false };
+    const wants = (path: string, size: number, head: Buffer) => {
+      wanted.detect = opts.detect?.wants(path, size, head) ?? false;
+      wanted.scan = opts.scan?.wants(path, size, head) ?? false;
+      return wanted.detect || wanted.scan;
+    };
+    const { sha256, data } = await consume(e, keep, opts.detect || opts.scan ? wants : undefined);
     file.sha256 = sha256;
     if (keep) fs.kept.set(e.path, data!);
-    const found = data && opts.detect ? await opts.detect.detect(e.path, data) : undefined;
+    if (data && wanted.scan) opts.scan?.file(e.path, index, data);
+    const found = data && wanted.detect ? await opts.detect?.detect(e.path, data) : undefined;
     if (found) fs.detected.set(e.path, found);
   }
 }
 
 /**
- * Reads a file's body through sha256; its content too when `keep`, or when `wants` asks for it after the
- * first piece (files up to 4 bytes are always collected, so `wants` sees a whole magic number or the file).
+ * Reads a file's body through sha256; its content too when `keep`, or when `wants` asks for it on seeing
+ * the first piece. A first piece too short for a magic number is collected, and `wants` then sees the file.
  */
 async function consume(
   e: StreamedEntry,
@@ -125,19 +140,24 @@ async function consume(
 ): Promise<{ sha256: Digest; data?: Buffer }> {
   const hash = createHash('sha256');
   let pieces: Buffer[] | undefined = keep ? [] : undefined;
-  let head: Buffer | undefined;
+  let asked = false;
+  let deferred = false;
   for await (const piece of e.body) {
     hash.update(piece);
-    if (!pieces && wants && head === undefined) {
-      head = piece;
-      if (piece.length < 4 && piece.length < e.size) pieces = [];
-      else if (wants(e.path, e.size, piece)) pieces = [];
+    if (wants && !asked) {
+      asked = true;
+      if (piece.length < 4 && piece.length < e.size) deferred = true;
+      if (deferred || wants(e.path, e.size, piece)) pieces ??= [];
     }
     pieces?.push(piece);
   }
   const sha256: Digest = `sha256:${hash.digest('hex')}`;
-  if (!pieces && wants && e.size === 0 && wants(e.path, 0, Buffer.alloc(0))) pieces = [];
-  return pieces ? { sha256, data: Buffer.concat(pieces, e.size) } : { sha256 };
+  const data = pieces ? Buffer.concat(pieces, e.size) : undefined;
+  if (wants && (!asked || deferred)) {
+    const whole = data ?? Buffer.alloc(0);
+    return wants(e.path, e.size, whole) || keep ? { sha256, data: whole } : { sha256 };
+  }
+  return data ? { sha256, data } : { sha256 };
 }
 
 /** Removes a path (a later layer hides it); returns the bytes of the file removed. */

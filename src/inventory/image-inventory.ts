@@ -10,7 +10,7 @@ import { CHISEL_MANIFEST, chiselPackages } from './chisel-manifest.ts';
 import { copyrightPackage, dep5Licenses } from './debian-copyright.ts';
 import { DPKG_STATUS, dpkgPackages, isDpkgDatabaseFile } from './dpkg-db.ts';
 import { detectFile, wantsContent } from './file-detectors.ts';
-import { flatten } from './flatten.ts';
+import { type FlattenOptions, flatten } from './flatten.ts';
 import { isLanguageManifest, languagePackages } from './language-packages.ts';
 import { DEBIAN_VERSION_PATH, OS_RELEASE_PATHS, osInfo } from './os-release.ts';
 import { GROUP_PATH, PASSWD_PATH, parseGroup, parsePasswd } from './passwd.ts';
@@ -31,7 +31,7 @@ const KEPT = new Set<string>([
 /** Reads every layer of `image` once and reports what it holds. */
 export async function inventoryImage(
   image: Image,
-  opts: { where: string; signal?: AbortSignal | undefined },
+  opts: { where: string; signal?: AbortSignal | undefined; scan?: FlattenOptions['scan'] },
 ): Promise<ImageInventory> {
   const fs = await flatten(image.layers, {
     keep: (p, size) =>
@@ -43,6 +43,7 @@ export async function inventoryImage(
     where: opts.where,
     signal: opts.signal,
     detect: { wants: wantsContent, detect: detectFile },
+    ...(opts.scan ? { scan: opts.scan } : {}),
   });
   const text = (p: string) => fs.kept.get(p)?.toString('utf8');
   const os = osInfo(text);

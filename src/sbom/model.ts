@@ -2,12 +2,13 @@
 // and its present dependencies, the unowned regular files with their facts, the OS version to report, the
 // maintainer split into name and email, and identifiers derived from digests (never random).
 import type { ImageInventory, Inventory, InventoryFile, OsInfo, OsPackage } from '../inventory/index.ts';
-import { checkEpoch, compareText, epochToRfc3339, sha256 } from '../util/index.ts';
+import { checkEpoch, compareText, epochToRfc3339, PITH_TOOL, sha256 } from '../util/index.ts';
 import { sbomError } from './error-codes.ts';
 import { osPackagePurl } from './purl.ts';
 
 /** The tool named in every document. Kept equal to package.json's version (a test checks it). */
-export const SBOM_TOOL = { name: 'pith', version: '0.1.0' } as const;
+/** The tool SBOMs name as their author. */
+export const SBOM_TOOL = PITH_TOOL;
 
 export const CYCLONEDX_VERSIONS = ['1.5', '1.6'] as const;
 export type CycloneDxVersion = (typeof CYCLONEDX_VERSIONS)[number];

@@ -16,6 +16,8 @@ export * from './memo.ts';
 export * from './network-timeout.ts';
 export * from './read-user-file.ts';
 export * from './redact-url.ts';
+export * from './sarif.ts';
 export * from './scope.ts';
 export * from './streams.ts';
 export * from './system-error.ts';
+export * from './tool.ts';

@@ -3,11 +3,11 @@
 // per finding with the level its severity gives, and the package's record or manifest in the image as the
 // location (`var/lib/dpkg/status.d/libssl3t64`, `app/node_modules/x/package.json`) with the image
 // reference as the artifact's base. Deterministic: rules and results sorted.
-import { compareText } from '../util/index.ts';
+import { type SarifRule, type SarifTool, sarifLog } from '../util/index.ts';
 import type { Finding, Severity } from './types.ts';
 
 export interface SarifOptions {
-  tool: { name: string; version: string; informationUri?: string };
+  tool: SarifTool;
   /** The scanned image (reference@digest), recorded as the location's base. */
   image: string;
 }
@@ -30,7 +30,7 @@ const NOMINAL: Partial<Record<Severity, string>> = {
 };
 
 export function toSarif(findings: readonly Finding[], opts: SarifOptions): Record<string, unknown> {
-  const rules = new Map<string, Record<string, unknown>>();
+  const rules = new Map<string, SarifRule>();
   for (const f of findings) {
     if (rules.has(f.id)) continue;
     const score = f.cvssScore !== undefined ? f.cvssScore.toFixed(1) : NOMINAL[f.severity];
@@ -65,24 +65,7 @@ export function toSarif(findings: readonly Finding[], opts: SarifOptions): Recor
       ...(f.fixedVersion ? { fixedVersion: f.fixedVersion } : {}),
     },
   }));
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: opts.tool.name,
-            version: opts.tool.version,
-            ...(opts.tool.informationUri ? { informationUri: opts.tool.informationUri } : {}),
-            rules: [...rules.values()].sort((a, b) => compareText(String(a['id']), String(b['id']))),
-          },
-        },
-        originalUriBaseIds: { IMAGE: { description: { text: opts.image } } },
-        results,
-      },
-    ],
-  };
+  return sarifLog(opts.tool, [...rules.values()], results, { IMAGE: opts.image });
 }
 
 function messageText(f: Finding): string {

@@ -4,15 +4,17 @@
 // pith's own base and python3 images (distroless status.d, no status file) the oracle is dpkg-query over
 // a status file made of the very status.d records, marked installed. And `pith scan` of that minbase tree
 // (made from bookworm alone, without -updates and -security) lists exactly the packages apt would upgrade
-// from bookworm-updates and bookworm-security, with the same versions (issue 9, point 6).
+// from bookworm-updates and bookworm-security, with the same versions (issue 9, point 6). `pith audit` of
+// the same trees finds Debian's shells and package managers in minbase, none in pith's images, and no
+// secret in any file of Debian's packages (issue 10, point 2's corpus).
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createPith, type ImageInventory } from '../../src/api/index.ts';
+import { type ComparedImage, createPith, type ImageInventory } from '../../src/api/index.ts';
 import { mirrorsFrom, readAptSources } from '../../src/apt-repo/index.ts';
-import { run, tempDir } from '../helpers.ts';
+import { run, pith as runPith, tempDir } from '../helpers.ts';
 import { aptCandidates, aptRoot } from './apt-oracle.ts';
 import { CACHE_DIR } from './helpers.ts';
 
@@ -85,6 +87,72 @@ describe('inventory against dpkg', { timeout: 600_000 }, () => {
       platform: 'linux/amd64',
     });
     assert.equal(again.digest, imported.digest);
+
+    // pith audit of the same tree: Debian's shells and package managers, and no secret in Debian's files
+    const audit = (await pith.audit(`oci:${join(dir, 'image')}`)).images[0]!;
+    for (const shell of ['/usr/bin/bash', '/usr/bin/dash', '/usr/bin/sh'])
+      assert.ok(audit.shells.includes(shell), `${shell} in ${audit.shells.join(' ')}`);
+    for (const manager of ['/usr/bin/apt-get', '/usr/bin/dpkg'])
+      assert.ok(audit.packageManagers.includes(manager), `${manager} in ${audit.packageManagers.join(' ')}`);
+    assert.equal(audit.packages, oracle.length);
+    assert.deepEqual(
+      audit.findings.filter((f) => f.id.startsWith('PITH-S')),
+      [],
+      'no secret findings in the files of Debian packages',
+    );
+  });
+
+  it('pith compare: minbase has a shell and apt, pith base none, base:debug busybox; counts as dpkg-query', async (t) => {
+    const work = await tempDir(t);
+    const minbase = `oci:${join(work, 'minbase')}`;
+    await pith.import({ rootfs: tarball, output: minbase, platform: 'linux/amd64' });
+    const builds = [
+      ['base', 'latest'],
+      ['base', 'debug'],
+      ['static', 'latest'],
+    ] as const;
+    const refs = [minbase];
+    for (const [preset, variant] of builds) {
+      const out = `oci:${join(work, `${preset}-${variant}`)}`;
+      await pith.build({ preset, variant, archs: ['amd64'], output: out });
+      refs.push(out);
+    }
+    const json = await runPith(['compare', ...refs, '--json', '-q', '--cache-dir', CACHE_DIR]);
+    assert.equal(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout) as { images: ComparedImage[] };
+    const [mm, base, debug, stat] = report.images;
+    const tree = join(work, 'tree');
+    await mkdir(tree);
+    assert.equal((await run('tar', ['-C', tree, '-xf', tarball])).code, 0);
+    assert.equal(mm!.packages, (await dpkgQuery(join(tree, 'var', 'lib', 'dpkg'))).length);
+    assert.ok(mm!.shells.includes('/usr/bin/bash') && mm!.packageManagers.includes('/usr/bin/apt-get'));
+    assert.deepEqual([base!.shells, base!.packageManagers], [[], []]);
+    assert.ok(
+      debug!.shells.includes('/busybox/sh') && debug!.shells.includes('/busybox/busybox'),
+      debug!.shells.join(' '),
+    );
+    // Debian's busybox carries dpkg and rpm applets: links to busybox, which can install packages
+    assert.ok(
+      debug!.packageManagers.length > 0 && debug!.packageManagers.every((p) => p.startsWith('/busybox/')),
+    );
+    assert.deepEqual([stat!.shells, stat!.packageManagers], [[], []]);
+    assert.ok(stat!.packages < base!.packages && base!.packages < mm!.packages);
+    assert.ok(stat!.compressedSize < base!.compressedSize && base!.compressedSize < mm!.compressedSize);
+    for (const img of report.images) assert.equal(img.vulnerabilities, undefined, 'no feed, no CVE column');
+    // the Markdown table, ready to paste
+    const md = await runPith(['compare', ...refs, '-q', '--cache-dir', CACHE_DIR]);
+    assert.equal(md.code, 0, md.stderr);
+    const lines = md.stdout.trim().split('\n');
+    assert.equal(
+      lines[0],
+      '| image | packages | shell | package manager | user | compressed | uncompressed | layers | findings (H/M/L) |',
+    );
+    assert.equal(lines.length, 2 + refs.length);
+    assert.match(
+      lines[2]!,
+      /^\| `oci:[^`]+minbase` \| \d+ \| yes \(\d+\) \| yes \(apt, apt-get.*\) \| root \|/,
+    );
+    assert.match(lines[3]!, /\| no \| no \| root \|/);
   });
 
   it('pith scan of that tree lists what apt would upgrade from bookworm-updates and -security', async (t) => {
@@ -119,6 +187,13 @@ describe('inventory against dpkg', { timeout: 600_000 }, () => {
       const layout = `oci:${join(dir, 'image')}`;
       const built = await pith.build({ preset, archs: ['amd64'], output: layout });
       const img = (await pith.inventory(layout)).images[0]!;
+      // pith audit: no shell, no package manager, and no secret in the files of Debian's packages
+      const audit = (await pith.audit(layout)).images[0]!;
+      assert.deepEqual([audit.shells, audit.packageManagers], [[], []]);
+      assert.deepEqual(
+        audit.findings.filter((f) => f.id.startsWith('PITH-S')),
+        [],
+      );
       assert.deepEqual(
         pithList(img),
         built.debian![0]!.packages.map((p) => `${p.name} ${p.version} ${p.architecture}`).sort(),

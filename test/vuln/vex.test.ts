@@ -13,6 +13,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import ajvFormats from 'ajv-formats';
 import type { Finding } from '../../src/api/index.ts';
 import { pith as cli, ROOT, tempDir } from '../helpers.ts';
+import { sarifValidator } from '../sarif-helpers.ts';
 import { cycloneDxValidator } from '../sbom/helpers.ts';
 import { importedImage, OSV_DIR, TRACKER, TRIXIE_PACKAGES } from './helpers.ts';
 
@@ -240,6 +241,8 @@ it('the scan as a CycloneDX 1.6 vulnerability BOM and as SARIF 2.1.0', async (t)
   const scanned = await pith.scan({ reference: layout, feeds: [TRACKER], document: 'sarif' });
   const sarif = JSON.parse(scanned.document ?? '');
   assert.equal(sarif.version, '2.1.0');
+  const validSarif = sarifValidator();
+  assert.ok(validSarif(JSON.parse(scanned.document ?? '')), JSON.stringify(validSarif.errors?.slice(0, 3)));
   const results = sarif.runs[0].results;
   assert.equal(results.length, 10);
   const ssl = results.find(

@@ -1,10 +1,10 @@
 // `pith audit REF`: per platform, sizes, layers with the history line that made each, the attack surface
 // (shells, package managers, setuid/setgid, world-writable paths, device nodes), who it runs as, and the
-// findings with their rule ids and fixes (a table, or everything with --json). --fail-on makes a finding of
-// that severity or worse exit 6 (a failed check).
+// findings with their rule ids and fixes (a table, or everything with --json; SARIF with --sarif FILE).
+// --fail-on makes a finding of that severity or worse exit 6 (a failed check).
 import type { Command } from '@commander-js/extra-typings';
-import { AUDIT_SEVERITIES, type AuditSeverity, type ImageAudit } from '../../api/index.ts';
-import { PithError } from '../../util/index.ts';
+import { AUDIT_SEVERITIES, type AuditSeverity, auditSarif, type ImageAudit } from '../../api/index.ts';
+import { PITH_TOOL, PithError, writeFileAtomic } from '../../util/index.ts';
 import { humanSize, makeOutput, ReportedFailure } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
@@ -20,6 +20,7 @@ export function auditCommand(program: Command, cli: CliContext): void {
       '--fail-on <severity>',
       `exit 6 when a finding is this severe or worse (${AUDIT_SEVERITIES.join(', ')})`,
     )
+    .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file')
     .option('--json', 'print the whole audit as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref, opts) => {
@@ -27,6 +28,10 @@ export function auditCommand(program: Command, cli: CliContext): void {
       const out = makeOutput(opts);
       const report = await cli.pith({}, out).audit(ref);
       out.done();
+      if (opts.sarif) {
+        const sarif = auditSarif(report, PITH_TOOL);
+        await writeFileAtomic(opts.sarif, Buffer.from(`${JSON.stringify(sarif, null, 2)}\n`));
+      }
       out.result(report, () => report.images.map(imageTable).join('\n\n'));
       if (!failOn) return;
       const worst = AUDIT_SEVERITIES.indexOf(failOn);
