@@ -1,5 +1,5 @@
 // `npm run bench [-- CASE…]`: every case compares pith against its named peer in the same run and prints a ratio.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { buildFilesCase } from './cases/build-files.ts';
 import { debianBaseCase } from './cases/debian-base.ts';
@@ -25,4 +25,9 @@ const only = process.argv.slice(2);
 const unknown = only.filter((name) => !cases.some(([n]) => n === name));
 if (unknown.length)
   throw new Error(`unknown bench case ${unknown.join(', ')}: ${cases.map(([n]) => n).join(', ')}`);
-for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) await run(join(work, name));
+try {
+  for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) await run(join(work, name));
+} finally {
+  // bin/pith.js prefers dist/ when it exists: leave none behind, or the checkout would run this build later
+  await rm(resolve(import.meta.dirname, '..', 'dist'), { recursive: true, force: true });
+}

@@ -18,7 +18,8 @@ const ALLOWED: Record<string, string[]> = {
   config: ['oci', 'util'],
   inventory: ['apt-repo', 'zip', 'oci', 'tar', 'compress', 'util'],
   sbom: ['inventory', 'oci', 'util'],
-  audit: ['inventory', 'oci', 'util'],
+  audit: ['inventory', 'oci', 'vuln', 'util'],
+  report: ['audit', 'util'],
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
@@ -37,6 +38,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   api: [
     'audit',
+    'report',
     'assemble',
     'vuln',
     'zip',
@@ -70,8 +72,8 @@ const NO_PACKAGES = new Set(['util', 'oci', 'tar']);
  * modules when called. Every module's error-codes.ts is light.
  */
 const LIGHT: Record<string, string[]> = {
-  api: ['index.ts', 'pith.ts', 'context.ts', 'error-codes.ts', 'scan-findings.ts'],
-  audit: ['rules.ts', 'sarif.ts', 'secret-rules.ts', 'types.ts'],
+  api: ['index.ts', 'pith.ts', 'context.ts', 'error-codes.ts', 'html.ts', 'scan-findings.ts'],
+  audit: ['compared-image.ts', 'rules.ts', 'sarif.ts', 'secret-rules.ts', 'types.ts'],
   config: ['constants.ts'],
   io: ['registry/auth/auth-paths.ts', 'registry/transport/errors.ts'],
   vuln: ['types.ts'],

@@ -2,6 +2,7 @@
 // The CLI is built on exactly this surface. The fakes for users' own tests are in `pith/testing`.
 
 export type { NetworkOptions } from '../apt-repo/index.ts';
+export { comparisonTable } from '../audit/compared-image.ts';
 export { AUDIT_RULES, type AuditRuleId } from '../audit/rules.ts';
 export { auditSarif } from '../audit/sarif.ts';
 export {
@@ -68,6 +69,7 @@ export type { ConfigRequest } from './config-request.ts';
 export type { CallOptions, PithOptions, RegistryOptions, ResolvedSettings } from './context.ts';
 export type { DiffReport, DiffRequest, FileChange, PackageChange } from './diff.ts';
 export * from './error-codes.ts';
+export { auditHtml, compareHtml, diffHtml } from './html.ts';
 export type { ImportReport, ImportRequest } from './import.ts';
 export type { InspectReport, ValidateReport } from './inspect.ts';
 export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';

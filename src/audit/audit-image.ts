@@ -7,6 +7,7 @@ import { deviceNodes, packageManagers, setuidFiles, shells, worldWritable } from
 import { AUDIT_RULES, type AuditRuleId } from './rules.ts';
 import { runAs } from './run-as.ts';
 import { type SecretHit, scanConfig } from './secrets.ts';
+import { packageSizes, sizeTree } from './size-tree.ts';
 import { AUDIT_SEVERITIES, type AuditFinding, type AuditLayer, type ImageAudit } from './types.ts';
 
 const CA_BUNDLE = 'etc/ssl/certs/ca-certificates.crt';
@@ -93,6 +94,8 @@ export function auditImage(
     tzdata,
     efficiency: inv.waste.efficiency,
     reclaimableBytes: inv.waste.reclaimableBytes,
+    directories: sizeTree(files),
+    packageSizes: packageSizes(inv),
     findings: findings.sort(
       (a, b) =>
         AUDIT_SEVERITIES.indexOf(a.severity) - AUDIT_SEVERITIES.indexOf(b.severity) ||

@@ -45,6 +45,13 @@ export interface RunAs {
   root: boolean;
 }
 
+/** Bytes in a tree (directories, or any grouping), for a treemap. */
+export interface SizeNode {
+  name: string;
+  bytes: number;
+  children?: SizeNode[];
+}
+
 export interface ImageAudit {
   platform?: string;
   digest: string;
@@ -64,6 +71,10 @@ export interface ImageAudit {
   /** dive-compatible efficiency and the bytes later layers hide. */
   efficiency: number;
   reclaimableBytes: number;
+  /** Where the bytes are: the directory tree (three levels, the largest 12 of each). */
+  directories: SizeNode;
+  /** The bytes each package's files take, largest first (at most 30). */
+  packageSizes: { name: string; bytes: number }[];
   findings: AuditFinding[];
 }
 

@@ -1,6 +1,6 @@
 // Human text for artifact summaries (inspect and build).
 import type { ArtifactSummary, ImageSummary } from '../api/index.ts';
-import { humanSize } from './output.ts';
+import { humanSize } from '../util/index.ts';
 
 export function formatSummary(s: ArtifactSummary, title: string): string {
   const lines = [`${title}`, `  digest     ${s.digest}`, `  mediaType  ${s.mediaType}`];

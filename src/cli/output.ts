@@ -1,7 +1,9 @@
 // Where command output goes: results on stdout (human text or `--json`), progress and errors on stderr.
 // Progress is rendered from the API's typed events: a rewritten status line on a TTY and plain lines
 // otherwise (pipes, CI=true).
+
 import type { ErrorKind, PithEvent } from '../api/index.ts';
+import { humanSize } from '../util/index.ts';
 
 export interface Output {
   json: boolean;
@@ -132,16 +134,4 @@ export function errorJson(r: ErrorReport): string {
 /** Details may hold values JSON has no form for. */
 function jsonSafe(_key: string, value: unknown): unknown {
   return typeof value === 'bigint' ? value.toString() : value;
-}
-
-/** Human size: 1.2 MiB. */
-export function humanSize(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return u === 0 ? `${n} B` : `${v.toFixed(1)} ${units[u]}`;
 }

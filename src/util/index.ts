@@ -12,6 +12,7 @@ export * from './error-codes.ts';
 export * from './errors.ts';
 export * from './events.ts';
 export * from './http-retry.ts';
+export * from './human-size.ts';
 export * from './memo.ts';
 export * from './network-timeout.ts';
 export * from './read-user-file.ts';

@@ -3,9 +3,15 @@
 // findings with their rule ids and fixes (a table, or everything with --json; SARIF with --sarif FILE).
 // --fail-on makes a finding of that severity or worse exit 6 (a failed check).
 import type { Command } from '@commander-js/extra-typings';
-import { AUDIT_SEVERITIES, type AuditSeverity, auditSarif, type ImageAudit } from '../../api/index.ts';
-import { PITH_TOOL, PithError, writeFileAtomic } from '../../util/index.ts';
-import { humanSize, makeOutput, ReportedFailure } from '../output.ts';
+import {
+  AUDIT_SEVERITIES,
+  type AuditSeverity,
+  auditHtml,
+  auditSarif,
+  type ImageAudit,
+} from '../../api/index.ts';
+import { humanSize, PITH_TOOL, PithError, writeFileAtomic } from '../../util/index.ts';
+import { makeOutput, ReportedFailure } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
 export function auditCommand(program: Command, cli: CliContext): void {
@@ -21,6 +27,7 @@ export function auditCommand(program: Command, cli: CliContext): void {
       `exit 6 when a finding is this severe or worse (${AUDIT_SEVERITIES.join(', ')})`,
     )
     .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file')
+    .option('--html <file>', 'also write a self-contained HTML report (tables, charts) to this file')
     .option('--json', 'print the whole audit as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref, opts) => {
@@ -28,6 +35,7 @@ export function auditCommand(program: Command, cli: CliContext): void {
       const out = makeOutput(opts);
       const report = await cli.pith({}, out).audit(ref);
       out.done();
+      if (opts.html) await writeFileAtomic(opts.html, Buffer.from(await auditHtml(report)));
       if (opts.sarif) {
         const sarif = auditSarif(report, PITH_TOOL);
         await writeFileAtomic(opts.sarif, Buffer.from(`${JSON.stringify(sarif, null, 2)}\n`));

@@ -1,8 +1,9 @@
 // `pith build [CONFIG] --output REF [--preset NAME] [--variant V] [--suite S] [--arch A,…]`
 import type { Command } from '@commander-js/extra-typings';
 import { type Arch, SUITES, type Suite, VARIANTS, type Variant } from '../../api/index.ts';
+import { humanSize } from '../../util/index.ts';
 import { formatSummary } from '../format-summary.ts';
-import { humanSize, makeOutput } from '../output.ts';
+import { makeOutput } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
 /** `--arch a,b` → ['a', 'b']; the values are checked by the API with the rest of the config. */

@@ -2,8 +2,9 @@
 // --feed), shell, package manager, user, compressed and uncompressed size, layers, audit findings — as a
 // Markdown table ready to paste, or --json.
 import type { Command } from '@commander-js/extra-typings';
-import type { ComparedImage } from '../../api/index.ts';
-import { humanSize, makeOutput } from '../output.ts';
+import { type ComparedImage, compareHtml, comparisonTable } from '../../api/index.ts';
+import { writeFileAtomic } from '../../util/index.ts';
+import { makeOutput } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
 export function compareCommand(program: Command, cli: CliContext): void {
@@ -20,6 +21,7 @@ export function compareCommand(program: Command, cli: CliContext): void {
     .option('--platform <os/arch>', 'the platform to compare of multi-platform images (default linux/amd64)')
     .option('--offline', 'use only cached feeds')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
+    .option('--html <file>', 'also write a self-contained HTML report (tables, charts) to this file')
     .option('--json', 'print the comparison as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (refs, opts) => {
@@ -30,45 +32,18 @@ export function compareCommand(program: Command, cli: CliContext): void {
         ...(opts.platform ? { platform: opts.platform } : {}),
       });
       out.done();
+      if (opts.html) await writeFileAtomic(opts.html, Buffer.from(await compareHtml(report)));
       out.result(report, () => markdownTable(report.images));
     });
 }
 
 /** The comparison as a Markdown table, one row per image. */
 export function markdownTable(images: readonly ComparedImage[]): string {
-  const withCves = images.some((i) => i.vulnerabilities);
-  const header = [
-    'image',
-    'packages',
-    ...(withCves ? ['CVEs (C/H/M/L)'] : []),
-    'shell',
-    'package manager',
-    'user',
-    'compressed',
-    'uncompressed',
-    'layers',
-    'findings (H/M/L)',
-  ];
-  const rows = images.map((i) => [
-    `\`${i.reference}\``,
-    String(i.packages),
-    ...(withCves
-      ? [
-          i.vulnerabilities
-            ? `${i.vulnerabilities.critical}/${i.vulnerabilities.high}/${i.vulnerabilities.medium}/${i.vulnerabilities.low}`
-            : '–',
-        ]
-      : []),
-    i.shells.length ? `yes (${i.shells.length})` : 'no',
-    i.packageManagers.length
-      ? `yes (${i.packageManagers.map((p) => p.slice(p.lastIndexOf('/') + 1)).join(', ')})`
-      : 'no',
-    i.user,
-    humanSize(i.compressedSize),
-    humanSize(i.uncompressedSize),
-    String(i.layers),
-    `${i.findings.high}/${i.findings.medium}/${i.findings.low}`,
-  ]);
+  const { header, rows } = comparisonTable(images);
   const line = (cells: string[]) => `| ${cells.map((c) => c.replaceAll('|', '\\|')).join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+  return [
+    line(header),
+    line(header.map(() => '---')),
+    ...rows.map((r) => line([`\`${r[0]}\``, ...r.slice(1)])),
+  ].join('\n');
 }

@@ -2,8 +2,9 @@
 // packages added, removed and changed (both versions), the layers they share — the largest first in the
 // text output, everything with --json.
 import type { Command } from '@commander-js/extra-typings';
-import type { DiffReport } from '../../api/index.ts';
-import { humanSize, makeOutput } from '../output.ts';
+import { type DiffReport, diffHtml } from '../../api/index.ts';
+import { humanSize, writeFileAtomic } from '../../util/index.ts';
+import { makeOutput } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
 const SHOWN = 40;
@@ -15,6 +16,7 @@ export function diffCommand(program: Command, cli: CliContext): void {
     .argument('<from>', 'the image before (any transport pith reads)')
     .argument('<to>', 'the image after')
     .option('--platform <os/arch>', 'the platform to compare of multi-platform images (default linux/amd64)')
+    .option('--html <file>', 'also write a self-contained HTML report (tables, charts) to this file')
     .option('--json', 'print every change as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (from, to, opts) => {
@@ -23,6 +25,7 @@ export function diffCommand(program: Command, cli: CliContext): void {
         .pith({}, out)
         .diff({ from, to, ...(opts.platform ? { platform: opts.platform } : {}) });
       out.done();
+      if (opts.html) await writeFileAtomic(opts.html, Buffer.from(await diffHtml(report)));
       out.result(report, () => diffText(report));
     });
 }

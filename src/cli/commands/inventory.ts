@@ -2,7 +2,8 @@
 // owns (a table, or everything with --json).
 import type { Command } from '@commander-js/extra-typings';
 import type { ImageInventory } from '../../api/index.ts';
-import { humanSize, makeOutput } from '../output.ts';
+import { humanSize } from '../../util/index.ts';
+import { makeOutput } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
 
 const REF_HELP =
