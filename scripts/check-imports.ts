@@ -20,6 +20,7 @@ const ALLOWED: Record<string, string[]> = {
   sbom: ['inventory', 'oci', 'util'],
   audit: ['inventory', 'oci', 'vuln', 'util'],
   report: ['audit', 'util'],
+  policy: ['audit', 'vuln', 'util'],
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
@@ -38,6 +39,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   api: [
     'audit',
+    'policy',
     'report',
     'assemble',
     'vuln',
@@ -76,6 +78,7 @@ const LIGHT: Record<string, string[]> = {
   audit: ['compared-image.ts', 'rules.ts', 'sarif.ts', 'secret-rules.ts', 'types.ts'],
   config: ['constants.ts'],
   io: ['registry/auth/auth-paths.ts', 'registry/transport/errors.ts'],
+  policy: ['sarif.ts'],
   vuln: ['types.ts'],
 };
 

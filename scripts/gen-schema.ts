@@ -1,9 +1,15 @@
-// Regenerates schema/pith.schema.json from the zod config schema (`npm run schema`); a test checks that the
-// committed file is current.
+// Regenerates the published JSON Schemas from their zod schemas (`npm run schema`): schema/pith.schema.json
+// (pith.yaml) and schema/policy.schema.json (policy files); a test checks that the committed files are current.
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { configJsonSchema } from '../src/config/index.ts';
+import { policyJsonSchema } from '../src/policy/index.ts';
 
-const file = resolve(import.meta.dirname, '..', 'schema', 'pith.schema.json');
-writeFileSync(file, `${JSON.stringify(configJsonSchema(), null, 2)}\n`);
-process.stdout.write(`wrote ${file}\n`);
+for (const [name, schema] of [
+  ['pith.schema.json', configJsonSchema()],
+  ['policy.schema.json', policyJsonSchema()],
+] as const) {
+  const file = resolve(import.meta.dirname, '..', 'schema', name);
+  writeFileSync(file, `${JSON.stringify(schema, null, 2)}\n`);
+  process.stdout.write(`wrote ${file}\n`);
+}

@@ -11,7 +11,7 @@ import type { TarEntry } from '../src/tar/index.ts';
 export async function entriesLayout(
   dir: string,
   name: string,
-  opts: { config?: ExecConfig; baseHistory?: HistoryEntry[] },
+  opts: { config?: ExecConfig; baseHistory?: HistoryEntry[]; annotations?: Record<string, string> },
   ...layers: TarEntry[][]
 ): Promise<string> {
   const built = [];
@@ -22,6 +22,7 @@ export async function entriesLayout(
     layers: built,
     epoch: 0,
     ...(opts.baseHistory ? { baseHistory: opts.baseHistory } : {}),
+    ...(opts.annotations ? { annotations: opts.annotations } : {}),
   });
   await writeLayoutDir(join(dir, name), image);
   return `oci:${join(dir, name)}`;

@@ -37,6 +37,8 @@ export { type Diagnostic, RegistryError } from '../io/registry/transport/errors.
 export type { Lock, LockedPackage, LockedSuite, LockReason } from '../lockfile/index.ts';
 export type { Problem } from '../oci/index.ts';
 export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
+export type { Policy, RuleResult } from '../policy/index.ts';
+export { policySarif } from '../policy/sarif.ts';
 export type { CycloneDxDocument, CycloneDxVersion, SpdxDocument } from '../sbom/index.ts';
 export {
   type ErrorKind,
@@ -75,6 +77,7 @@ export type { InspectReport, ValidateReport } from './inspect.ts';
 export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 export type { PinFileReport, PinOptions } from './pin.ts';
 export { createPith, type Pith } from './pith.ts';
+export type { PolicyCheckRequest, PolicyImageResult, PolicyReport } from './policy.ts';
 export type { PresetReport } from './presets.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
 export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';

@@ -13,6 +13,7 @@ import type { InspectReport, ValidateReport } from './inspect.ts';
 import type { Inventory } from './inventory.ts';
 import type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 import type { PinFileReport, PinOptions } from './pin.ts';
+import type { PolicyCheckRequest, PolicyReport } from './policy.ts';
 import type { PresetReport } from './presets.ts';
 import type { CopyOptions, CopyReport } from './registry.ts';
 import type { SbomReport, SbomRequest } from './sbom.ts';
@@ -46,6 +47,8 @@ export interface Pith {
   compare(req: CompareRequest, call?: CallOptions): Promise<CompareReport>;
   /** What changed between two images: files and packages added, removed, changed; layers shared. */
   diff(req: DiffRequest, call?: CallOptions): Promise<DiffReport>;
+  /** Checks every image of a reference against a policy file: one result per rule, and whether all pass. */
+  policyCheck(req: PolicyCheckRequest, call?: CallOptions): Promise<PolicyReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
   validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
   /** Copies an artifact between any two transports. */
@@ -96,6 +99,7 @@ export function createPith(options: PithOptions = {}): Pith {
     audit: (reference, call) => on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference)),
     compare: (req, call) => on(call).run(async (c) => (await import('./compare.ts')).compare(c, req)),
     diff: (req, call) => on(call).run(async (c) => (await import('./diff.ts')).diff(c, req)),
+    policyCheck: (req, call) => on(call).run(async (c) => (await import('./policy.ts')).policyCheck(c, req)),
     import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
     sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),
     scan: (req, call) => on(call).run(async (c) => (await import('./scan.ts')).scan(c, req)),

@@ -1,7 +1,7 @@
 // The audit of one image from its manifest, config and inventory: sizes, layers with their history lines,
 // the attack surface and who it runs as, as findings with stable ids (rules.ts), sorted worst first.
 import type { ImageInventory, InventoryFile } from '../inventory/index.ts';
-import type { ExecConfig, Image } from '../oci/index.ts';
+import { Annotation, type ExecConfig, type Image } from '../oci/index.ts';
 import { compareText } from '../util/index.ts';
 import { deviceNodes, packageManagers, setuidFiles, shells, worldWritable } from './attack-surface.ts';
 import { AUDIT_RULES, type AuditRuleId } from './rules.ts';
@@ -55,6 +55,9 @@ export function auditImage(
   each('PITH-A006', setuidFiles(files), (f) => `${modeText(f.mode)} /${f.path}`);
   each('PITH-A007', worldWritable(files), (f) => `${modeText(f.mode)} /${f.path}`);
   each('PITH-A008', deviceNodes(files), (f) => `${f.type} device /${f.path}`);
+  const base = baseOf(image);
+  if (base && !base.pinned)
+    add('PITH-A013', `the base ${base.name ?? '(unnamed)'} is named without a digest`);
   const has = (p: string) => files.some((f) => f.path === p);
   const caBundle = has(CA_BUNDLE);
   const tzdata = files.some((f) => f.path.startsWith(ZONEINFO));
@@ -92,6 +95,7 @@ export function auditImage(
     entrypointForm: form,
     caBundle,
     tzdata,
+    ...(base ? { base } : {}),
     efficiency: inv.waste.efficiency,
     reclaimableBytes: inv.waste.reclaimableBytes,
     directories: sizeTree(files),
@@ -140,6 +144,19 @@ function auditLayers(image: Image, inv: ImageInventory): AuditLayer[] {
       ...(createdBy ? { createdBy } : {}),
     };
   });
+}
+
+/** The base an image names in its manifest annotations (image-spec annotations.md), if any. */
+function baseOf(image: Image): ImageAudit['base'] {
+  const a = image.manifest.value.annotations ?? {};
+  const name = a[Annotation.baseName];
+  const digest = a[Annotation.baseDigest];
+  if (name === undefined && digest === undefined) return undefined;
+  return {
+    ...(name ? { name } : {}),
+    ...(digest ? { digest } : {}),
+    pinned: digest !== undefined || /@sha256:[0-9a-f]{64}$/.test(name ?? ''),
+  };
 }
 
 /** exec form, shell form (`sh -c`), or none, of the entrypoint (or the command when there is none). */

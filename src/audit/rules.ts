@@ -69,6 +69,11 @@ export const AUDIT_RULES = {
     title: 'Bytes shipped that a later layer overwrites or deletes',
     fix: 'Delete files in the layer that creates them, or squash the layers; the lower copy is still downloaded.',
   },
+  'PITH-A013': {
+    severity: 'low',
+    title: 'The base image is not pinned by digest',
+    fix: 'Name the base by digest (NAME@sha256:…); `pith pin` rewrites references to digests.',
+  },
 } as const satisfies Record<string, AuditRule>;
 
 export type AuditRuleId = keyof typeof AUDIT_RULES;

@@ -12,7 +12,8 @@ export function runAs(user: string | undefined, accounts?: Account[], groups?: G
   const account = NUMERIC.test(u)
     ? accounts?.find((a) => a.uid === Number(u))
     : accounts?.find((a) => a.name === u);
-  const uid = NUMERIC.test(u) ? Number(u) : account?.uid;
+  // `root` is uid 0 whatever /etc/passwd says (or whether there is one)
+  const uid = NUMERIC.test(u) ? Number(u) : u === 'root' ? 0 : account?.uid;
   const gid =
     g === undefined ? account?.gid : NUMERIC.test(g) ? Number(g) : groups?.find((x) => x.name === g)?.gid;
   return {

@@ -68,6 +68,8 @@ export interface ImageAudit {
   entrypointForm: 'exec' | 'shell' | 'none';
   caBundle: boolean;
   tzdata: boolean;
+  /** The base image, from the manifest's org.opencontainers.image.base.* annotations, when it names one. */
+  base?: { name?: string; digest?: string; pinned: boolean };
   /** dive-compatible efficiency and the bytes later layers hide. */
   efficiency: number;
   reclaimableBytes: number;

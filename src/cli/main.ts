@@ -17,6 +17,7 @@ import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { inventoryCommand } from './commands/inventory.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
+import { policyCommand } from './commands/policy.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { sbomCommand } from './commands/sbom.ts';
@@ -67,6 +68,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   auditCommand(program, cli);
   compareCommand(program, cli);
   diffCommand(program, cli);
+  policyCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);

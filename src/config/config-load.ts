@@ -67,7 +67,7 @@ export function parseYamlDocument<S extends z.ZodType>(
   text: string,
   file: string,
   schema: S,
-  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID',
+  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID' | 'POLICY_INVALID',
   overrides: ConfigOverrides = {},
 ): { value: z.output<S>; where: (path: FieldPath) => string } {
   const lc = new LineCounter();
@@ -133,7 +133,7 @@ function validate<S extends z.ZodType = typeof configSchema>(
   where: (p: FieldPath) => string,
   keyAt: (path: FieldPath, key: string) => string,
   schema: S = configSchema as unknown as S,
-  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID' = 'CONFIG_INVALID',
+  code: 'CONFIG_INVALID' | 'TRIAGE_INVALID' | 'POLICY_INVALID' = 'CONFIG_INVALID',
 ): z.output<S> {
   const result = schema.safeParse(raw);
   if (result.success) return result.data;

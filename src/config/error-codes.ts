@@ -18,6 +18,10 @@ export const CONFIG_ERROR_CODES = {
     kind: 'input',
     meaning: 'The config does not match the schema (each problem at its field).',
   },
+  POLICY_INVALID: {
+    kind: 'input',
+    meaning: 'A pith policy file does not match its schema (each problem at its file:line:col and field).',
+  },
   TRIAGE_INVALID: {
     kind: 'input',
     meaning:

@@ -127,10 +127,13 @@ test('the pith bin runs the CLI and refuses too old a Node.js', async () => {
   }
 });
 
-test('the published JSON Schema is current', async () => {
+test('the published JSON Schemas are current', async () => {
   const { configJsonSchema } = await import('../../src/config/index.ts');
+  const { policyJsonSchema } = await import('../../src/policy/index.ts');
   const committed = JSON.parse(await readFile(join(ROOT, 'schema/pith.schema.json'), 'utf8'));
   assert.deepEqual(committed, configJsonSchema(), 'run npm run schema');
+  const policy = JSON.parse(await readFile(join(ROOT, 'schema/policy.schema.json'), 'utf8'));
+  assert.deepEqual(policy, policyJsonSchema(), 'run npm run schema');
 });
 
 test('--arch amd64,amd64 builds one image, not an index of two identical platforms', async (t) => {
