@@ -143,6 +143,7 @@ function validate<S extends z.ZodType = typeof configSchema>(
     details: { file, field: problems[0]?.field, fields: problems.map((p) => p.field) },
   };
   if (code === 'TRIAGE_INVALID') throw new PithError('input', 'TRIAGE_INVALID', message, options);
+  if (code === 'POLICY_INVALID') throw new PithError('input', 'POLICY_INVALID', message, options);
   throw new PithError('input', 'CONFIG_INVALID', message, options);
 }
 

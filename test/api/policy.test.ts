@@ -96,5 +96,7 @@ it('a policy that does not match its schema is refused at file:line:col, exit 3'
   const r = await runPith(['policy', 'check', 'oci:/nonexistent', '--policy', policy, '-q']);
   assert.equal(r.code, 3, r.stderr);
   assert.match(r.stderr, /policy\.yaml:3:15: maxSize\.compressed/);
+  const json = await runPith(['policy', 'check', 'oci:/nonexistent', '--policy', policy, '--json', '-q']);
+  assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'POLICY_INVALID');
   assert.match(r.stderr, /policy\.yaml:4:1: .*noShel/);
 });
