@@ -21,6 +21,7 @@ const ALLOWED: Record<string, string[]> = {
   audit: ['inventory', 'oci', 'vuln', 'util'],
   report: ['audit', 'util'],
   policy: ['audit', 'vuln', 'util'],
+  lint: ['audit', 'policy', 'util'],
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
@@ -39,6 +40,7 @@ const ALLOWED: Record<string, string[]> = {
   ],
   api: [
     'audit',
+    'lint',
     'policy',
     'report',
     'assemble',
@@ -79,6 +81,7 @@ const LIGHT: Record<string, string[]> = {
   config: ['constants.ts'],
   io: ['registry/auth/auth-paths.ts', 'registry/transport/errors.ts'],
   policy: ['sarif.ts'],
+  lint: ['rules.ts', 'sarif.ts'],
   vuln: ['types.ts'],
 };
 

@@ -34,6 +34,14 @@ export {
 } from '../io/error-codes.ts';
 export type { CredentialSource, Credentials } from '../io/index.ts';
 export { type Diagnostic, RegistryError } from '../io/registry/transport/errors.ts';
+export {
+  LINT_RULES,
+  LINT_SEVERITIES,
+  type LintFinding,
+  type LintRuleId,
+  type LintSeverity,
+} from '../lint/rules.ts';
+export { lintSarif } from '../lint/sarif.ts';
 export type { Lock, LockedPackage, LockedSuite, LockReason } from '../lockfile/index.ts';
 export type { Problem } from '../oci/index.ts';
 export type { PinChange, PinResult, PinSkip } from '../pin/index.ts';
@@ -74,6 +82,7 @@ export * from './error-codes.ts';
 export { auditHtml, compareHtml, diffHtml } from './html.ts';
 export type { ImportReport, ImportRequest } from './import.ts';
 export type { InspectReport, ValidateReport } from './inspect.ts';
+export type { LintReport, LintRequest } from './lint.ts';
 export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 export type { PinFileReport, PinOptions } from './pin.ts';
 export { createPith, type Pith } from './pith.ts';

@@ -11,6 +11,7 @@ import type { DiffReport, DiffRequest } from './diff.ts';
 import type { ImportReport, ImportRequest } from './import.ts';
 import type { InspectReport, ValidateReport } from './inspect.ts';
 import type { Inventory } from './inventory.ts';
+import type { LintReport, LintRequest } from './lint.ts';
 import type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 import type { PinFileReport, PinOptions } from './pin.ts';
 import type { PolicyCheckRequest, PolicyReport } from './policy.ts';
@@ -49,6 +50,8 @@ export interface Pith {
   diff(req: DiffRequest, call?: CallOptions): Promise<DiffReport>;
   /** Checks every image of a reference against a policy file: one result per rule, and whether all pass. */
   policyCheck(req: PolicyCheckRequest, call?: CallOptions): Promise<PolicyReport>;
+  /** Lints Dockerfiles for minimal images (and the hygiene rules that apply). */
+  lint(req: LintRequest, call?: CallOptions): Promise<LintReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
   validate(reference: string, call?: CallOptions): Promise<ValidateReport>;
   /** Copies an artifact between any two transports. */
@@ -100,6 +103,7 @@ export function createPith(options: PithOptions = {}): Pith {
     compare: (req, call) => on(call).run(async (c) => (await import('./compare.ts')).compare(c, req)),
     diff: (req, call) => on(call).run(async (c) => (await import('./diff.ts')).diff(c, req)),
     policyCheck: (req, call) => on(call).run(async (c) => (await import('./policy.ts')).policyCheck(c, req)),
+    lint: (req, call) => on(call).run(async (c) => (await import('./lint.ts')).lint(c, req)),
     import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
     sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),
     scan: (req, call) => on(call).run(async (c) => (await import('./scan.ts')).scan(c, req)),

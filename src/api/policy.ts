@@ -83,7 +83,8 @@ export async function policyCheck(ctx: Context, req: PolicyCheckRequest): Promis
   };
 }
 
-async function readPolicy(path: string): Promise<Policy> {
+/** A policy file, parsed and checked against its schema (POLICY_INVALID at file:line:col). */
+export async function readPolicy(path: string): Promise<Policy> {
   const bytes = await readUserFile(path, 1 << 20, 'policy');
   return parseYamlDocument(bytes.toString('utf8'), path, policySchema, 'POLICY_INVALID').value;
 }

@@ -12,6 +12,10 @@ export const CLI_ERROR_CODES = {
     kind: 'check',
     meaning: 'pith scan --fail-on found a vulnerability of that severity or worse (its report lists them).',
   },
+  LINT_FAILED: {
+    kind: 'check',
+    meaning: 'pith lint found a finding of the --fail-on severity or worse (default warning).',
+  },
   POLICY_FAILED: {
     kind: 'check',
     meaning: 'pith policy check found a rule the image breaks (its report lists each rule).',

@@ -16,6 +16,7 @@ import { diffCommand } from './commands/diff.ts';
 import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { lintCommand } from './commands/lint.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { policyCommand } from './commands/policy.ts';
 import { presetsCommand } from './commands/presets.ts';
@@ -69,6 +70,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   compareCommand(program, cli);
   diffCommand(program, cli);
   policyCommand(program, cli);
+  lintCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);
