@@ -1,12 +1,20 @@
 // `audit`: the attack surface and layer economy of every image (platform) a reference names, from the same
 // single pass over the layers the inventory makes (secrets are looked for in that pass too). `examine` gives
 // both, for compare, which also scans the inventory.
-import { type AuditResult, auditImage, type ImageAudit, SecretScanner } from '../audit/index.ts';
+import {
+  AUDIT_RULES,
+  type AuditResult,
+  auditImage,
+  type ImageAudit,
+  SecretScanner,
+  sortFindings,
+} from '../audit/index.ts';
 import { type ImageInventory, type Inventory, inventoryImage } from '../inventory/index.ts';
 import { parseTransportRef, readArtifact } from '../io/index.ts';
 import { configPlatform, formatPlatform, type Image, imagesOf, topDocument } from '../oci/index.ts';
-import { PithError } from '../util/index.ts';
+import { messageOf, PithError } from '../util/index.ts';
 import type { Context } from './context.ts';
+import { digest } from './registry.ts';
 
 export type { AuditResult as AuditReport };
 
@@ -39,13 +47,42 @@ export async function examine(
     const secrets = new SecretScanner();
     const inv = await inventoryImage(image, { where: reference, signal: ctx.signal, scan: secrets });
     inventories.push(inv);
-    audits.push(auditImage(image, inv, secrets.hits));
+    const a = auditImage(image, inv, secrets.hits);
+    await checkBase(ctx, a);
+    audits.push(a);
   }
   const digest = topDocument(artifact).digest;
   return {
     inventory: { reference, digest, images: inventories },
     audit: { reference, digest, images: audits },
   };
+}
+
+/**
+ * Asks the base's registry which digest its tag names now (online only, for a base named by tag with a
+ * digest recorded); a newer build is finding PITH-A014. An unreachable registry is a warning, not a failure.
+ */
+async function checkBase(ctx: Context, a: ImageAudit): Promise<void> {
+  const base = a.base;
+  if (ctx.settings.offline || !base?.name || !base.digest || base.name.includes('@')) return;
+  try {
+    const current = await digest(ctx, `docker://${base.name}`);
+    base.current = current;
+    if (current === base.digest) return;
+    a.findings.push({
+      id: 'PITH-A014',
+      severity: AUDIT_RULES['PITH-A014'].severity,
+      message: `${base.name} is now ${current}; the image is built on ${base.digest}`,
+      fix: AUDIT_RULES['PITH-A014'].fix,
+    });
+    sortFindings(a.findings);
+  } catch (err) {
+    ctx.emit({
+      type: 'warning',
+      code: 'BASE_UNCHECKED',
+      message: `could not ask ${base.name}'s registry for its newest build: ${messageOf(err)}`,
+    });
+  }
 }
 
 function choose(all: readonly Image[], platform: string | undefined): Image[] {

@@ -100,13 +100,18 @@ export function auditImage(
     reclaimableBytes: inv.waste.reclaimableBytes,
     directories: sizeTree(files),
     packageSizes: packageSizes(inv),
-    findings: findings.sort(
-      (a, b) =>
-        AUDIT_SEVERITIES.indexOf(a.severity) - AUDIT_SEVERITIES.indexOf(b.severity) ||
-        compareText(a.id, b.id) ||
-        compareText(a.path ?? '', b.path ?? ''),
-    ),
+    findings: sortFindings(findings),
   };
+}
+
+/** Findings worst first, then by id and path. */
+export function sortFindings(findings: AuditFinding[]): AuditFinding[] {
+  return findings.sort(
+    (a, b) =>
+      AUDIT_SEVERITIES.indexOf(a.severity) - AUDIT_SEVERITIES.indexOf(b.severity) ||
+      compareText(a.id, b.id) ||
+      compareText(a.path ?? '', b.path ?? ''),
+  );
 }
 
 /** A secret as a finding: where it is, in which layer, and whether a later layer hides it (it still ships). */

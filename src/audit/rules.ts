@@ -74,6 +74,11 @@ export const AUDIT_RULES = {
     title: 'The base image is not pinned by digest',
     fix: 'Name the base by digest (NAME@sha256:…); `pith pin` rewrites references to digests.',
   },
+  'PITH-A014': {
+    severity: 'low',
+    title: 'The base image has a newer build under its tag',
+    fix: 'Rebuild on the newest base (it may carry security fixes), and pin that digest.',
+  },
 } as const satisfies Record<string, AuditRule>;
 
 export type AuditRuleId = keyof typeof AUDIT_RULES;

@@ -69,7 +69,13 @@ export interface ImageAudit {
   caBundle: boolean;
   tzdata: boolean;
   /** The base image, from the manifest's org.opencontainers.image.base.* annotations, when it names one. */
-  base?: { name?: string; digest?: string; pinned: boolean };
+  base?: {
+    name?: string;
+    digest?: string;
+    pinned: boolean;
+    /** The digest the base's tag names now, when its registry was asked (audit, online). */
+    current?: string;
+  };
   /** dive-compatible efficiency and the bytes later layers hide. */
   efficiency: number;
   reclaimableBytes: number;

@@ -36,6 +36,8 @@ export type WarningCode =
   /** A feed URL could not be fetched and its cached copy was used instead. */
   | 'FEED_FROM_CACHE'
   /** The output (an archive) has no place for the SBOM and VEX referrers a build makes. */
-  | 'REFERRERS_SKIPPED';
+  | 'REFERRERS_SKIPPED'
+  /** The registry of an image's base could not be asked whether the base is still its tag's newest build. */
+  | 'BASE_UNCHECKED';
 
 export type OnEvent = (event: PithEvent) => void;

@@ -80,12 +80,12 @@ it('an unpinned, root, shell-carrying image fails each rule it breaks; a clean o
     ],
   );
 
-  const report = await createPith({ cacheDir: join(dir, 'cache'), env: {} }).policyCheck({
+  const report = await createPith({ cacheDir: join(dir, 'cache'), env: {}, offline: true }).policyCheck({
     reference: good,
     policy,
   });
   assert.equal(report.pass, true, JSON.stringify(report.images[0]?.results));
-  const ok = await runPith(['policy', 'check', good, '--policy', policy, '-q']);
+  const ok = await runPith(['policy', 'check', good, '--policy', policy, '--offline', '-q']);
   assert.equal(ok.code, 0, ok.stderr);
 });
 
