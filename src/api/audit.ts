@@ -18,8 +18,16 @@ import { digest } from './registry.ts';
 
 export type { AuditResult as AuditReport };
 
-export async function audit(ctx: Context, reference: string): Promise<AuditResult> {
-  return (await examine(ctx, reference)).audit;
+export interface AuditOptions {
+  /**
+   * Ask the registry of the base the image names (its own annotations say which) whether that tag has a
+   * newer build. Off by default: an image from elsewhere would otherwise choose which hosts pith contacts.
+   */
+  checkBase?: boolean;
+}
+
+export async function audit(ctx: Context, reference: string, opts: AuditOptions = {}): Promise<AuditResult> {
+  return (await examine(ctx, reference, undefined, opts)).audit;
 }
 
 /**
@@ -30,6 +38,7 @@ export async function examine(
   ctx: Context,
   reference: string,
   platform?: string,
+  opts: AuditOptions = {},
 ): Promise<{ inventory: Inventory; audit: AuditResult }> {
   const artifact = await readArtifact(parseTransportRef(reference, { allowBarePath: true }), ctx.read());
   const all = imagesOf(artifact);
@@ -48,7 +57,7 @@ export async function examine(
     const inv = await inventoryImage(image, { where: reference, signal: ctx.signal, scan: secrets });
     inventories.push(inv);
     const a = auditImage(image, inv, secrets.hits);
-    await checkBase(ctx, a);
+    if (opts.checkBase) await checkBase(ctx, a);
     audits.push(a);
   }
   const digest = topDocument(artifact).digest;

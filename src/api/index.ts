@@ -72,7 +72,7 @@ export {
   type VexJustification,
   type VexStatus,
 } from '../vuln/types.ts';
-export type { AuditReport } from './audit.ts';
+export type { AuditOptions, AuditReport } from './audit.ts';
 export type { BuildReport, BuildRequest, DebianSummary } from './build.ts';
 export type { ComparedImage, CompareReport, CompareRequest } from './compare.ts';
 export type { ConfigRequest } from './config-request.ts';

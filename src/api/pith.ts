@@ -3,7 +3,7 @@
 // process never see each other's state. Every method takes its own request and, last, CallOptions (a
 // signal and a listener for that call only).
 import type { PresetInfo } from '../config/index.ts';
-import type { AuditReport } from './audit.ts';
+import type { AuditOptions, AuditReport } from './audit.ts';
 import type { BuildReport, BuildRequest } from './build.ts';
 import type { CompareReport, CompareRequest } from './compare.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
@@ -43,7 +43,7 @@ export interface Pith {
   /** What the artifact holds, per platform: OS, packages (with their files) and every file, flattened. */
   inventory(reference: string, call?: CallOptions): Promise<Inventory>;
   /** The attack surface and layer economy of each platform: shells, package managers, user, findings. */
-  audit(reference: string, call?: CallOptions): Promise<AuditReport>;
+  audit(reference: string, opts?: AuditOptions, call?: CallOptions): Promise<AuditReport>;
   /** Images side by side: packages, CVEs by severity, shell, package manager, user, sizes, layers, findings. */
   compare(req: CompareRequest, call?: CallOptions): Promise<CompareReport>;
   /** What changed between two images: files and packages added, removed, changed; layers shared. */
@@ -99,7 +99,8 @@ export function createPith(options: PithOptions = {}): Pith {
       on(call).run(async (c) => (await import('./inspect.ts')).validate(c, reference)),
     inventory: (reference, call) =>
       on(call).run(async (c) => (await import('./inventory.ts')).inventory(c, reference)),
-    audit: (reference, call) => on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference)),
+    audit: (reference, opts, call) =>
+      on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference, opts)),
     compare: (req, call) => on(call).run(async (c) => (await import('./compare.ts')).compare(c, req)),
     diff: (req, call) => on(call).run(async (c) => (await import('./diff.ts')).diff(c, req)),
     policyCheck: (req, call) => on(call).run(async (c) => (await import('./policy.ts')).policyCheck(c, req)),

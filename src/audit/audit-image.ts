@@ -58,24 +58,35 @@ export function auditImage(
   const base = baseOf(image);
   if (base && !base.pinned)
     add('PITH-A013', `the base ${base.name ?? '(unnamed)'} is named without a digest`);
-  const has = (p: string) => files.some((f) => f.path === p);
-  const caBundle = has(CA_BUNDLE);
+  const caBundle = files.some((f) => f.path === CA_BUNDLE);
   const tzdata = files.some((f) => f.path.startsWith(ZONEINFO));
   if (!caBundle) add('PITH-A009', `no /${CA_BUNDLE}`);
   if (!tzdata) add('PITH-A010', `no /${ZONEINFO}`);
   if (!inv.accounts?.some((a) => a.uid === 0))
     add('PITH-A011', inv.accounts ? 'no root in /etc/passwd' : 'no /etc/passwd');
   const history = image.config?.value.history ?? [];
+  const byPath = new Map(files.map((f) => [f.path, f]));
+  const perRule = new Map<string, number>();
   for (const hit of [
     ...secrets,
     ...scanConfig(
       exec.Env ?? [],
       history.map((h) => h.created_by),
     ),
-  ])
-    findings.push(secretFinding(hit, inv, layers));
+  ]) {
+    const n = (perRule.get(hit.rule.id) ?? 0) + 1;
+    perRule.set(hit.rule.id, n);
+    if (n <= MAX_PER_RULE) findings.push(secretFinding(hit, byPath, layers));
+    else if (n === MAX_PER_RULE + 1)
+      findings.push({
+        id: hit.rule.id,
+        severity: 'high',
+        message: `more ${hit.rule.name} secrets than the ${MAX_PER_RULE} listed`,
+        fix: 'Rotate every secret of this kind in the image and rebuild without them.',
+      });
+  }
   for (const w of inv.waste.paths.slice(0, 10)) {
-    const f = files.find((x) => x.path === w.path);
+    const f = byPath.get(w.path);
     add(
       'PITH-A012',
       `${w.bytes} bytes of /${w.path} are hidden by a later layer (${w.copies} ${w.copies === 1 ? 'copy' : 'copies'})`,
@@ -115,9 +126,13 @@ export function sortFindings(findings: AuditFinding[]): AuditFinding[] {
 }
 
 /** A secret as a finding: where it is, in which layer, and whether a later layer hides it (it still ships). */
-function secretFinding(hit: SecretHit, inv: ImageInventory, layers: AuditLayer[]): AuditFinding {
+function secretFinding(
+  hit: SecretHit,
+  files: Map<string, InventoryFile>,
+  layers: AuditLayer[],
+): AuditFinding {
   const path = hit.layer === undefined ? undefined : hit.where.slice(1);
-  const now = path === undefined ? undefined : inv.files.find((f) => f.path === path);
+  const now = path === undefined ? undefined : files.get(path);
   const hidden = hit.layer !== undefined && now?.layer !== hit.layer;
   const where = hit.layer === undefined ? ` in ${hit.where}` : ` at line ${hit.line}`;
   return {
@@ -139,7 +154,10 @@ function auditLayers(image: Image, inv: ImageInventory): AuditLayer[] {
   const history = (image.config?.value.history ?? []).filter((h) => !h.empty_layer);
   return image.layers.map((blob, i) => {
     const usage = inv.layers[i];
-    const createdBy = history.length === image.layers.length ? history[i]?.created_by : undefined;
+    const line = history.length === image.layers.length ? history[i]?.created_by : undefined;
+    // a history line that holds a secret (a build argument) is not repeated in the report
+    const createdBy =
+      line && scanConfig([], [line]).length > 0 ? '(withheld: this history line holds a secret)' : line;
     return {
       digest: blob.descriptor.digest,
       compressedSize: blob.descriptor.size,

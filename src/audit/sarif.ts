@@ -48,7 +48,9 @@ export function auditSarif(result: AuditResult, tool: SarifTool): Record<string,
     level: LEVEL[f.severity],
     message: { text: f.message },
     ...(f.path ? { locations: [location(f)] } : {}),
-    partialFingerprints: { 'pith/v1': `${f.id}|${platform ?? ''}|${f.path ?? ''}|${f.layerDigest ?? ''}` },
+    partialFingerprints: {
+      'pith/v1': `${f.id}|${platform ?? ''}|${f.path ?? ''}|${f.layerDigest ?? ''}|${f.message}`,
+    },
     properties: { severity: f.severity, ...(platform ? { platform } : {}), fix: f.fix },
   }));
   return sarifLog(tool, [...rules.values()], results, { IMAGE: `${result.reference}@${result.digest}` });

@@ -2,7 +2,8 @@
 // (`../shared/briefs/analyzers.md` §7), kept to the kinds with a recognisable shape so that ordinary files
 // (Debian's packages' own) raise nothing. Each rule has a stable id, lowercase keywords (a cheap pre-filter:
 // one must occur in the text), a pattern whose first group (or whole match) is the secret, an optional
-// Shannon-entropy floor on it, and optionally the file names it applies to.
+// Shannon-entropy floor on it, and optionally the file names it applies to. Every repetition is bounded, so
+// no file (at most 2 MiB) makes a pattern backtrack without end.
 // Hand-written as data: the scan runs every rule over every text file of every layer in one streaming pass,
 // which no rule library's per-file API does.
 
@@ -16,6 +17,11 @@ export interface SecretRule {
   entropy?: number;
   /** Only files whose path matches. */
   path?: RegExp;
+  /**
+   * For a block secret: `pattern` finds where it begins, `end` where it ends; the secret is the text from
+   * a begin to the first end after it, when that is 64 to 16384 characters long (found in one pass).
+   */
+  end?: RegExp;
 }
 
 export const SECRET_RULES: readonly SecretRule[] = [
@@ -23,8 +29,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'PITH-S001',
     name: 'private-key',
     keywords: ['private key'],
-    pattern:
-      /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----[\s\S]{64,}?-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g,
+    pattern: /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g,
+    end: /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g,
   },
   {
     id: 'PITH-S002',
@@ -60,13 +66,13 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'PITH-S007',
     name: 'gcp-service-account',
     keywords: ['service_account'],
-    pattern: /"type"\s*:\s*"service_account"[\s\S]{0,4000}?"private_key"\s*:\s*"(-----BEGIN[^"]{64,})"/g,
+    pattern: /"type"\s*:\s*"service_account"[\s\S]{0,4000}?"private_key"\s*:\s*"(-----BEGIN[^"]{64,16384})"/g,
   },
   {
     id: 'PITH-S008',
     name: 'slack-token',
     keywords: ['xox'],
-    pattern: /\b(xox[baprs]-[0-9]{8,13}-[0-9a-zA-Z-]{8,})\b/g,
+    pattern: /\b(xox[baprs]-[0-9]{8,13}-[0-9a-zA-Z-]{8,256})\b/g,
     entropy: 3,
   },
   {
@@ -87,7 +93,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'PITH-S011',
     name: 'npmrc-auth',
     keywords: ['_auth'],
-    pattern: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{8,})/g,
+    pattern: /_(?:authToken|auth|password)\s*=\s*["']?([^\s"'$]{8,1024})/g,
     path: /(^|\/)\.npmrc$/,
     entropy: 3,
   },
@@ -101,21 +107,21 @@ export const SECRET_RULES: readonly SecretRule[] = [
     id: 'PITH-S013',
     name: 'pypirc-password',
     keywords: ['password'],
-    pattern: /^\s*password\s*[=:]\s*(\S{6,})/gm,
+    pattern: /^\s*password\s*[=:]\s*(\S{6,1024})/gm,
     path: /(^|\/)\.pypirc$/,
   },
   {
     id: 'PITH-S014',
     name: 'registry-auth',
     keywords: ['"auth"'],
-    pattern: /"auth"\s*:\s*"([A-Za-z0-9+/=]{8,})"/g,
+    pattern: /"auth"\s*:\s*"([A-Za-z0-9+/=]{8,4096})"/g,
     path: /(^|\/)(\.docker\/config\.json|containers\/auth\.json|\.dockercfg)$/,
   },
   {
     id: 'PITH-S015',
     name: 'jwt',
     keywords: ['eyj'],
-    pattern: /\b(ey[a-zA-Z0-9]{17,}\.ey[a-zA-Z0-9/\\_-]{17,}\.[a-zA-Z0-9/\\_-]{10,}={0,2})/g,
+    pattern: /\b(ey[a-zA-Z0-9]{17,4096}\.ey[a-zA-Z0-9/\\_-]{17,8192}\.[a-zA-Z0-9/\\_-]{10,4096}={0,2})/g,
     entropy: 3,
   },
   {
@@ -123,20 +129,20 @@ export const SECRET_RULES: readonly SecretRule[] = [
     name: 'openai-or-anthropic-key',
     keywords: ['sk-proj-', 'sk-svcacct-', 'sk-admin-', 'sk-ant-'],
     pattern:
-      /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,}T3BlbkFJ[A-Za-z0-9_-]{20,}|sk-ant-api03-[a-zA-Z0-9_-]{93}AA)\b/g,
+      /\b(sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{20,256}T3BlbkFJ[A-Za-z0-9_-]{20,256}|sk-ant-api03-[a-zA-Z0-9_-]{93}AA)\b/g,
   },
   {
     id: 'PITH-S017',
     name: 'git-credentials',
     keywords: ['@'],
-    pattern: /https?:\/\/[^:\s/@]+:([^@\s]{4,})@/g,
+    pattern: /https?:\/\/[^:\s/@]{1,256}:([^@\s]{4,256})@/g,
     path: /(^|\/)\.git-credentials$/,
   },
   {
     id: 'PITH-S018',
     name: 'netrc-password',
     keywords: ['password'],
-    pattern: /\bpassword\s+(\S{4,})/g,
+    pattern: /\bpassword\s+(\S{4,1024})/g,
     path: /(^|\/)\.netrc$/,
   },
   {
@@ -144,7 +150,7 @@ export const SECRET_RULES: readonly SecretRule[] = [
     name: 'dotenv-secret',
     keywords: ['secret', 'password', 'passwd', 'token', 'api_key', 'private_key', 'access_key'],
     pattern:
-      /^\s*(?:export\s+)?[A-Za-z0-9_]*(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]*\s*=\s*["']?([^\s"'#]{8,})/gim,
+      /^\s*(?:export\s+)?[A-Za-z0-9_]{0,64}(?:SECRET|PASSWORD|PASSWD|TOKEN|API_KEY|PRIVATE_KEY|ACCESS_KEY)[A-Za-z0-9_]{0,64}\s*=\s*["']?([^\s"'#]{8,1024})/gim,
     path: /(^|\/)\.env(\.[\w-]+)?$/,
     entropy: 3,
   },

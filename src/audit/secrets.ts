@@ -15,6 +15,8 @@ export interface SecretHit {
 }
 
 const MAX_BYTES = 2 << 20;
+/** Hits kept per rule in one text: a file of a thousand keys is one problem, reported a few times. */
+const MAX_PER_RULE = 10;
 /** Trees of documentation and headers: full of example keys, never read by a program at run time. */
 const SKIPPED = /^usr\/(share\/(doc|man|info|locale|help)|include)\//;
 /** Placeholders that match a rule's shape. */
@@ -45,7 +47,9 @@ export function scanText(text: string, path?: string): Omit<SecretHit, 'where' |
   for (const rule of SECRET_RULES) {
     if (rule.path && !(path !== undefined && rule.path.test(path))) continue;
     if (!rule.keywords.some((k) => lower.includes(k))) continue;
-    for (const m of text.matchAll(rule.pattern)) {
+    let kept = 0;
+    for (const m of rule.end ? blocks(text, rule.pattern, rule.end) : text.matchAll(rule.pattern)) {
+      if (kept >= MAX_PER_RULE) break;
       const secret = m[1] ?? m[0];
       const start = m.index + m[0].indexOf(secret);
       const end = start + secret.length;
@@ -53,16 +57,33 @@ export function scanText(text: string, path?: string): Omit<SecretHit, 'where' |
       if (STOPWORDS.test(secret)) continue;
       if (rule.entropy !== undefined && entropy(secret) < rule.entropy) continue;
       taken.push([start, end]);
+      kept++;
       out.push({ rule, line: lineOf(text, m.index), redacted: redact(secret) });
     }
   }
   return out;
 }
 
+/** Blocks from each `begin` to the first `end` after it, 64 to 16384 characters long, in one pass. */
+function* blocks(
+  text: string,
+  begin: RegExp,
+  end: RegExp,
+): Generator<{ 0: string; 1?: string; index: number }> {
+  const ends = [...text.matchAll(end)].map((m) => m.index + m[0].length);
+  let e = 0;
+  for (const b of text.matchAll(begin)) {
+    while (e < ends.length && ends[e]! <= b.index + b[0].length) e++;
+    if (e === ends.length) return;
+    const length = ends[e]! - b.index;
+    if (length >= 64 && length <= 16384) yield { 0: text.slice(b.index, ends[e]), index: b.index };
+  }
+}
+
 /** Secrets in the config: Env values (by rule, or by a secret-sounding name) and history lines. */
 export function scanConfig(env: readonly string[], history: readonly (string | undefined)[]): SecretHit[] {
   const out: SecretHit[] = [];
-  const assignment = /(?:^|\s)([A-Za-z_][A-Za-z0-9_]*)=("[^"]*"|'[^']*'|\S+)/g;
+  const assignment = /(?:^|\s)([A-Za-z_][A-Za-z0-9_]{0,127})=("[^"]{0,4096}"|'[^']{0,4096}'|\S{1,4096})/g;
   const check = (text: string, where: string) => {
     for (const hit of scanText(text)) out.push({ ...hit, where });
     for (const m of text.matchAll(assignment)) {
@@ -74,7 +95,11 @@ export function scanConfig(env: readonly string[], history: readonly (string | u
       out.push({ rule: ENV_RULE, where, line: 1, redacted: redact(value) });
     }
   };
-  for (const e of env) check(e, 'config Env');
+  for (const e of env) {
+    // an Env entry is NAME=VALUE, the value whole (spaces and all)
+    const eq = e.indexOf('=');
+    check(eq > 0 ? `${e.slice(0, eq)}=${JSON.stringify(e.slice(eq + 1))}` : e, 'config Env');
+  }
   history.forEach((h, i) => {
     if (h) check(h, `history[${i}]`);
   });
@@ -87,9 +112,17 @@ function lineOf(text: string, index: number): number {
   return n;
 }
 
-/** Enough to recognise it, not enough to use it: a private key's BEGIN line, else the first 4 characters. */
+/** The public prefixes that name a token's kind (AWS key ids, GitHub and GitLab tokens, …). */
+const PREFIX =
+  /^(AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9]|gh[pousr]_|github_pat_|glpat-|AIza|xox[baprs]-|[sr]k_live_|npm_|pypi-|sk-proj-|sk-svcacct-|sk-admin-|sk-ant-api03-|hf_|eyJ)/;
+
+/**
+ * Enough to recognise it, nothing to use: a private key's BEGIN line, or a token's public prefix, and the
+ * length. A password or a value without such a prefix is shown by its length only.
+ */
 function redact(secret: string): string {
   const begin = /^-----BEGIN[^-]*-----/.exec(secret);
   if (begin) return `${begin[0]} (${secret.length} chars)`;
-  return `${secret.slice(0, 4)}… (${secret.length} chars)`;
+  const prefix = PREFIX.exec(secret)?.[0];
+  return prefix ? `${prefix}… (${secret.length} chars)` : `… (${secret.length} chars)`;
 }

@@ -91,6 +91,7 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
     }
     if (base.startsWith(WHITEOUT)) {
       const target = `${dir ? `${dir}/` : ''}${base.slice(WHITEOUT.length)}`;
+      if (base === WHITEOUT) continue; // `.wh.` names nothing (it would otherwise hide its whole directory)
       fs.usage.whiteout(target, remove(fs, target) + removeBelow(fs, target, () => true));
       continue;
     }
@@ -129,9 +130,13 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
   }
 }
 
+/** Bytes of a file's start that `wants` is shown (enough for any magic number pith looks at). */
+const HEAD = 4;
+
 /**
  * Reads a file's body through sha256; its content too when `keep`, or when `wants` asks for it on seeing
- * the first piece. A first piece too short for a magic number is collected, and `wants` then sees the file.
+ * the file's first bytes (at least HEAD of them, or the whole file when it is shorter). Until `wants`
+ * answers, only those first pieces are held.
  */
 async function consume(
   e: StreamedEntry,
@@ -140,24 +145,27 @@ async function consume(
 ): Promise<{ sha256: Digest; data?: Buffer }> {
   const hash = createHash('sha256');
   let pieces: Buffer[] | undefined = keep ? [] : undefined;
-  let asked = false;
-  let deferred = false;
+  let head: Buffer[] | undefined = wants ? [] : undefined;
+  let headBytes = 0;
+  const decide = () => {
+    const first = head!;
+    head = undefined;
+    if (wants!(e.path, e.size, Buffer.concat(first))) pieces ??= [];
+    pieces?.push(...first);
+  };
   for await (const piece of e.body) {
     hash.update(piece);
-    if (wants && !asked) {
-      asked = true;
-      if (piece.length < 4 && piece.length < e.size) deferred = true;
-      if (deferred || wants(e.path, e.size, piece)) pieces ??= [];
+    if (head) {
+      head.push(piece);
+      headBytes += piece.length;
+      if (headBytes >= HEAD) decide();
+      continue;
     }
     pieces?.push(piece);
   }
+  if (head) decide();
   const sha256: Digest = `sha256:${hash.digest('hex')}`;
-  const data = pieces ? Buffer.concat(pieces, e.size) : undefined;
-  if (wants && (!asked || deferred)) {
-    const whole = data ?? Buffer.alloc(0);
-    return wants(e.path, e.size, whole) || keep ? { sha256, data: whole } : { sha256 };
-  }
-  return data ? { sha256, data } : { sha256 };
+  return pieces ? { sha256, data: Buffer.concat(pieces, e.size) } : { sha256 };
 }
 
 /** Removes a path (a later layer hides it); returns the bytes of the file removed. */

@@ -4,7 +4,7 @@
 // above it says `# pith ignore=PITH-D001,PITH-D011` (hadolint's `# hadolint ignore=` pragma, our ids).
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { scanText } from '../audit/index.ts';
-import { globMatch } from '../policy/index.ts';
+import { nameMatches } from '../policy/index.ts';
 import { compareText } from '../util/index.ts';
 import { LINT_RULES, type LintFinding, type LintRuleId } from './rules.ts';
 
@@ -94,7 +94,7 @@ function baseRules(stage: Stage, add: Add, opts: LintOptions): void {
   if (!digest) add('PITH-D001', stage.from, `FROM ${image} is not pinned by digest`);
   if (!digest && (tag === undefined || tag === 'latest'))
     add('PITH-D011', stage.from, `FROM ${image} ${tag ? 'uses latest' : 'has no tag'}`);
-  if (opts.approved && !opts.approved.some((p) => globMatch(p, repo) || globMatch(p, name)))
+  if (opts.approved && !opts.approved.some((p) => nameMatches(p, image)))
     add('PITH-D002', stage.from, `FROM ${repo} is not an approved base`);
 }
 
@@ -222,8 +222,10 @@ function baseWithoutShell(stage: Stage, stages: readonly Stage[]): boolean {
   const image = stage.image;
   if (image === undefined) return false;
   if (image === 'scratch') return true;
-  const earlier = stages.find((s) => s.alias === image.toLowerCase());
-  if (earlier && earlier !== stage) return baseWithoutShell(earlier, stages);
+  // only a stage before this one can be its base (a FROM names earlier stages), so this always ends
+  const before = stages.slice(0, stages.indexOf(stage));
+  const earlier = before.find((s) => s.alias === image.toLowerCase());
+  if (earlier) return baseWithoutShell(earlier, before);
   if (/(^|\/)distroless\//.test(image)) return !/:(.*-)?debug\b/.test(image);
   if (/(^|\/)chainguard\//.test(image)) return !/:(.*-)?dev\b/.test(image);
   return false;

@@ -21,6 +21,13 @@ export interface RuleResult {
   detail: string;
 }
 
+/** Whether an approved-base pattern matches a name, with or without its tag (digest left aside), as lint matches. */
+export function nameMatches(pattern: string, image: string): boolean {
+  const name = image.replace(/@sha256:[0-9a-f]*$/, '');
+  const repo = name.replace(/:[^/:]*$/, '');
+  return globMatch(pattern, name) || globMatch(pattern, repo);
+}
+
 export function evaluatePolicy(policy: Policy, input: PolicyInput): RuleResult[] {
   const a = input.audit;
   const out: RuleResult[] = [];
@@ -30,7 +37,7 @@ export function evaluatePolicy(policy: Policy, input: PolicyInput): RuleResult[]
     const ok = policy.approvedBases.some(
       (b) =>
         base?.name !== undefined &&
-        globMatch(b.name, base.name.replace(/@sha256:[0-9a-f]{64}$/, '')) &&
+        nameMatches(b.name, base.name) &&
         (!b.digests || (base.digest !== undefined && b.digests.includes(base.digest))),
     );
     check(

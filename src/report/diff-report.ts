@@ -21,7 +21,11 @@ export function diffHtml(r: DiffReport, generator: string): string {
     ...p.removed.map((x) => ['removed', esc(x.name), esc(x.version), '']),
     ...p.changed.map((x) => ['changed', esc(x.name), esc(x.from), esc(x.to)]),
   ];
-  const added = f.added.filter((x) => x.size > 0);
+  // the 200 largest, so a diff of a whole new image still draws a readable (and small) page
+  const added = f.added
+    .filter((x) => x.size > 0)
+    .sort((a, b) => b.size - a.size)
+    .slice(0, 200);
   return page(
     'pith diff',
     `${r.from.reference} → ${r.to.reference}`,

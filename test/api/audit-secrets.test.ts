@@ -124,9 +124,26 @@ it('secrets in the config Env and in a build argument in the history; placeholde
   );
   const img = (await createPith({ cacheDir: join(dir, 'cache'), env: {} }).audit(ref)).images[0]!;
   const secrets = img.findings.filter((f) => f.id.startsWith('PITH-S'));
-  assert.deepEqual(secrets.map((f) => `${f.id} ${f.message.replace(/ \S+… \(\d+ chars\)/, ' …')}`).sort(), [
+  assert.deepEqual(secrets.map((f) => `${f.id} ${f.message.replace(/ \S*… \(\d+ chars\)/, ' …')}`).sort(), [
     'PITH-S010 npm-token … in history[0]',
     'PITH-S021 config-secret-variable … in config Env',
   ]);
   assert.ok(secrets.every((f) => f.path === undefined && f.layer === undefined));
+  // a value without a public prefix is shown by its length only; a build argument's history line is withheld
+  assert.ok(!JSON.stringify(img).includes(token(20, 16).slice(0, 4)), 'no part of the password');
+  assert.ok(!JSON.stringify(img).includes(token(21, 36)), 'no part of the token');
+  assert.equal(img.layers[0]?.createdBy, '(withheld: this history line holds a secret)');
+});
+
+it('hostile texts: a thousand keys are a few findings, and patterns do not backtrack without end', async () => {
+  const { scanText } = await import('../../src/audit/index.ts');
+  const keys = Array.from({ length: 50_000 }, (_, i) => `AKIA${token(100 + i, 16, UPPER32)}`).join('\n');
+  assert.equal(scanText(keys).length, 10, 'at most 10 hits per rule per file');
+  assert.deepEqual(
+    scanText('-----BEGIN PRIVATE KEY-----\n'.repeat(75_000)),
+    [],
+    'BEGIN lines without an END',
+  );
+  assert.deepEqual(scanText(`@\n${'http://a:'.repeat(200_000)}`, 'root/.git-credentials'), []);
+  assert.deepEqual(scanText(`eyJ${'a'.repeat(2_000_000)}`), []);
 });

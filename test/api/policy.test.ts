@@ -100,3 +100,40 @@ it('a policy that does not match its schema is refused at file:line:col, exit 3'
   assert.equal((JSON.parse(json.stdout) as { error: { code: string } }).error.code, 'POLICY_INVALID');
   assert.match(r.stderr, /policy\.yaml:4:1: .*noShel/);
 });
+
+it('approvedBases match the base by name, with or without its tag, and by digest when listed', async (t) => {
+  const dir = await tempDir(t);
+  const digest = `sha256:${'b'.repeat(64)}`;
+  const ref = await entriesLayout(
+    dir,
+    'app',
+    {
+      config: { User: '65532' },
+      annotations: {
+        'org.opencontainers.image.base.name': 'registry.example/distroless/static:nonroot',
+        'org.opencontainers.image.base.digest': digest,
+      },
+    },
+    [bytesEntry('app', Buffer.from('ELF'))],
+  );
+  const pith = createPith({ cacheDir: join(dir, 'cache'), env: {}, offline: true });
+  const check = async (yaml: string) => {
+    const policy = join(dir, 'p.yaml');
+    await writeFile(policy, yaml);
+    return (await pith.policyCheck({ reference: ref, policy })).images[0]!.results[0]!;
+  };
+  assert.equal((await check('approvedBases:\n  - name: registry.example/distroless/static\n')).pass, true);
+  assert.equal((await check('approvedBases:\n  - name: "registry.example/distroless/*"\n')).pass, true);
+  assert.equal(
+    (await check(`approvedBases:\n  - name: "registry.example/*"\n    digests: ["${digest}"]\n`)).pass,
+    true,
+  );
+  const wrongDigest = await check(
+    `approvedBases:\n  - name: "registry.example/*"\n    digests: ["sha256:${'c'.repeat(64)}"]\n`,
+  );
+  assert.deepEqual(
+    [wrongDigest.pass, wrongDigest.detail],
+    [false, `base registry.example/distroless/static:nonroot@${digest}`],
+  );
+  assert.equal((await check('approvedBases:\n  - name: other/*\n')).pass, false);
+});

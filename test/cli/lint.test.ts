@@ -1,4 +1,4 @@
-// pith lint (issue 10, point 6) on a corpus of 17 Dockerfiles, the seed articles' examples among them,
+// pith lint (issue 10, point 6) on a corpus of 18 Dockerfiles, the seed articles' examples among them,
 // gives exactly the expected findings (test/fixtures/dockerfiles/expected.txt), in one run of the command
 // line; its SARIF validates against the SARIF 2.1.0 schema; exit codes follow --fail-on; the messages say
 // what is wrong where (shell form on a base without a shell, the image that is not pinned).

@@ -28,13 +28,13 @@ export function auditCommand(program: Command, cli: CliContext): void {
     )
     .option('--sarif <file>', 'also write the findings as SARIF 2.1.0 to this file')
     .option('--html <file>', 'also write a self-contained HTML report (tables, charts) to this file')
-    .option('--offline', "do not ask the base image's registry whether a newer build exists")
+    .option('--check-base', 'ask the registry of the base the image names whether its tag has a newer build')
     .option('--json', 'print the whole audit as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (ref, opts) => {
       const failOn = opts.failOn === undefined ? undefined : severity(opts.failOn);
       const out = makeOutput(opts);
-      const report = await cli.pith(opts, out).audit(ref);
+      const report = await cli.pith({}, out).audit(ref, { checkBase: opts.checkBase === true });
       out.done();
       if (opts.html) await writeFileAtomic(opts.html, Buffer.from(await auditHtml(report)));
       if (opts.sarif) {

@@ -17,7 +17,6 @@ export function diffCommand(program: Command, cli: CliContext): void {
     .argument('<to>', 'the image after')
     .option('--platform <os/arch>', 'the platform to compare of multi-platform images (default linux/amd64)')
     .option('--html <file>', 'also write a self-contained HTML report (tables, charts) to this file')
-    .option('--offline', "do not ask the base image's registry whether a newer build exists")
     .option('--json', 'print every change as JSON')
     .option('-q, --quiet', 'no progress output')
     .action(async (from, to, opts) => {
