@@ -28,6 +28,11 @@ export interface FlatFileSystem {
   detected: Map<string, Detected>;
   /** What each layer adds and what later layers hide. */
   usage: UsageTally;
+  /**
+   * The directory tree of `files` (every ancestor, whether or not it has an entry of its own), so that a
+   * whiteout removes what lies below it in time proportional to that, not to the whole file system.
+   */
+  children: Map<string, Set<string>>;
 }
 
 export interface FlattenOptions {
@@ -58,6 +63,7 @@ export async function flatten(layers: readonly Blob[], opts: FlattenOptions): Pr
     kept: new Map(),
     detected: new Map(),
     usage: new UsageTally(),
+    children: new Map(),
   };
   for (const [index, layer] of layers.entries()) {
     throwIfAborted(opts.signal);
@@ -111,6 +117,7 @@ async function applyLayer(fs: FlatFileSystem, index: number, entries: LayerEntri
       ...(e.linkTarget !== undefined ? { linkTarget: e.linkTarget } : {}),
     };
     fs.files.set(e.path, file);
+    addToTree(fs, e.path);
     fs.kept.delete(e.path);
     fs.detected.delete(e.path);
     if (e.type !== 'file') continue;
@@ -168,6 +175,35 @@ async function consume(
   return pieces ? { sha256, data: Buffer.concat(pieces, e.size) } : { sha256 };
 }
 
+/** Adds a path and its ancestors to the directory tree. */
+function addToTree(fs: FlatFileSystem, path: string): void {
+  for (let child = path; ; ) {
+    const slash = child.lastIndexOf('/');
+    const parent = slash < 0 ? '' : child.slice(0, slash);
+    let kids = fs.children.get(parent);
+    if (!kids) {
+      kids = new Set();
+      fs.children.set(parent, kids);
+    }
+    if (kids.has(child)) return;
+    kids.add(child);
+    if (parent === '') return;
+    child = parent;
+  }
+}
+
+/** Drops a path from the tree once it has neither an entry nor anything below it, and its emptied parents. */
+function prune(fs: FlatFileSystem, path: string): void {
+  for (let child = path; child !== ''; ) {
+    if (fs.files.has(child) || fs.children.get(child)?.size) return;
+    fs.children.delete(child);
+    const slash = child.lastIndexOf('/');
+    const parent = slash < 0 ? '' : child.slice(0, slash);
+    fs.children.get(parent)?.delete(child);
+    child = parent;
+  }
+}
+
 /** Removes a path (a later layer hides it); returns the bytes of the file removed. */
 function remove(fs: FlatFileSystem, path: string): number {
   const f = fs.files.get(path);
@@ -176,14 +212,21 @@ function remove(fs: FlatFileSystem, path: string): number {
   fs.kept.delete(path);
   fs.detected.delete(path);
   fs.usage.hide(path, f.layer, f.size);
+  prune(fs, path);
   return f.size;
 }
 
 /** Removes the entries strictly below `dir` that `which` selects; returns the bytes of the files removed. */
 function removeBelow(fs: FlatFileSystem, dir: string, which: (f: InventoryFile) => boolean): number {
-  const prefix = dir === '' ? '' : `${dir}/`;
   let bytes = 0;
-  for (const [path, f] of fs.files)
-    if (path.startsWith(prefix) && path !== dir && which(f)) bytes += remove(fs, path);
+  const walk = (d: string) => {
+    for (const child of [...(fs.children.get(d) ?? [])]) {
+      walk(child);
+      const f = fs.files.get(child);
+      if (f && which(f)) bytes += remove(fs, child);
+      else prune(fs, child);
+    }
+  };
+  walk(dir);
   return bytes;
 }

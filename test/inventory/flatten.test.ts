@@ -45,6 +45,24 @@ describe('flattening layers', () => {
     assert.deepEqual(inv.unowned, ['a/1', 'a/2', 'b/new', 'c']);
   });
 
+  it('a whiteout removes what lies below it when the directories between have no entries of their own', async () => {
+    const img = await image([file('a/b/c/deep'), file('a/x'), file('keep')], [file('.wh.a', '')]);
+    const inv = await inventoryImage(img, { where: 'test' });
+    assert.deepEqual(
+      inv.files.map((f) => f.path),
+      ['keep'],
+    );
+  });
+
+  it('ten thousand whiteouts over ten thousand files: each removes only its own', async () => {
+    const n = 10_000;
+    const files = Array.from({ length: n }, (_, i) => file(`d/f${i}`, ''));
+    const outs = Array.from({ length: n }, (_, i) => file(i % 2 ? `d/.wh.f${i}` : `x${i}/.wh.none`, ''));
+    const inv = await inventoryImage(await image(files, outs), { where: 'test' });
+    assert.equal(inv.files.length, n / 2);
+    assert.ok(inv.files.every((f) => Number(f.path.slice(3)) % 2 === 0));
+  });
+
   it('a file over a directory hides the directory and everything in it', async () => {
     const img = await image([dir('x'), file('x/in')], [file('x', 'now a file')]);
     const inv = await inventoryImage(img, { where: 'test' });
