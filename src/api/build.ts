@@ -14,6 +14,7 @@ import {
 import { readLock } from '../lockfile/index.ts';
 import {
   type Artifact,
+  ArtifactType,
   buildReferrer,
   type Descriptor,
   type Image,
@@ -24,11 +25,6 @@ import { checkEpoch, type Digest } from '../util/index.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
-
-/** The media type of CycloneDX JSON (as cosign and oras name SBOM referrers). */
-export const SBOM_MEDIA_TYPE = 'application/vnd.cyclonedx+json';
-/** The media type of an OpenVEX document. */
-export const OPENVEX_MEDIA_TYPE = 'application/openvex+json';
 
 export interface BuildRequest extends ConfigRequest {
   /** Transport reference of the output, e.g. `oci:out/hello`, `docker://HOST/REPO:TAG`. */
@@ -168,7 +164,7 @@ async function attachments(
       out.push(
         buildReferrer({
           subject: image.manifest.descriptor(),
-          artifactType: SBOM_MEDIA_TYPE,
+          artifactType: ArtifactType.cyclonedx,
           content: Buffer.from(sbomJson(doc)),
           epoch,
         }),
@@ -180,7 +176,7 @@ async function attachments(
     out.push(
       buildReferrer({
         subject: topDocument(artifact).descriptor(),
-        artifactType: OPENVEX_MEDIA_TYPE,
+        artifactType: ArtifactType.openvex,
         content: bytes,
         epoch,
       }),

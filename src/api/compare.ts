@@ -2,7 +2,6 @@
 // columns and, when feeds are given, CVEs by severity. One pass over each image's layers gives both the
 // audit and the inventory the vulnerability match reads.
 import { type ComparedImage, comparedImage } from '../audit/index.ts';
-import { SEVERITIES, type Severity } from '../vuln/index.ts';
 import { examine } from './audit.ts';
 import type { Context } from './context.ts';
 import { feedSet, scanInventory } from './scan.ts';
@@ -27,13 +26,8 @@ export async function compare(ctx: Context, req: CompareRequest): Promise<Compar
   for (const reference of req.references) {
     const { inventory, audit } = await examine(ctx, reference, req.platform ?? 'one');
     const scan = feeds ? await scanInventory(ctx, inventory, feeds, { updates: false }) : undefined;
-    images.push(
-      comparedImage(reference, audit.images[0]!, scan ? (scan.images[0]?.counts ?? zero()) : undefined),
-    );
+    // scanInventory reports every image of the inventory it is given: here exactly one
+    images.push(comparedImage(reference, audit.images[0]!, scan ? scan.images[0]!.counts : undefined));
   }
   return { images };
-}
-
-function zero(): Record<Severity, number> {
-  return Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
 }

@@ -5,6 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseYamlDocument } from '../config/index.ts';
 import { parseTransportRef, readReferrers, type TransportRef } from '../io/index.ts';
+import { ArtifactType } from '../oci/index.ts';
 import { evaluatePolicy, type Policy, policySchema, type RuleResult } from '../policy/index.ts';
 import { type Digest, readUserFile } from '../util/index.ts';
 import type { Severity } from '../vuln/index.ts';
@@ -34,11 +35,8 @@ export interface PolicyReport {
   images: PolicyImageResult[];
 }
 
-const SBOM_TYPES = new Set(['application/vnd.cyclonedx+json', 'application/spdx+json']);
-const SIGNATURE_TYPES = new Set([
-  'application/vnd.dev.sigstore.bundle.v0.3+json',
-  'application/vnd.dev.sigstore.bundle+json;version=0.3',
-]);
+const SBOM_TYPES = new Set<string>([ArtifactType.cyclonedx, ArtifactType.spdx]);
+const SIGNATURE_TYPES = new Set<string>([ArtifactType.sigstoreBundle, ArtifactType.sigstoreBundleParam]);
 
 export async function policyCheck(ctx: Context, req: PolicyCheckRequest): Promise<PolicyReport> {
   const policy = await readPolicy(req.policy);

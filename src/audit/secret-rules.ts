@@ -171,6 +171,9 @@ export const ENV_RULE: SecretRule = {
   pattern: /$^/,
 };
 
+/** A variable whose name says it holds a secret (`DB_PASSWORD`, `NPM_TOKEN`): config Env, Dockerfile ENV/ARG. */
+export const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+
 /** Shannon entropy of a string, in bits per character. */
 export function entropy(s: string): number {
   const counts = new Map<string, number>();

@@ -2,7 +2,7 @@
 // with the image, so it counts), the config's Env and the history's created_by lines (where build
 // arguments end up), checked against SECRET_RULES. Text only (no NUL byte in the first piece), at most
 // 2 MiB a file, documentation trees skipped. A finding shows a redacted form, never the secret.
-import { ENV_RULE, entropy, SECRET_RULES, type SecretRule } from './secret-rules.ts';
+import { ENV_RULE, entropy, SECRET_NAME, SECRET_RULES, type SecretRule } from './secret-rules.ts';
 
 export interface SecretHit {
   rule: SecretRule;
@@ -21,8 +21,6 @@ const MAX_PER_RULE = 10;
 const SKIPPED = /^usr\/(share\/(doc|man|info|locale|help)|include)\//;
 /** Placeholders that match a rule's shape. */
 const STOPWORDS = /example|sample|dummy|placeholder|changeme|your[_-]?(token|key|secret)|x{8,}|\*{4,}/i;
-/** A config variable whose name says it holds a secret (`DB_PASSWORD`, `NPM_TOKEN`). */
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 
 /** Collects secrets from the files flatten hands it, layer by layer. */
 export class SecretScanner {

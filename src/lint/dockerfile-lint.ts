@@ -3,7 +3,7 @@
 // looks at the instructions it is about. A finding on an instruction is dropped when the comment line right
 // above it says `# pith ignore=PITH-D001,PITH-D011` (hadolint's `# hadolint ignore=` pragma, our ids).
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
-import { scanText } from '../audit/index.ts';
+import { SECRET_NAME, scanText } from '../audit/index.ts';
 import { nameMatches } from '../policy/index.ts';
 import { compareText } from '../util/index.ts';
 import { LINT_RULES, type LintFinding, type LintRuleId } from './rules.ts';
@@ -23,7 +23,6 @@ interface Stage {
   body: Instruction[];
 }
 
-const SECRET_NAME = /(SECRET|PASSWORD|PASSWD|TOKEN|API_?KEY|ACCESS_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
 const INSTALL =
   /\b(apt-get\s+(-\S+\s+)*install|apt\s+install|apk\s+add|yum\s+install|dnf\s+install|microdnf\s+install|zypper\s+(in|install)|pip3?\s+install|npm\s+(i|install|ci)|gem\s+install)\b/;
 const BUILD_TOOL = /\b(gcc|g\+\+|make|cmake|go\s+build|cargo\s+build|mvn|gradle|build-essential)\b/;

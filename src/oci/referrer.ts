@@ -13,6 +13,17 @@ import { MediaType } from './media-types.ts';
 
 const EMPTY = Buffer.from('{}');
 
+/** The artifact types of the referrers pith writes and looks for. */
+export const ArtifactType = {
+  /** CycloneDX JSON, as cosign and oras name SBOM referrers. */
+  cyclonedx: 'application/vnd.cyclonedx+json',
+  spdx: 'application/spdx+json',
+  openvex: 'application/openvex+json',
+  /** A sigstore bundle v0.3, in both spellings cosign has used. */
+  sigstoreBundle: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+  sigstoreBundleParam: 'application/vnd.dev.sigstore.bundle+json;version=0.3',
+} as const;
+
 export interface ReferrerParts {
   /** The image (or index) it is about. */
   subject: Descriptor;

@@ -2,8 +2,9 @@
 // layer's compressed and uncompressed size (with the history line that made it), treemaps of where the
 // bytes are (directories, packages), and the findings with their fixes.
 import type { AuditResult, ImageAudit } from '../audit/index.ts';
+import { humanSize } from '../util/index.ts';
 import { barChart } from './bar-chart.ts';
-import { bytes, cards, esc, page, severity, table, yesNo } from './html.ts';
+import { cards, esc, page, severity, table, yesNo } from './html.ts';
 import { treemapSvg } from './treemap.ts';
 
 export function auditHtml(result: AuditResult, generator: string): string {
@@ -23,8 +24,8 @@ function imageSection(img: ImageAudit): string {
   return `<section class="image">
 <h2>${esc(img.platform ?? 'image')} <code>${esc(img.digest)}</code></h2>
 ${cards([
-  ['compressed', bytes(img.compressedSize)],
-  ['uncompressed', bytes(img.size)],
+  ['compressed', humanSize(img.compressedSize)],
+  ['uncompressed', humanSize(img.size)],
   ['layers', String(img.layers.length)],
   ['packages', String(img.packages)],
   ['findings high / medium', `${counts('high')} / ${counts('medium')}`],
@@ -39,7 +40,7 @@ ${table(
     ['entrypoint', esc(img.entrypointForm === 'none' ? 'none set' : `${img.entrypointForm} form`)],
     ['CA bundle', img.caBundle ? 'yes' : 'no'],
     ['tzdata', img.tzdata ? 'yes' : 'no'],
-    ['bytes hidden by later layers', esc(bytes(img.reclaimableBytes))],
+    ['bytes hidden by later layers', esc(humanSize(img.reclaimableBytes))],
   ],
 )}
 <h3>Layers</h3>
@@ -47,7 +48,7 @@ ${barChart(
   img.layers.map((l, i) => ({
     label: `${i}: ${l.createdBy ?? l.digest.slice(0, 19)}`,
     values: [l.compressedSize, l.size],
-    text: `${bytes(l.compressedSize)} / ${bytes(l.size)}`,
+    text: `${humanSize(l.compressedSize)} / ${humanSize(l.size)}`,
   })),
   ['compressed', 'uncompressed'],
 )}

@@ -1,8 +1,9 @@
 // The comparison as an HTML page: the seed articles' table, then charts of compressed and uncompressed
 // size and of package counts, one bar per image.
 import { type ComparedImage, comparisonTable } from '../audit/index.ts';
+import { humanSize } from '../util/index.ts';
 import { barChart } from './bar-chart.ts';
-import { bytes, esc, page, table, yesNo } from './html.ts';
+import { esc, page, table, yesNo } from './html.ts';
 
 export function compareHtml(images: readonly ComparedImage[], generator: string): string {
   const { header, rows } = comparisonTable(images);
@@ -30,7 +31,7 @@ export function compareHtml(images: readonly ComparedImage[], generator: string)
         images.map((i) => ({
           label: i.reference,
           values: [i.compressedSize, i.uncompressedSize],
-          text: `${bytes(i.compressedSize)} / ${bytes(i.uncompressedSize)}`,
+          text: `${humanSize(i.compressedSize)} / ${humanSize(i.uncompressedSize)}`,
         })),
         ['compressed', 'uncompressed'],
       ),

@@ -1,8 +1,9 @@
 // The diff as an HTML page: headline numbers, the package changes, a chart of the largest file changes,
 // and a treemap of the bytes added.
 import type { DiffReport } from '../audit/index.ts';
+import { humanSize } from '../util/index.ts';
 import { barChart } from './bar-chart.ts';
-import { bytes, cards, esc, page, table } from './html.ts';
+import { cards, esc, page, table } from './html.ts';
 import { treemapSvg } from './treemap.ts';
 
 export function diffHtml(r: DiffReport, generator: string): string {
@@ -36,7 +37,7 @@ export function diffHtml(r: DiffReport, generator: string): string {
           'packages added / removed / changed',
           `${p.added.length} / ${p.removed.length} / ${p.changed.length}`,
         ],
-        ['size change', `${r.sizeDelta < 0 ? '-' : '+'}${bytes(Math.abs(r.sizeDelta))}`],
+        ['size change', `${r.sizeDelta < 0 ? '-' : '+'}${humanSize(Math.abs(r.sizeDelta))}`],
         ['layers shared', String(r.sharedLayers.length)],
       ]),
       '<h2>Packages</h2>',
@@ -47,7 +48,7 @@ export function diffHtml(r: DiffReport, generator: string): string {
             changes.map((c) => ({
               label: c.label,
               values: [Math.abs(c.delta)],
-              text: `${c.delta < 0 ? '-' : '+'}${bytes(Math.abs(c.delta))}`,
+              text: `${c.delta < 0 ? '-' : '+'}${humanSize(Math.abs(c.delta))}`,
             })),
           )
         : '<p>No file changed size.</p>',

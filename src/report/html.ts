@@ -1,8 +1,3 @@
-// The HTML page every report is: one self-contained file (inline CSS and SVG, no script, no external
-// resource, so it opens offline and leaks nothing), a title, and sections; plus the escaping and number
-// formatting the report writers share.
-import { humanSize } from '../util/index.ts';
-
 /** Escapes text for HTML element content and attribute values. */
 export function esc(text: string | number): string {
   return String(text)
@@ -12,9 +7,6 @@ export function esc(text: string | number): string {
     .replaceAll('"', '&quot;')
     .replaceAll("'", '&#39;');
 }
-
-/** Bytes in binary units (`12.3 MiB`). */
-export const bytes = humanSize;
 
 const CSS = `
 :root { --fg:#1d2330; --muted:#5b6576; --line:#d9dee7; --bg:#fff; --soft:#f4f6fa; --accent:#2f6fde;

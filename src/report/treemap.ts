@@ -1,9 +1,11 @@
 // A treemap in SVG (squarified, d3-hierarchy's layout): rectangles sized by bytes, for the largest
 // directories or packages of an image; each has a tooltip with its full name and size, and a label when it
 // is large enough to hold one.
+
 import { hierarchy, treemap, treemapSquarify } from 'd3-hierarchy';
 import type { SizeNode } from '../audit/index.ts';
-import { bytes, esc } from './html.ts';
+import { humanSize } from '../util/index.ts';
+import { esc } from './html.ts';
 
 const W = 900;
 const H = 420;
@@ -53,9 +55,9 @@ export function treemapSvg(root: SizeNode): string {
       const fill = leaf ? colorOf(n) : 'none';
       const label =
         (leaf && w > 60 && hgt > 16) || (!leaf && n.depth === 1 && w > 60)
-          ? `<text x="${n.x0 + 4}" y="${n.y0 + 11}" ${leaf ? 'fill="#fff" style="fill:#fff"' : ''}>${esc(clip(`${n.data.name} ${bytes(n.value ?? 0)}`, w / 6.2))}</text>`
+          ? `<text x="${n.x0 + 4}" y="${n.y0 + 11}" ${leaf ? 'fill="#fff" style="fill:#fff"' : ''}>${esc(clip(`${n.data.name} ${humanSize(n.value ?? 0)}`, w / 6.2))}</text>`
           : '';
-      return `<g><rect x="${n.x0}" y="${n.y0}" width="${w}" height="${hgt}" fill="${fill}" stroke="${leaf ? '#fff' : '#bbb'}"${leaf ? ' opacity="0.9"' : ''}><title>${esc(`${path(n)} — ${bytes(n.value ?? 0)}`)}</title></rect>${label}</g>`;
+      return `<g><rect x="${n.x0}" y="${n.y0}" width="${w}" height="${hgt}" fill="${fill}" stroke="${leaf ? '#fff' : '#bbb'}"${leaf ? ' opacity="0.9"' : ''}><title>${esc(`${path(n)} — ${humanSize(n.value ?? 0)}`)}</title></rect>${label}</g>`;
     });
   return `<svg class="treemap" role="img" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" xmlns="http://www.w3.org/2000/svg">${rects.join('')}</svg>`;
 }
