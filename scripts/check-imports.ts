@@ -25,8 +25,10 @@ const ALLOWED: Record<string, string[]> = {
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
+  node: ['config', 'lockfile', 'apt-repo', 'tar', 'compress', 'util'],
   rootfs: ['config', 'lockfile', 'apt-repo', 'deb-archive', 'layer', 'tar', 'compress', 'util'],
   assemble: [
+    'node',
     'config',
     'lockfile',
     'rootfs',
@@ -39,6 +41,7 @@ const ALLOWED: Record<string, string[]> = {
     'util',
   ],
   api: [
+    'node',
     'audit',
     'lint',
     'policy',

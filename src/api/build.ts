@@ -85,6 +85,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     cacheDir: ctx.settings.cacheDir,
     offline: ctx.settings.offline,
     network: ctx.network(),
+    env: ctx.env,
   });
   // archives have no place for referrers: they get an SBOM only when one is asked for (and a warning)
   const sbom = req.sbom ?? (output.transport === 'oci' || output.transport === 'docker');

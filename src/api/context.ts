@@ -122,6 +122,11 @@ export class Context {
     for (const l of this.#listeners) l(event);
   }
 
+  /** The environment this context reads defaults from (npm's config, e.g. npm_config_registry). */
+  get env(): Readonly<Record<string, string | undefined>> {
+    return this.#env;
+  }
+
   /** SOURCE_DATE_EPOCH of the context's environment (0 when unset); a malformed value is an error. */
   epoch(): Epoch {
     return epochFromEnv(this.#env);

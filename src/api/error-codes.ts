@@ -15,6 +15,7 @@ import {
 } from '../io/error-codes.ts';
 import { LAYER_ERROR_CODES, type LayerErrorCode } from '../layer/error-codes.ts';
 import { LOCKFILE_ERROR_CODES, type LockfileErrorCode } from '../lockfile/error-codes.ts';
+import { NODE_ERROR_CODES, type NodeErrorCode } from '../node/error-codes.ts';
 import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/error-codes.ts';
 import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/error-codes.ts';
 import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/error-codes.ts';
@@ -64,6 +65,37 @@ export const API_ERROR_CODES = {
     meaning: 'scan was given both an image and an SBOM, or neither.',
   },
   UNPINNED: { kind: 'check', meaning: 'pin --check found image references not pinned to a digest.' },
+  BAD_ARCH: {
+    kind: 'usage',
+    meaning: 'ldd was asked for an architecture that is not one of the Debian architectures pith builds.',
+  },
+  UNKNOWN_BINARY_ARCH: {
+    kind: 'input',
+    meaning: 'ldd was given an ELF file for a machine that is none of the Debian architectures pith builds.',
+  },
+  UNSUPPORTED_PLATFORM: {
+    kind: 'input',
+    meaning: 'debug or rebase was given an image whose platform is no Debian architecture.',
+  },
+  UNSUPPORTED_SUITE: {
+    kind: 'input',
+    meaning: 'debug was asked for (or found in the image) a Debian suite pith has no busybox layout for.',
+  },
+  LAYER_COUNT_MISMATCH: {
+    kind: 'invalid',
+    meaning:
+      "An image to edit (debug, rebase) has a config whose diff_ids do not match its manifest's layers.",
+  },
+  NO_OLD_BASE: {
+    kind: 'input',
+    meaning:
+      'rebase: the image names no base (org.opencontainers.image.base.name) and --old-base was not given.',
+  },
+  NOT_ON_BASE: {
+    kind: 'input',
+    meaning:
+      "rebase: the image's first layers are not its old base's layers (named: platform, layer, diff_ids).",
+  },
 } as const satisfies ErrorCatalog;
 
 export type ApiErrorCode = keyof typeof API_ERROR_CODES;
@@ -85,6 +117,7 @@ export type ErrorCode =
   | ZipErrorCode
   | ConfigErrorCode
   | LockfileErrorCode
+  | NodeErrorCode
   | RootfsErrorCode
   | AssembleErrorCode
   | PinErrorCode
@@ -107,6 +140,7 @@ const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = 
   ['vuln', VULN_ERROR_CODES],
   ['config', CONFIG_ERROR_CODES],
   ['lockfile', LOCKFILE_ERROR_CODES],
+  ['node', NODE_ERROR_CODES],
   ['rootfs', ROOTFS_ERROR_CODES],
   ['assemble', ASSEMBLE_ERROR_CODES],
   ['pin', PIN_ERROR_CODES],

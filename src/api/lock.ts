@@ -26,7 +26,7 @@ export async function lock(ctx: Context, req: LockRequest): Promise<LockReport> 
       ctx.emit(e);
     },
   });
-  if (Object.keys(result.archs).length === 0 && !result.base) {
+  if (Object.keys(result.archs).length === 0 && !result.base && !result.node) {
     throw new PithError(
       'input',
       'NOTHING_TO_LOCK',
@@ -94,5 +94,6 @@ function lockOptions(ctx: Context) {
     cacheDir: ctx.settings.cacheDir,
     offline: ctx.settings.offline,
     network: ctx.network(),
+    env: ctx.env,
   };
 }

@@ -7,15 +7,18 @@ import type { AuditOptions, AuditReport } from './audit.ts';
 import type { BuildReport, BuildRequest } from './build.ts';
 import type { CompareReport, CompareRequest } from './compare.ts';
 import { type CallOptions, makeContext, type PithOptions, type ResolvedSettings } from './context.ts';
+import type { DebugReport, DebugRequest } from './debug.ts';
 import type { DiffReport, DiffRequest } from './diff.ts';
 import type { ImportReport, ImportRequest } from './import.ts';
 import type { InspectReport, ValidateReport } from './inspect.ts';
 import type { Inventory } from './inventory.ts';
+import type { LddReport, LddRequest } from './ldd.ts';
 import type { LintReport, LintRequest } from './lint.ts';
 import type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
 import type { PinFileReport, PinOptions } from './pin.ts';
 import type { PolicyCheckRequest, PolicyReport } from './policy.ts';
 import type { PresetReport } from './presets.ts';
+import type { RebaseReport, RebaseRequest } from './rebase.ts';
 import type { CopyOptions, CopyReport } from './registry.ts';
 import type { SbomReport, SbomRequest } from './sbom.ts';
 import type { ScanReport, ScanRequest } from './scan.ts';
@@ -48,8 +51,14 @@ export interface Pith {
   compare(req: CompareRequest, call?: CallOptions): Promise<CompareReport>;
   /** What changed between two images: files and packages added, removed, changed; layers shared. */
   diff(req: DiffRequest, call?: CallOptions): Promise<DiffReport>;
+  /** Adds busybox at /busybox (distroless's debug layer) to every platform of any image; its layers stay as they are. */
+  debug(req: DebugRequest, call?: CallOptions): Promise<DebugReport>;
+  /** Replaces the base layers of every platform of an image with a new base's, keeping its own layers and config. */
+  rebase(req: RebaseRequest, call?: CallOptions): Promise<RebaseReport>;
   /** Checks every image of a reference against a policy file: one result per rule, and whether all pass. */
   policyCheck(req: PolicyCheckRequest, call?: CallOptions): Promise<PolicyReport>;
+  /** The Debian packages an ELF binary needs: its interpreter and DT_NEEDED libraries, through the suite's Contents. */
+  ldd(req: LddRequest, call?: CallOptions): Promise<LddReport>;
   /** Lints Dockerfiles for minimal images (and the hygiene rules that apply). */
   lint(req: LintRequest, call?: CallOptions): Promise<LintReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
@@ -103,7 +112,10 @@ export function createPith(options: PithOptions = {}): Pith {
       on(call).run(async (c) => (await import('./audit.ts')).audit(c, reference, opts)),
     compare: (req, call) => on(call).run(async (c) => (await import('./compare.ts')).compare(c, req)),
     diff: (req, call) => on(call).run(async (c) => (await import('./diff.ts')).diff(c, req)),
+    debug: (req, call) => on(call).run(async (c) => (await import('./debug.ts')).debug(c, req)),
+    rebase: (req, call) => on(call).run(async (c) => (await import('./rebase.ts')).rebase(c, req)),
     policyCheck: (req, call) => on(call).run(async (c) => (await import('./policy.ts')).policyCheck(c, req)),
+    ldd: (req, call) => on(call).run(async (c) => (await import('./ldd.ts')).ldd(c, req)),
     lint: (req, call) => on(call).run(async (c) => (await import('./lint.ts')).lint(c, req)),
     import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
     sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),

@@ -5,7 +5,7 @@
 // pith's verified indexes as a build reads them): a newer one is a published fix the image lacks. The
 // input is an image from any transport, or an SBOM (CycloneDX or SPDX, pith's or another tool's).
 import { resolve } from 'node:path';
-import { compareVersions, DebianSession } from '../apt-repo/index.ts';
+import { compareVersions } from '../apt-repo/index.ts';
 import { loadConfig, platformArch } from '../config/index.ts';
 import type { ImageInventory, Inventory, OsInfo } from '../inventory/index.ts';
 import { parsePlatform } from '../oci/index.ts';
@@ -35,6 +35,7 @@ import {
   vulnError,
 } from '../vuln/index.ts';
 import type { Context } from './context.ts';
+import { debianSession } from './debian-session.ts';
 import { inventory } from './inventory.ts';
 import { SCAN_DOCUMENT_FORMATS, type ScanDocumentFormat } from './scan-findings.ts';
 
@@ -310,15 +311,7 @@ async function suiteUpdates(
   if (img.packages.length === 0) return skip('no dpkg package database');
   const arch = img.platform ? platformArch(parsePlatform(img.platform)) : undefined;
   if (!arch) return skip(`platform ${img.platform ?? 'unknown'} has no Debian architecture`);
-  const session = new DebianSession({
-    suite,
-    ...(req.mirror ? { mirrors: req.mirror } : {}),
-    ...(req.keyrings?.length ? { keyrings: req.keyrings } : {}),
-    cacheDir: ctx.settings.cacheDir,
-    offline: ctx.settings.offline,
-    network: ctx.network(),
-    onEvent: (e) => ctx.emit(e),
-  });
+  const session = debianSession(ctx, suite, req);
   const universe = await session.universe(arch);
   const updates: PackageUpdate[] = [];
   const notInSuite: string[] = [];

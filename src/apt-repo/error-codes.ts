@@ -21,6 +21,14 @@ export const APT_REPO_ERROR_CODES = {
     kind: 'input',
     meaning: 'A suite has no Packages index for the component and architecture.',
   },
+  NO_CONTENTS_INDEX: {
+    kind: 'input',
+    meaning: "A suite's Release lists no Contents index for the component and architecture.",
+  },
+  BAD_CONTENTS: {
+    kind: 'invalid',
+    meaning: 'A Contents index (verified by its hash) cannot be decompressed.',
+  },
   BAD_KEYRING: { kind: 'input', meaning: 'A keyring file is not an OpenPGP keyring.' },
   RELEASE_NOT_SIGNED: {
     kind: 'invalid',

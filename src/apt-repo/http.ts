@@ -2,7 +2,7 @@
 // slow link is fine while bytes flow), retries with backoff on 5xx/429 and on connections that fail before
 // or during the body (Retry-After honoured), a body cut short resumed with `Range: bytes=N-` when the
 // mirror answers 206 (else read again from the start), a size cap, and one error naming the URL and how far
-// it got when attempts run out. Redirects are followed only to http(s) URLs; nothing here carries
+// it got when attempts run out. The npm registry's metadata and tarballs are fetched the same way. Redirects are followed only to http(s) URLs; nothing here carries
 // credentials. Callers verify the hash of the whole file.
 import {
   abortedError,
@@ -36,6 +36,8 @@ export interface FetchOptions extends NetworkOptions {
   maxBytes?: number;
   /** Attempts in all (default 4). */
   attempts?: number;
+  /** The Accept header (e.g. npm's abbreviated metadata, application/vnd.npm.install-v1+json). */
+  accept?: string;
 }
 
 const RETRYABLE = new Set([429, 500, 502, 503, 504]);
@@ -82,12 +84,13 @@ async function fetchWith(
     sleep: opts.sleep,
     onRetry: opts.onRetry && ((info) => opts.onRetry?.({ ...info, url: redactUrl(url) })),
   };
+  const sent = opts.accept ? { ...headers, accept: opts.accept } : headers;
   const got = new Received();
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await pause(policy, i, messageOf(last), backoff(i, last));
     try {
-      return await once(url, opts, got, headers);
+      return await once(url, opts, got, sent);
     } catch (err) {
       if (opts.signal?.aborted) throw abortedError(opts.signal, `GET ${redactUrl(url)}`);
       last = err;
@@ -164,7 +167,7 @@ async function once(
       await res.body?.cancel();
       return { status: 'absent' };
     }
-    if (res.status === 304 && Object.keys(headers).length > 0) {
+    if (res.status === 304 && (headers['if-none-match'] || headers['if-modified-since'])) {
       await res.body?.cancel();
       return { status: 'not-modified' };
     }

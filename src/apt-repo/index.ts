@@ -5,6 +5,7 @@ export * from './apt-sources.ts';
 export * from './arch.ts';
 export * from './behind-suite.ts';
 export * from './cache.ts';
+export * from './contents.ts';
 export * from './deb822.ts';
 export { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from './error-codes.ts';
 export * from './fetch-debs.ts';

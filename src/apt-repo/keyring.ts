@@ -29,14 +29,19 @@ export async function readKeyring(files: readonly string[]): Promise<Key[]> {
   return keys;
 }
 
-/** Parses a binary or ASCII-armored keyring held in memory. */
+const ARMORED_BLOCK = /-----BEGIN PGP PUBLIC KEY BLOCK-----[\s\S]*?-----END PGP PUBLIC KEY BLOCK-----/g;
+
+/** Parses a binary or ASCII-armored keyring (one or more blocks) held in memory. */
 export async function parseKeyring(bytes: Buffer, where: string): Promise<Key[]> {
   const pgp = await openpgp();
   try {
     const armored = bytes.subarray(0, 64).toString('latin1').includes('-----BEGIN PGP');
-    return armored
-      ? await pgp.readKeys({ armoredKeys: bytes.toString('utf8') })
-      : await pgp.readKeys({ binaryKeys: bytes });
+    if (!armored) return await pgp.readKeys({ binaryKeys: bytes });
+    // a file of several armored blocks (one per key, as Node.js publishes its release keys) is read whole
+    const blocks = bytes.toString('utf8').match(ARMORED_BLOCK) ?? [];
+    const keys = await Promise.all(blocks.map((armoredKeys) => pgp.readKeys({ armoredKeys })));
+    if (keys.length === 0) throw new Error('no armored key block');
+    return keys.flat();
   } catch (cause) {
     throw new PithError(
       'input',

@@ -51,16 +51,21 @@ export async function verifyInRelease(
   where: string,
   opts: VerifyOptions = {},
 ): Promise<Release> {
-  const signed = await verifiedText(raw, keys, where);
+  const signed = await verifyCleartext(raw, keys, where);
   const release = parseRelease(signed.text, where, signed.signedBy);
   checkDates(release, where, opts);
   return release;
 }
 
-async function verifiedText(
+/**
+ * Verifies an OpenPGP cleartext-signed file (an InRelease, Node.js's SHASUMS256.txt.asc): its text and the
+ * key ids of the good signatures by trusted keys; throws unless there is one.
+ */
+export async function verifyCleartext(
   raw: string,
   keys: readonly Key[],
   where: string,
+  what = 'InRelease',
 ): Promise<{ text: string; signedBy: string[] }> {
   const pgp = await openpgp();
   let message: OpenPGP.CleartextMessage;
@@ -70,14 +75,14 @@ async function verifiedText(
     throw new PithError(
       'invalid',
       'RELEASE_NOT_SIGNED',
-      `${where}: InRelease is not an OpenPGP cleartext-signed file (${messageOf(cause)})`,
+      `${where}: ${what} is not an OpenPGP cleartext-signed file (${messageOf(cause)})`,
       { cause },
     );
   }
   const result = await pgp.verify({ message, verificationKeys: [...keys] });
   return {
     text: result.data as string,
-    signedBy: await goodSignatures(result.signatures, 'InRelease', where),
+    signedBy: await goodSignatures(result.signatures, what, where),
   };
 }
 

@@ -30,6 +30,8 @@ export class DebianSession {
   readonly cache: ContentCache;
   readonly offline: boolean;
   readonly network: NetworkOptions;
+  /** The archive components read (default main). */
+  readonly components: readonly string[];
   readonly #opts: SessionOptions;
   #refs: Promise<SuiteRef[]> | undefined;
   #keys: Promise<Key[]> | undefined;
@@ -41,6 +43,7 @@ export class DebianSession {
     this.cache = new ContentCache(opts.cacheDir ?? defaultCacheDir());
     this.offline = opts.offline === true;
     this.network = opts.network ?? {};
+    this.components = opts.components ?? ['main'];
     this.#opts = opts;
   }
 

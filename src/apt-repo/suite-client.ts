@@ -136,7 +136,8 @@ export async function fetchPackages(
   );
 }
 
-async function verifiedDownload(
+/** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */
+export async function verifiedDownload(
   ref: SuiteRef,
   release: Release,
   dir: string,

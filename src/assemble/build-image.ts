@@ -2,8 +2,8 @@
 // shared across images and architectures), pith's metadata layer, busybox for debug variants, the
 // accounts layer (identical in every pith image) and the files layer. One image for one architecture,
 // an OCI index for several.
-import { basename } from 'node:path';
-import { DebianSession, type NetworkOptions } from '../apt-repo/index.ts';
+import { basename, resolve } from 'node:path';
+import { ContentCache, DebianSession, type NetworkOptions } from '../apt-repo/index.ts';
 import type { Compression } from '../compress/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import { type Arch, archPlatform, DEFAULT_SUITE, hostArch, withPreset } from '../config/index.ts';
@@ -16,6 +16,14 @@ import {
   lockedSuite,
   lockInputs,
 } from '../lockfile/index.ts';
+import {
+  NODE_BIN,
+  type NodeBinary,
+  type NodeFetch,
+  nodeBinaries,
+  nodeTree,
+  resolveNode,
+} from '../node/index.ts';
 import { type Artifact, buildImage, buildIndexOf, type Image, type LayerBlob } from '../oci/index.ts';
 import {
   type InstallResult,
@@ -32,6 +40,7 @@ import { contextDir } from './build-context.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
 import { addContentEntry, fieldError } from './host-files.ts';
+import { appEntrypoint, type NodeApp, nodeAppLayers } from './node-app.ts';
 import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
@@ -53,6 +62,8 @@ export interface BuildOptions {
   network?: NetworkOptions;
   /** Hears progress: phases, and warnings (what the user should know but that does not stop the build). */
   onEvent?: OnEvent;
+  /** The environment npm's config is read from (npm_config_registry…); default: this process's. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface BuildResult {
@@ -98,8 +109,17 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   };
   if (opts.lock)
     checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', usesDebian(loaded) ? archs : []);
+  if (opts.lock && c.node && !opts.lock.node)
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${opts.lockFile ?? 'pith.lock.json'}: pins no Node.js binary; run pith lock again`,
+    );
   const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
   const cache: LayerCache = new Map();
+  if (c.node)
+    opts.onEvent?.({ type: 'phase', phase: 'fetch-runtime', item: `Node.js ${c.node.version ?? ''}` });
+  const nodes = c.node ? await nodeBinaries(c.node, archs, nodeFetch(loaded, opts), opts.lock?.node) : [];
   // a base image brings its own accounts; add pith's only when asked to
   const accounts =
     c.accounts === false || (base && c.accounts !== true) ? undefined : accountsTree(opts.epoch);
@@ -122,16 +142,33 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     throwIfAborted(opts.network?.signal);
     opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
     const tree = await filesTree(loaded, arch, opts.epoch);
-    checkEntrypoint(loaded, [...(debian?.trees ?? []), ...(accounts ? [accounts] : []), tree]);
+    const node = nodes.find((n) => n.arch === arch);
+    const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
+    if (c.app?.node) opts.onEvent?.({ type: 'phase', phase: 'app', item: c.app.node, arch });
+    const app = c.app?.node ? await appLayers(loaded, arch, layerOpts, cache, opts) : undefined;
+    const imageConfig = app ? withApp(loaded, input, app) : loaded;
+    checkEntrypoint(imageConfig, [
+      ...(debian?.trees ?? []),
+      ...(accounts ? [accounts] : []),
+      ...(runtime ? [runtime.tree] : []),
+      tree,
+      ...(app?.trees ?? []),
+    ]);
     const filesLayer = tree.size ? await filesLayerFor(loaded, tree, arch, layerOpts, cache) : undefined;
     throwIfAborted(opts.network?.signal);
     const fromBase = base ? baseFor(base.artifact, base.name, arch) : undefined;
-    const layers = [...(fromBase?.layers ?? []), ...(debian?.layers ?? []), accountsLayer, filesLayer].filter(
-      (l): l is LayerBlob => l !== undefined,
-    );
-    const annotations = { ...fromBase?.annotations, ...c.annotations };
+    const layers = [
+      ...(fromBase?.layers ?? []),
+      ...(debian?.layers ?? []),
+      accountsLayer,
+      runtime?.layer,
+      filesLayer,
+      app?.deps,
+      app?.app,
+    ].filter((l): l is LayerBlob => l !== undefined);
+    const annotations = { ...fromBase?.annotations, ...c.annotations, ...nodeAnnotations(node) };
     const image = buildImage({
-      config: { ...archPlatform(arch), config: execConfig(loaded, fromBase?.config) },
+      config: { ...archPlatform(arch), config: execConfig(imageConfig, fromBase?.config) },
       layers,
       epoch: opts.epoch,
       ...(Object.keys(annotations).length ? { annotations } : {}),
@@ -157,7 +194,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
 /** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
 export async function makeLock(
   input: LoadedConfig,
-  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'network' | 'onEvent' | 'loadBase'>,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'network' | 'onEvent' | 'loadBase' | 'env'>,
 ): Promise<Lock> {
   const loaded = await effectiveConfig(input);
   const c = loaded.config;
@@ -172,6 +209,7 @@ export async function makeLock(
     const base = await loadBaseFor(loaded, { epoch: 0, ...opts });
     lock.base = { name: base.name, digest: baseDigest(base.artifact) };
   }
+  if (c.node) lock.node = await resolveNode(c.node, c.archs ?? [hostArch()], nodeFetch(loaded, opts));
   if (!usesDebian(loaded)) return lock;
   const session = newSession(loaded, { epoch: 0, ...opts });
   for (const arch of c.archs ?? [hostArch()]) {
@@ -185,6 +223,82 @@ export async function makeLock(
   }
   for (const ref of await session.suites()) lock.suites.push(lockedSuite(ref, await session.release(ref)));
   return lock;
+}
+
+/** Where the Node.js runtime comes from, and how it is fetched. */
+function nodeFetch(
+  loaded: LoadedConfig,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'network' | 'env'>,
+): NodeFetch {
+  const keyring = loaded.config.node?.keyring;
+  return {
+    cache: new ContentCache(opts.cacheDir),
+    cwd: loaded.baseDir,
+    ...(opts.offline ? { offline: true } : {}),
+    ...(opts.network ? { network: opts.network } : {}),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(keyring ? { keyring: keyring.map((k) => resolve(loaded.baseDir, k)) } : {}),
+  };
+}
+
+/** The runtime layer of one architecture (the same binary gives the same layer). */
+async function runtimeLayer(
+  node: NodeBinary,
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+): Promise<{ tree: FileTree; layer: BuiltLayer }> {
+  const tree = nodeTree(node);
+  const key = `node:${node.locked.sha256}`;
+  let layer = cache.get(key);
+  if (!layer) {
+    const source = node.locked.from === 'npm' ? 'npm registry' : 'signed release';
+    layer = layerFromEntries(tree.entries(), {
+      ...layerOpts,
+      createdBy: `pith: Node.js ${node.locked.version} (/nodejs/bin/node, from the ${source})`,
+    });
+    cache.set(key, layer);
+  }
+  return { tree, layer: await layer };
+}
+
+/** The image annotation naming the Node.js version, as distroless's nodejs images carry one. */
+function nodeAnnotations(node: NodeBinary | undefined): Record<string, string> {
+  return node ? { [NODE_VERSION_ANNOTATION]: node.locked.version } : {};
+}
+
+export const NODE_VERSION_ANNOTATION = 'dev.pith.nodejs.version';
+
+function appLayers(
+  loaded: LoadedConfig,
+  arch: Arch,
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+  opts: BuildOptions,
+): Promise<NodeApp> {
+  return nodeAppLayers(loaded, arch, layerOpts, cache, {
+    ...nodeFetch(loaded, opts),
+    ...(opts.network?.signal ? { signal: opts.network.signal } : {}),
+    onWarning: (message) => opts.onEvent?.({ type: 'warning', code: 'INSTALL_SCRIPTS_SKIPPED', message }),
+  });
+}
+
+/**
+ * The config an app image runs with: node and the app's command as entrypoint, the app directory as
+ * working directory and NODE_ENV=production, each unless the user's own config sets it.
+ */
+function withApp(loaded: LoadedConfig, input: LoadedConfig, app: NodeApp): LoadedConfig {
+  const own = input.config;
+  const c = loaded.config;
+  return {
+    ...loaded,
+    config: {
+      ...c,
+      entrypoint: own.entrypoint ?? appEntrypoint(loaded, NODE_BIN, app),
+      ...(own.entrypoint ? {} : { cmd: own.cmd }),
+      workdir: own.workdir ?? app.dir,
+      env: { NODE_ENV: 'production', ...c.env },
+    },
+  };
 }
 
 /** Loads the base image, pinned to the lock's digest for a --locked build. */

@@ -2,6 +2,7 @@
 // the image as an executable file, following symlinks inside the image. Relative names are PATH lookups
 // and left to the runtime.
 
+import { posix } from 'node:path';
 import type { LoadedConfig } from '../config/index.ts';
 import type { FileTree } from '../tar/index.ts';
 import { fieldError } from './host-files.ts';
@@ -62,12 +63,7 @@ function findProblem(program: string, trees: readonly FileTree[]): string | unde
   return `${program} is a directory, not a program`;
 }
 
+/** The path without its leading slash, `.`, `..` and doubled slashes resolved lexically. */
 function normalise(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return out.join('/');
+  return posix.normalize(`/${p}`).slice(1).replace(/\/$/, '');
 }

@@ -13,11 +13,29 @@ export const ASSEMBLE_ERROR_CODES = {
     meaning: 'A file source is a FIFO, socket or device (only files, dirs, symlinks).',
   },
   WRONG_ARCHITECTURE: { kind: 'input', meaning: 'A host binary is not for the architecture of the image.' },
+  NOT_ELF: {
+    kind: 'input',
+    meaning: 'A binary to find libraries for is not an ELF executable or shared object.',
+  },
+  MISSING_SONAME: {
+    kind: 'input',
+    meaning: 'A library a binary needs (DT_NEEDED) is neither in the image nor in any package of the suite.',
+  },
+  MISSING_INTERPRETER: {
+    kind: 'input',
+    meaning:
+      "A binary's program interpreter (PT_INTERP) is neither in the image nor in any package of the suite.",
+  },
   SOURCE_CHANGED: { kind: 'input', meaning: 'A host file changed while the image was built.' },
   BAD_OWNER: { kind: 'input', meaning: 'An owner is not uid[:gid] or a known user or group name.' },
   ENTRYPOINT_MISSING: {
     kind: 'input',
     meaning: 'The entrypoint (or cmd) is not an executable in the image.',
+  },
+  NATIVE_ADDON_MISMATCH: {
+    kind: 'input',
+    meaning:
+      "A Node.js dependency's native addon is not an ELF shared object for the image's architecture and glibc.",
   },
   NO_BASE_LOADER: {
     kind: 'internal',

@@ -38,6 +38,8 @@ export interface WalkOptions {
   /** The entry's explicit mode, which wins over the host's. */
   mode: number | undefined;
   arch: Arch;
+  /** Leaves out what these rules exclude (paths relative to the walked directory), as Docker does a context. */
+  exclude?: { ignores(rel: string): boolean; prunable: boolean };
 }
 
 const SEP = Buffer.from('/');
@@ -57,20 +59,27 @@ export class HostWalk {
   }
 
   /** Synchronous walk: per-call async fs overhead dominated collecting many small files (see hostContent). */
-  directory(host: Buffer, path: string, st: Stats): void {
-    this.#sink.add(path, {
-      type: 'dir',
-      mode: this.#opts.mode ?? defaultMode(st.mode, true),
-      ...this.#opts.owner,
-      mtime: Math.floor(st.mtimeMs / 1000),
-      size: 0,
-    });
+  directory(host: Buffer, path: string, st: Stats, rel = '', excluded = false): void {
+    if (!excluded) {
+      this.#sink.add(path, {
+        type: 'dir',
+        mode: this.#opts.mode ?? defaultMode(st.mode, true),
+        ...this.#opts.owner,
+        mtime: Math.floor(st.mtimeMs / 1000),
+        size: 0,
+      });
+    }
     const names = this.#fs(host, () => readdirSync(host, { encoding: 'buffer' }));
+    const exclude = this.#opts.exclude;
     for (const name of names.sort(Buffer.compare)) {
       const child = Buffer.concat([host, SEP, name]);
+      const childRel = rel === '' ? nameFromBytes(name) : `${rel}/${nameFromBytes(name)}`;
+      const out = exclude?.ignores(childRel) ?? false;
       const cs = this.#fs(child, () => lstatSync(child));
+      // an excluded directory is still walked when a `!` pattern could bring back something below it
+      if (out && (!cs.isDirectory() || exclude?.prunable)) continue;
       const childPath = path === '' ? nameFromBytes(name) : `${path}/${nameFromBytes(name)}`;
-      if (cs.isDirectory()) this.directory(child, childPath, cs);
+      if (cs.isDirectory()) this.directory(child, childPath, cs, childRel, out);
       else if (cs.isSymbolicLink()) this.#symlink(child, childPath, cs);
       else this.file(child, childPath, cs);
     }

@@ -12,10 +12,12 @@ import {
 import { auditCommand } from './commands/audit.ts';
 import { buildCommand } from './commands/build.ts';
 import { compareCommand } from './commands/compare.ts';
+import { debugCommands } from './commands/debug.ts';
 import { diffCommand } from './commands/diff.ts';
 import { importCommand } from './commands/import.ts';
 import { inspectCommand, validateCommand } from './commands/inspect.ts';
 import { inventoryCommand } from './commands/inventory.ts';
+import { lddCommand } from './commands/ldd.ts';
 import { lintCommand } from './commands/lint.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
 import { policyCommand } from './commands/policy.ts';
@@ -69,8 +71,10 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   auditCommand(program, cli);
   compareCommand(program, cli);
   diffCommand(program, cli);
+  debugCommands(program, cli);
   policyCommand(program, cli);
   lintCommand(program, cli);
+  lddCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);

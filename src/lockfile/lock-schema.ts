@@ -5,8 +5,11 @@ import { z } from 'zod';
 import { fieldName } from '../config/index.ts';
 import { PithError } from '../util/index.ts';
 
-/** 3: why a package is locked is `reason` (requested, depends, files), with `requiredBy` only for depends. */
-export const LOCK_VERSION = 3;
+/**
+ * 4: the Node.js binary of each architecture (`node`); 3: why a package is locked is `reason` (requested,
+ * depends, files), with `requiredBy` only for depends. Versions 2 and 3 are read and converted.
+ */
+export const LOCK_VERSION = 4;
 /** The oldest version still read, converted to the current one. */
 const OLDEST_READABLE = 2;
 
@@ -44,6 +47,19 @@ export interface LockedSuite {
   inReleaseSha256: string;
 }
 
+/** Exactly which bytes gave an architecture's Node.js binary. */
+export interface LockedNode {
+  version: string;
+  /** "npm", or the release dist URL. */
+  from: string;
+  url: string;
+  sha256: string;
+  /** npm: the registry's integrity string (sha512). */
+  integrity?: string;
+  /** A release dist: key ids of the release keys whose signature over SHASUMS256.txt verified. */
+  signedBy?: string[];
+}
+
 export interface Lock {
   lockfileVersion: typeof LOCK_VERSION;
   /** sha256 of the Debian-relevant part of the effective config; a change means the lock is stale. */
@@ -53,6 +69,8 @@ export interface Lock {
   archs: Record<string, LockedPackage[]>;
   /** The `from:` base image, pinned (its index digest for a multi-platform base). */
   base?: { name: string; digest: string };
+  /** The Node.js binary per architecture (configs with `node:`). */
+  node?: Record<string, LockedNode>;
 }
 
 const required = (what: string) => (iss: { input: unknown }) =>
@@ -87,6 +105,15 @@ const packageV3 = z.discriminatedUnion(
 /** Version 2: `requiredBy` is a package name, or "requested", or "files". */
 const packageV2 = z.strictObject({ ...packageFields, requiredBy: text });
 
+const lockedNode = z.strictObject({
+  version: text,
+  from: text,
+  url: z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http(s) URL'),
+  sha256: sha256Hex,
+  integrity: text.optional(),
+  signedBy: z.array(text).optional(),
+});
+
 const lockedSuite = z.strictObject({
   suite: text,
   date: z.iso.datetime(),
@@ -110,6 +137,7 @@ function lockSchema<V extends number, P extends z.ZodType>(version: V, pkg: P) {
   });
 }
 
+const lockV4 = lockSchema(4, packageV3).extend({ node: z.record(text, lockedNode).optional() });
 const lockV3 = lockSchema(3, packageV3);
 const lockV2 = lockSchema(2, packageV2);
 
@@ -173,7 +201,12 @@ export function parseLock(data: unknown, file: string): Lock {
     if (!v2.success) throw badLock(file, v2.error.issues);
     return fromV2(v2.data);
   }
-  const v3 = lockV3.safeParse(data);
-  if (!v3.success) throw badLock(file, v3.error.issues);
-  return v3.data;
+  if (versionOf(data, file) === 3) {
+    const v3 = lockV3.safeParse(data);
+    if (!v3.success) throw badLock(file, v3.error.issues);
+    return { ...v3.data, lockfileVersion: LOCK_VERSION };
+  }
+  const v4 = lockV4.safeParse(data);
+  if (!v4.success) throw badLock(file, v4.error.issues);
+  return v4.data;
 }

@@ -4,6 +4,7 @@ export * from './artifact-nodes.ts';
 export * from './blob.ts';
 export * from './descriptor.ts';
 export * from './document.ts';
+export * from './edit-image.ts';
 export { OCI_ERROR_CODES, type OciErrorCode } from './error-codes.ts';
 export * from './image.ts';
 export * from './image-config.ts';

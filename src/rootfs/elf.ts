@@ -1,10 +1,10 @@
 // A minimal, bounds-checked ELF reader: the file header, the program headers, PT_INTERP and the dynamic
-// section's DT_SONAME / DT_NEEDED strings — what ldconfig looks at, nothing more (no section headers, no
-// symbols). Never executes or relocates anything and never throws: garbage gives `undefined`, a header that
-// points outside the file sets `truncated`.
+// section's DT_SONAME / DT_NEEDED / DT_RPATH / DT_RUNPATH strings — what ldconfig and ld.so's library
+// search look at, nothing more (no section headers, no symbols). Never executes or relocates anything and
+// never throws: garbage gives `undefined`, a header that points outside the file sets `truncated`.
 //
-// Strings (soname, needed, interp) are decoded as latin1, i.e. one char per byte, so they round-trip to the
-// exact bytes of the file (Buffer.from(s, 'latin1')).
+// Strings (soname, needed, rpath, runpath, interp) are decoded as latin1, i.e. one char per byte, so they
+// round-trip to the exact bytes of the file (Buffer.from(s, 'latin1')).
 
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
@@ -24,6 +24,8 @@ const DT_NULL = 0n;
 const DT_NEEDED = 1n;
 const DT_STRTAB = 5n;
 const DT_SONAME = 14n;
+const DT_RPATH = 15n;
+const DT_RUNPATH = 29n;
 
 /** What the first ELF_HEADER_BYTES of a file say: class, byte order, e_type and e_machine. */
 export interface ElfHeader {
@@ -46,6 +48,10 @@ export interface ElfInfo extends ElfHeader {
   interp?: string;
   /** DT_NEEDED entries in dynamic-section order. */
   needed: string[];
+  /** DT_RPATH (the first one), unexpanded: colon-separated directories, maybe with $ORIGIN. */
+  rpath?: string;
+  /** DT_RUNPATH (the first one), unexpanded; when present, ld.so ignores DT_RPATH. */
+  runpath?: string;
   /** A PT_DYNAMIC segment with a DT_STRTAB was found (ldconfig ignores files without one). */
   dynamic: boolean;
   /** A program header, the interpreter, the dynamic section or one of its strings lies outside the file. */
@@ -137,17 +143,22 @@ function parse(b: Buffer): ElfInfo | undefined {
   }
   info.dynamic = true;
   for (const d of dynEntries) {
-    if (d.tag !== DT_NEEDED && d.tag !== DT_SONAME) continue;
+    if (!STRING_TAGS.has(d.tag)) continue;
     const name = r.cstring(r.wrap(strBase + d.value));
     if (name === undefined) {
       info.truncated = true;
       return info;
     }
     if (d.tag === DT_NEEDED) info.needed.push(name);
-    else info.soname ??= name;
+    else if (d.tag === DT_SONAME) info.soname ??= name;
+    else if (d.tag === DT_RPATH) info.rpath ??= name;
+    else info.runpath ??= name;
   }
   return info;
 }
+
+/** The dynamic tags whose value is an offset into DT_STRTAB that this reader decodes. */
+const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH]);
 
 class Reader {
   private readonly b: Buffer;

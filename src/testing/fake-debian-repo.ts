@@ -5,6 +5,8 @@
 // The layout is Debian's own: the archive under /debian (`Suite: stable`, `Codename: trixie`) and the
 // security archive under /debian-security, whose Release lists its components as `updates/main` while the
 // indexes live under `main/binary-*/` and the pool under `pool/updates/main/`, exactly as Debian publishes it.
+// Each component also has its Contents-ARCH.gz and Contents-all.gz (gzip -9n, by path and by hash; the
+// Release lists the uncompressed names too, which are not served), in dak's format.
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -161,6 +163,14 @@ async function addSuite(
       publish(`${dir}/Packages.xz`, xz(text), true);
       publish(`${dir}/Release`, Buffer.from(componentRelease(layout, listedComponent, arch)), false);
     }
+    for (const arch of [...archs, 'all']) {
+      const own = suite.packages.filter((p) =>
+        arch === 'all' ? p.arch === 'all' : (p.arch ?? arch) === arch,
+      );
+      const text = Buffer.from(contentsText(own, component));
+      listed.push({ path: `${component}/Contents-${arch}`, bytes: text }); // listed, never served, as Debian does
+      publish(`${component}/Contents-${arch}.gz`, gzipSync(text, { level: 9 }), true); // gzip -9n
+    }
   }
   listed.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   const release = releaseText(suite, layout, components, archs, listed);
@@ -206,6 +216,22 @@ function releaseText(
     ...listed.map((f) => ` ${sha256(f.bytes)} ${String(f.bytes.length).padStart(8)} ${f.path}`),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * A Contents index as dak writes it: every file (not directory) of the packages, sorted by path, each line
+ * `%-55s %s` with the comma-separated `[AREA/]SECTION/PACKAGE` of every package that ships it.
+ */
+function contentsText(packages: FakePackage[], component: string): string {
+  const byPath = new Map<string, string[]>();
+  for (const p of packages) {
+    const location = `${component === 'main' ? '' : `${component}/`}${p.fields?.['Section'] ?? 'misc'}/${p.name}`;
+    for (const e of entries(p)) byPath.set(e.path, [...(byPath.get(e.path) ?? []), location]);
+  }
+  return [...byPath]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([path, locations]) => `${path.padEnd(55)} ${locations.sort().join(',')}\n`)
+    .join('');
 }
 
 function controlText(p: FakePackage, arch: string): string {

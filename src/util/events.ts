@@ -8,9 +8,12 @@ export type Phase =
   | 'pull-base'
   | 'verify-release'
   | 'read-index'
+  | 'read-contents'
   | 'resolve'
   | 'install'
   | 'collect-files'
+  | 'fetch-runtime'
+  | 'app'
   | 'write'
   | 'inventory'
   | 'copy-referrers';
@@ -38,6 +41,8 @@ export type WarningCode =
   /** The output (an archive) has no place for the SBOM and VEX referrers a build makes. */
   | 'REFERRERS_SKIPPED'
   /** The registry of an image's base could not be asked whether the base is still its tag's newest build. */
-  | 'BASE_UNCHECKED';
+  | 'BASE_UNCHECKED'
+  /** A Node.js app's dependencies have install scripts, which pith never runs. */
+  | 'INSTALL_SCRIPTS_SKIPPED';
 
 export type OnEvent = (event: PithEvent) => void;

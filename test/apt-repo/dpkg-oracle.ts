@@ -3,11 +3,24 @@
 // dpkg runs cost a few seconds instead of thousands of Node spawns.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
+import { compareVersions } from '../../src/apt-repo/version.ts';
 
 /** Whether `dpkg` can be run on this machine. */
 
 /** dpkg's verdict on a pair: its order, or 'err' when a version was rejected. */
 export type Verdict = 'lt' | 'eq' | 'gt' | 'err';
+
+/** A comparison's sign as a verdict. */
+export const sign = (n: number): Verdict => (n < 0 ? 'lt' : n > 0 ? 'gt' : 'eq');
+
+/** pith's verdict on a pair, in dpkg's terms ('err' where pith refuses a version). */
+export function verdict(a: string, b: string): Verdict {
+  try {
+    return sign(compareVersions(a, b));
+  } catch {
+    return 'err';
+  }
+}
 
 /** dpkg's verdict on one version alone: rejected, accepted with a warning, or clean. */
 export type Validity = 'error' | 'warning' | 'ok';

@@ -359,6 +359,8 @@ interface Craft {
   soname?: string;
   needed?: string[];
   interp?: string;
+  rpath?: string;
+  runpath?: string;
 }
 
 /** A minimal ELF: header, PT_LOAD over the whole file, PT_INTERP, PT_DYNAMIC, dynamic section, strtab. */
@@ -367,7 +369,8 @@ function craftElf(c: Craft): Buffer {
   const ehsize = is64 ? 64 : 52;
   const phsize = is64 ? 56 : 32;
   const dynsize = is64 ? 16 : 8;
-  const strs: string[] = ['', ...(c.needed ?? []), ...(c.soname ? [c.soname] : []), c.interp ?? ''];
+  const paths = [c.rpath, c.runpath].filter((p) => p !== undefined);
+  const strs: string[] = ['', ...(c.needed ?? []), ...(c.soname ? [c.soname] : []), ...paths, c.interp ?? ''];
   const strOff: number[] = [];
   let strtab = Buffer.alloc(0);
   for (const s of strs) {
@@ -377,6 +380,10 @@ function craftElf(c: Craft): Buffer {
   const dyn: [number, number][] = [
     ...(c.needed ?? []).map((_, i): [number, number] => [1, strOff[1 + i]!]),
     ...(c.soname ? [[14, strOff[1 + (c.needed?.length ?? 0)]!] as [number, number]] : []),
+    // DT_RPATH (15) and DT_RUNPATH (29), their strings after the soname's
+    ...[c.rpath === undefined ? [] : [15], c.runpath === undefined ? [] : [29]]
+      .flat()
+      .map((tag, i): [number, number] => [tag, strOff[strs.length - 1 - paths.length + i]!]),
   ];
   const phnum = 3;
   const dynAt = ehsize + phnum * phsize;
@@ -581,5 +588,55 @@ test('readElf: real libraries, and garbage never throws', { skip: skipHost }, as
     for (let k = 0; k < 1 + (rand() % 8); k++) b[rand() % b.length] = rand() & 0xff;
     const info = readElf(b.subarray(0, rand() % (b.length + 1)));
     if (info) assert.ok(Array.isArray(info.needed));
+  }
+});
+
+test('readElf: DT_RPATH and DT_RUNPATH of crafted files, both byte orders and classes', () => {
+  for (const [cls, le] of [
+    [64, true],
+    [32, false],
+  ] as const) {
+    const both = readElf(
+      craftElf({
+        class: cls,
+        le,
+        machine: 22,
+        needed: ['libc.so.6'],
+        soname: 'libq.so.1',
+        rpath: '/opt/q/lib',
+        runpath: '$ORIGIN/../lib:/usr/lib/q',
+      }),
+    );
+    assert.deepEqual(
+      [both?.needed, both?.soname, both?.rpath, both?.runpath],
+      [['libc.so.6'], 'libq.so.1', '/opt/q/lib', '$ORIGIN/../lib:/usr/lib/q'],
+    );
+    const none = readElf(craftElf({ class: cls, le, machine: 22, needed: ['libc.so.6'] }));
+    assert.equal(none?.rpath, undefined);
+    assert.equal(none?.runpath, undefined);
+  }
+});
+
+test('readElf: RUNPATH and RPATH as gcc writes them, the same as readelf -d', {
+  skip: skipHost,
+}, async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'p.c'), 'int main(void) { return 0; }\n');
+  for (const [flag, tag] of [
+    ['--enable-new-dtags', 'RUNPATH'],
+    ['--disable-new-dtags', 'RPATH'],
+  ] as const) {
+    const out = join(dir, tag);
+    const cc = await run('gcc', [join(dir, 'p.c'), '-o', out, `-Wl,${flag},-rpath,$ORIGIN/../lib:/opt/x`]);
+    assert.equal(cc.code, 0, cc.stderr);
+    const readelf = await run('readelf', ['-d', out]);
+    const listed = new RegExp(`\\(${tag}\\)\\s+Library (?:runpath|rpath): \\[([^\\]]*)\\]`).exec(
+      readelf.stdout,
+    );
+    assert.ok(listed, readelf.stdout);
+    const info = readElf(await readFile(out));
+    assert.equal(tag === 'RUNPATH' ? info?.runpath : info?.rpath, listed[1]);
+    assert.equal(tag === 'RUNPATH' ? info?.rpath : info?.runpath, undefined);
+    assert.equal(listed[1], '$ORIGIN/../lib:/opt/x');
   }
 });

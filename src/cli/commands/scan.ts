@@ -16,47 +16,41 @@ import {
 import { writeFileAtomic } from '../../util/index.ts';
 import { makeOutput, ReportedFailure } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
+import { repeat, suiteSource, withSuiteOptions } from '../suite-source.ts';
 
 const FORMATS = ['table', 'json', 'sarif', 'cyclonedx'] as const;
-const repeat = (v: string, prev: string[]) => [...prev, v];
 
 export function scanCommand(program: Command, cli: CliContext): void {
-  program
-    .command('scan')
-    .description(
-      'find vulnerabilities (with feeds) and packages with newer versions in their Debian suite, in an image or an SBOM',
-    )
-    .argument('[ref]', 'any image reference (oci:, oci-archive:, docker-archive:, docker://, a bare path)')
-    .option('--sbom <file>', 'scan the packages of this CycloneDX or SPDX JSON SBOM instead of an image')
-    .option(
-      '--feed <file|url>',
-      'vulnerability feed: Debian tracker JSON or OSV (repeatable)',
-      repeat,
-      [] as string[],
-    )
-    .option(
-      '--vex <file>',
-      'OpenVEX document whose statements suppress findings (repeatable)',
-      repeat,
-      [] as string[],
-    )
-    .option('--show-suppressed', 'also list the findings VEX suppressed, with the justification')
-    .option('--ignore-unfixed', 'report only findings with a published fix')
-    .option('--severity <list>', 'report only these severities (comma-separated)')
-    .option('--fail-on <severity>', 'exit 6 when a finding is this severe or worse')
-    .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
-    .option('-o, --output <file>', 'write the output to this file (atomically) instead of stdout')
-    .option('--updates', 'also list packages whose suite has newer versions (the default without feeds)')
-    .option('--no-updates', 'do not read the Debian suite for newer versions')
-    .option('-c, --config <file>', 'pith.yaml with scan: defaults (default: ./pith.yaml when it exists)')
-    .option('--mirror <url>', 'Debian archive mirror (default: from the host apt sources)')
-    .option('--security-mirror <url>', 'Debian security mirror (default: from the host apt sources)')
-    .option(
-      '--keyring <file>',
-      'trust this OpenPGP keyring for the suite (repeatable)',
-      repeat,
-      [] as string[],
-    )
+  withSuiteOptions(
+    program
+      .command('scan')
+      .description(
+        'find vulnerabilities (with feeds) and packages with newer versions in their Debian suite, in an image or an SBOM',
+      )
+      .argument('[ref]', 'any image reference (oci:, oci-archive:, docker-archive:, docker://, a bare path)')
+      .option('--sbom <file>', 'scan the packages of this CycloneDX or SPDX JSON SBOM instead of an image')
+      .option(
+        '--feed <file|url>',
+        'vulnerability feed: Debian tracker JSON or OSV (repeatable)',
+        repeat,
+        [] as string[],
+      )
+      .option(
+        '--vex <file>',
+        'OpenVEX document whose statements suppress findings (repeatable)',
+        repeat,
+        [] as string[],
+      )
+      .option('--show-suppressed', 'also list the findings VEX suppressed, with the justification')
+      .option('--ignore-unfixed', 'report only findings with a published fix')
+      .option('--severity <list>', 'report only these severities (comma-separated)')
+      .option('--fail-on <severity>', 'exit 6 when a finding is this severe or worse')
+      .option('--format <format>', `output: ${FORMATS.join(', ')}`, 'table')
+      .option('-o, --output <file>', 'write the output to this file (atomically) instead of stdout')
+      .option('--updates', 'also list packages whose suite has newer versions (the default without feeds)')
+      .option('--no-updates', 'do not read the Debian suite for newer versions')
+      .option('-c, --config <file>', 'pith.yaml with scan: defaults (default: ./pith.yaml when it exists)'),
+  )
     .option('--offline', 'use only cached indexes and feeds')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'the same as --format json')
@@ -68,10 +62,6 @@ export function scanCommand(program: Command, cli: CliContext): void {
       const severities = opts.severity?.split(',').map((s) => s.trim() as Severity);
       const failOn = opts.failOn === undefined ? undefined : severity(opts.failOn, '--fail-on');
       const out = makeOutput({ ...opts, json: format === 'json' });
-      const mirror = {
-        ...(opts.mirror ? { archive: opts.mirror } : {}),
-        ...(opts.securityMirror ? { security: opts.securityMirror } : {}),
-      };
       const config = opts.config ?? (existsSync('pith.yaml') ? 'pith.yaml' : undefined);
       const pith = cli.pith(opts, out);
       const report = await pith.scan({
@@ -83,8 +73,7 @@ export function scanCommand(program: Command, cli: CliContext): void {
         ...(severities ? { severities } : {}),
         ...(opts.updates !== undefined ? { updates: opts.updates } : {}),
         ...(config ? { config } : {}),
-        ...(Object.keys(mirror).length ? { mirror } : {}),
-        ...(opts.keyring.length ? { keyrings: opts.keyring } : {}),
+        ...suiteSource(opts),
         ...(format === 'sarif' || format === 'cyclonedx' ? { document: format } : {}),
       });
       out.done();

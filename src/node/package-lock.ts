@@ -1,0 +1,164 @@
+// A Node.js project's package-lock.json (or npm-shrinkwrap.json), lockfileVersion 2 or 3: the packages a
+// production install puts in node_modules for a target platform, as `npm ci --omit=dev` would choose them
+// (docs.npmjs.com/cli/configuring-npm/package-lock-json): dev-only packages left out, devOptional kept
+// (optional in production), bundled packages left to their parent's tarball, optional packages whose
+// os/cpu/libc exclude the target skipped. What npm could not install from the lock alone (git, links,
+// missing integrity) is refused, naming the package. A package without `resolved` (npm leaves it out with
+// omit-lockfile-registry-resolved) comes from the registry npm is configured with.
+import { PithError } from '../util/index.ts';
+import { isIntegrity } from './integrity.ts';
+
+export interface Target {
+  /** Node's platform and arch names: linux, x64 / arm64 / …; libc glibc (Debian). */
+  os: string;
+  cpu: string;
+  libc: string;
+}
+
+export interface LockPackage {
+  /** The lock's key: node_modules/a or node_modules/a/node_modules/@s/b. */
+  path: string;
+  name: string;
+  version: string;
+  /** Where the lock says it came from; absent when npm left it out (then: the registry npm is configured with). */
+  resolved?: string;
+  integrity: string;
+  bin?: Record<string, string>;
+  hasInstallScript?: boolean;
+  optional: boolean;
+}
+
+export interface LockPlan {
+  install: LockPackage[];
+  /** Optional packages left out, with why (platform). */
+  skipped: { path: string; why: string }[];
+  /** Packages with install scripts (never run). */
+  scripts: string[];
+}
+
+interface RawEntry {
+  name?: string;
+  version?: string;
+  resolved?: string;
+  integrity?: string;
+  dev?: boolean;
+  optional?: boolean;
+  devOptional?: boolean;
+  inBundle?: boolean;
+  link?: boolean;
+  extraneous?: boolean;
+  os?: string[] | string;
+  cpu?: string[] | string;
+  libc?: string[] | string;
+  bin?: Record<string, string> | string;
+  hasInstallScript?: boolean;
+}
+
+const MAX_PACKAGES = 100_000;
+
+/** Reads a lock's text into the production install for `target`; `file` names it in errors. */
+export function productionPackages(text: string, file: string, target: Target): LockPlan {
+  const packages = readPackages(text, file);
+  const plan: LockPlan = { install: [], skipped: [], scripts: [] };
+  for (const [path, e] of packages) {
+    if (path === '' || !path.includes('node_modules/')) continue; // the root and workspace sources
+    if (e.dev === true || e.inBundle === true || e.extraneous === true) continue;
+    const name = e.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+    const where = `${file}: packages["${path}"] (${name})`;
+    const optional = e.optional === true || e.devOptional === true;
+    const mismatch = platformMismatch(e, target);
+    if (mismatch) {
+      if (optional) {
+        plan.skipped.push({ path, why: mismatch });
+        continue;
+      }
+      refuse(where, `${mismatch}, and it is not optional`);
+    }
+    if (e.link)
+      refuse(where, 'is a link to a local directory (workspace); pith installs only registry packages');
+    if (e.resolved !== undefined && !/^https?:\/\//.test(e.resolved))
+      refuse(where, `is resolved from ${e.resolved}; only registry tarballs (http/https) are installed`);
+    if (!e.integrity || !isIntegrity(e.integrity)) refuse(where, 'has no integrity hash to check it against');
+    if (!e.version) refuse(where, 'has no version');
+    const bin = typeof e.bin === 'string' ? { [name.replace(/^@[^/]+\//, '')]: e.bin } : e.bin;
+    plan.install.push({
+      path,
+      name,
+      version: e.version!,
+      ...(e.resolved ? { resolved: e.resolved } : {}),
+      integrity: e.integrity!,
+      ...(bin ? { bin } : {}),
+      ...(e.hasInstallScript ? { hasInstallScript: true } : {}),
+      optional,
+    });
+    if (e.hasInstallScript) plan.scripts.push(`${name}@${e.version}`);
+  }
+  plan.install.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return plan;
+}
+
+function readPackages(text: string, file: string): [string, RawEntry][] {
+  let doc: { lockfileVersion?: unknown; packages?: unknown };
+  try {
+    doc = JSON.parse(text) as typeof doc;
+  } catch (cause) {
+    throw new PithError(
+      'input',
+      'NPM_LOCK_INVALID',
+      `${file}: not valid JSON (${(cause as Error).message})`,
+      { cause },
+    );
+  }
+  const v = doc?.lockfileVersion;
+  if (v !== 2 && v !== 3)
+    throw new PithError(
+      'input',
+      'NPM_LOCK_INVALID',
+      `${file}: lockfileVersion ${String(v)} is not read (2 and 3 are, written by npm 7 and later); run npm install --package-lock-only with a current npm`,
+    );
+  if (typeof doc.packages !== 'object' || doc.packages === null || Array.isArray(doc.packages))
+    throw new PithError('input', 'NPM_LOCK_INVALID', `${file}: has no "packages" object`);
+  const entries = Object.entries(doc.packages as Record<string, RawEntry>);
+  if (entries.length > MAX_PACKAGES)
+    throw new PithError(
+      'input',
+      'NPM_LOCK_INVALID',
+      `${file}: lists ${entries.length} packages (at most ${MAX_PACKAGES} are read)`,
+    );
+  for (const [path, e] of entries) {
+    if (typeof e !== 'object' || e === null)
+      throw new PithError('input', 'NPM_LOCK_INVALID', `${file}: packages["${path}"] is not an object`);
+    if (path.split('/').some((s) => s === '..' || s === '.'))
+      throw new PithError(
+        'input',
+        'NPM_LOCK_INVALID',
+        `${file}: packages["${path}"] is not a path inside the project`,
+      );
+  }
+  return entries;
+}
+
+/** Why os/cpu/libc (with npm's "!x" negations) exclude the target, or undefined if they allow it. */
+function platformMismatch(e: RawEntry, t: Target): string | undefined {
+  for (const [field, want] of [
+    ['os', t.os],
+    ['cpu', t.cpu],
+    ['libc', t.libc],
+  ] as const) {
+    const list = e[field];
+    if (list === undefined) continue;
+    const items = (Array.isArray(list) ? list : [list]).filter((x): x is string => typeof x === 'string');
+    if (!allows(items, want)) return `its ${field} ${JSON.stringify(items)} excludes ${want}`;
+  }
+  return undefined;
+}
+
+function allows(items: readonly string[], want: string): boolean {
+  if (items.includes(`!${want}`)) return false;
+  const positive = items.filter((x) => !x.startsWith('!') && x !== 'any');
+  return positive.length === 0 || positive.includes(want);
+}
+
+function refuse(where: string, why: string): never {
+  throw new PithError('input', 'NPM_DEPENDENCY_UNSUPPORTED', `${where} ${why}`);
+}
