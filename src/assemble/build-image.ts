@@ -35,12 +35,12 @@ import {
 import { FileTree } from '../tar/index.ts';
 import { type OnEvent, PithError, throwIfAborted } from '../util/index.ts';
 import { accountNodes } from './accounts.ts';
+import { type AppImage, appImage, withAppConfig } from './app-layers.ts';
 import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
 import { contextDir } from './build-context.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
 import { addContentEntry, fieldError } from './host-files.ts';
-import { appEntrypoint, type NodeApp, nodeAppLayers } from './node-app.ts';
 import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
@@ -144,9 +144,11 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     const tree = await filesTree(loaded, arch, opts.epoch);
     const node = nodes.find((n) => n.arch === arch);
     const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
-    if (c.app?.node) opts.onEvent?.({ type: 'phase', phase: 'app', item: c.app.node, arch });
-    const app = c.app?.node ? await appLayers(loaded, arch, layerOpts, cache, opts) : undefined;
-    const imageConfig = app ? withApp(loaded, input, app) : loaded;
+    if (c.app) opts.onEvent?.({ type: 'phase', phase: 'app', arch });
+    const app = c.app
+      ? await appLayers(loaded, arch, layerOpts, cache, { ...opts, ownEntrypoint: !!input.config.entrypoint })
+      : undefined;
+    const imageConfig = app ? withAppConfig(loaded, input, app) : loaded;
     checkEntrypoint(imageConfig, [
       ...(debian?.trees ?? []),
       ...(accounts ? [accounts] : []),
@@ -163,8 +165,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
       accountsLayer,
       runtime?.layer,
       filesLayer,
-      app?.deps,
-      app?.app,
+      ...(app?.layers ?? []),
     ].filter((l): l is LayerBlob => l !== undefined);
     const annotations = { ...fromBase?.annotations, ...c.annotations, ...nodeAnnotations(node) };
     const image = buildImage({
@@ -273,32 +274,14 @@ function appLayers(
   arch: Arch,
   layerOpts: LayerOptions,
   cache: LayerCache,
-  opts: BuildOptions,
-): Promise<NodeApp> {
-  return nodeAppLayers(loaded, arch, layerOpts, cache, {
+  opts: BuildOptions & { ownEntrypoint: boolean },
+): Promise<AppImage | undefined> {
+  return appImage(loaded, arch, layerOpts, cache, {
     ...nodeFetch(loaded, opts),
+    ownEntrypoint: opts.ownEntrypoint,
     ...(opts.network?.signal ? { signal: opts.network.signal } : {}),
     onWarning: (message) => opts.onEvent?.({ type: 'warning', code: 'INSTALL_SCRIPTS_SKIPPED', message }),
   });
-}
-
-/**
- * The config an app image runs with: node and the app's command as entrypoint, the app directory as
- * working directory and NODE_ENV=production, each unless the user's own config sets it.
- */
-function withApp(loaded: LoadedConfig, input: LoadedConfig, app: NodeApp): LoadedConfig {
-  const own = input.config;
-  const c = loaded.config;
-  return {
-    ...loaded,
-    config: {
-      ...c,
-      entrypoint: own.entrypoint ?? appEntrypoint(loaded, NODE_BIN, app),
-      ...(own.entrypoint ? {} : { cmd: own.cmd }),
-      workdir: own.workdir ?? app.dir,
-      env: { NODE_ENV: 'production', ...c.env },
-    },
-  };
 }
 
 /** Loads the base image, pinned to the lock's digest for a --locked build. */
