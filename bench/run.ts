@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { buildFilesCase } from './cases/build-files.ts';
 import { debianBaseCase } from './cases/debian-base.ts';
 import { inventoryCase } from './cases/inventory.ts';
+import { nodeAppCase } from './cases/node-app.ts';
 import { registryCase } from './cases/registry.ts';
 import { sh } from './lib.ts';
 
@@ -20,6 +21,7 @@ const cases: [string, (dir: string) => Promise<void>][] = [
   ['debian-base', debianBaseCase],
   ['registry', registryCase],
   ['inventory', inventoryCase],
+  ['node-app', nodeAppCase],
 ];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !cases.some(([n]) => n === name));

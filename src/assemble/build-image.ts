@@ -37,10 +37,11 @@ import { type OnEvent, PithError, throwIfAborted } from '../util/index.ts';
 import { accountNodes } from './accounts.ts';
 import { type AppImage, appImage, withAppConfig } from './app-layers.ts';
 import { baseDigest, baseFor, type LoadBase } from './base-image.ts';
+import { dynamicElfFiles, libraryPackages, withPackages } from './binary-libraries.ts';
 import { contextDir } from './build-context.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
-import { addContentEntry, fieldError } from './host-files.ts';
+import { addContentEntry, type FilesContext, fieldError } from './host-files.ts';
 import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
@@ -107,15 +108,18 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     compression: opts.compression ?? 'gzip',
     ...(opts.level !== undefined ? { level: opts.level } : {}),
   };
-  if (opts.lock)
-    checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', usesDebian(loaded) ? archs : []);
+  // files first: a dynamically linked binary on scratch brings the Debian packages it needs
+  const fileTrees = new Map<Arch, FileTree>();
+  for (const arch of archs) fileTrees.set(arch, await filesTree(loaded, arch, opts.epoch));
+  const debianUsed = usesDebian(loaded) || (await needsLibraries(loaded, fileTrees));
+  if (opts.lock) checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', debianUsed ? archs : []);
   if (opts.lock && c.node && !opts.lock.node)
     throw new PithError(
       'input',
       'LOCK_STALE',
       `${opts.lockFile ?? 'pith.lock.json'}: pins no Node.js binary; run pith lock again`,
     );
-  const session = usesDebian(loaded) ? newSession(loaded, opts) : undefined;
+  const session = debianUsed ? newSession(loaded, opts) : undefined;
   const cache: LayerCache = new Map();
   if (c.node)
     opts.onEvent?.({ type: 'phase', phase: 'fetch-runtime', item: `Node.js ${c.node.version ?? ''}` });
@@ -131,23 +135,28 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     : undefined;
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
-    if (session) opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
-    const plan =
-      session &&
-      (opts.lock ? await planFromLock(session, opts.lock, arch) : await planPackages(session, c, arch));
-    warn(opts, plan?.warnings);
-    throwIfAborted(opts.network?.signal);
-    if (plan) opts.onEvent?.({ type: 'phase', phase: 'install', arch });
-    const debian = session && plan ? await installDebian(session, c, plan, layerOpts, cache) : undefined;
-    throwIfAborted(opts.network?.signal);
     opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
-    const tree = await filesTree(loaded, arch, opts.epoch);
+    const tree = fileTrees.get(arch)!;
     const node = nodes.find((n) => n.arch === arch);
     const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
     if (c.app) opts.onEvent?.({ type: 'phase', phase: 'app', arch });
     const app = c.app
       ? await appLayers(loaded, arch, layerOpts, cache, { ...opts, ownEntrypoint: !!input.config.entrypoint })
       : undefined;
+    const own = [tree, ...(runtime ? [runtime.tree] : []), ...(app?.trees ?? [])];
+    const debian = session
+      ? await installFor(
+          session,
+          loaded,
+          arch,
+          own,
+          [...(accounts ? [accounts] : [])],
+          layerOpts,
+          cache,
+          opts,
+        )
+      : undefined;
+    throwIfAborted(opts.network?.signal);
     const imageConfig = app ? withAppConfig(loaded, input, app) : loaded;
     checkEntrypoint(imageConfig, [
       ...(debian?.trees ?? []),
@@ -192,6 +201,65 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   };
 }
 
+/** Whether library resolution applies (not on a `from:` base, which brings its own) and finds dynamic ELF files. */
+async function needsLibraries(loaded: LoadedConfig, trees: ReadonlyMap<Arch, FileTree>): Promise<boolean> {
+  if (loaded.config.resolveLibraries === false || loaded.config.from) return false;
+  for (const [arch, tree] of trees) if ((await dynamicElfFiles([tree], arch)).length > 0) return true;
+  return false;
+}
+
+/**
+ * The Debian part of one architecture's image: the config's packages (or the lock's), then, when the
+ * image's own ELF files (`own`: files, runtime, app) need libraries those packages do not ship, the packages
+ * that ship them, resolved with their dependencies (a locked build refuses instead: the lock is stale).
+ */
+async function installFor(
+  session: DebianSession,
+  loaded: LoadedConfig,
+  arch: Arch,
+  own: readonly FileTree[],
+  other: readonly FileTree[],
+  layerOpts: LayerOptions,
+  cache: LayerCache,
+  opts: BuildOptions,
+): Promise<InstallResult> {
+  const c = loaded.config;
+  opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
+  const plan = opts.lock
+    ? await planFromLock(session, opts.lock, arch)
+    : await planPackages(session, c, arch);
+  warn(opts, plan.warnings);
+  throwIfAborted(opts.network?.signal);
+  opts.onEvent?.({ type: 'phase', phase: 'install', arch });
+  const debian = await installDebian(session, c, plan, layerOpts, cache);
+  const extra = await extraLibraries(session, loaded, arch, own, [...debian.trees, ...other]);
+  if (extra.length === 0) return debian;
+  if (opts.lock)
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `${opts.lockFile ?? 'pith.lock.json'}: the image's binaries need ${extra.join(', ')}, which the lock does not pin; run pith lock again`,
+    );
+  const more = withPackages(c, extra);
+  const again = await planPackages(session, more, arch);
+  warn(opts, again.warnings);
+  return installDebian(session, more, again, layerOpts, cache);
+}
+
+/** The packages the dynamic ELF files of `own` need beyond the image's files (`own` and `installed`). */
+async function extraLibraries(
+  session: DebianSession,
+  loaded: LoadedConfig,
+  arch: Arch,
+  own: readonly FileTree[],
+  installed: readonly FileTree[],
+): Promise<string[]> {
+  if (loaded.config.resolveLibraries === false || loaded.config.from) return [];
+  const binaries = await dynamicElfFiles(own, arch);
+  if (binaries.length === 0) return [];
+  return (await libraryPackages(session, arch, binaries, [...installed, ...own])).packages;
+}
+
 /** Resolves a config's packages for every architecture into a lock (pith lock); nothing is downloaded but indexes. */
 export async function makeLock(
   input: LoadedConfig,
@@ -211,12 +279,22 @@ export async function makeLock(
     lock.base = { name: base.name, digest: baseDigest(base.artifact) };
   }
   if (c.node) lock.node = await resolveNode(c.node, c.archs ?? [hostArch()], nodeFetch(loaded, opts));
-  if (!usesDebian(loaded)) return lock;
+  const fileTrees = new Map<Arch, FileTree>();
+  for (const arch of c.archs ?? [hostArch()]) fileTrees.set(arch, await filesTree(loaded, arch, 0));
+  if (!usesDebian(loaded) && !(await needsLibraries(loaded, fileTrees))) return lock;
   const session = newSession(loaded, { epoch: 0, ...opts });
   for (const arch of c.archs ?? [hostArch()]) {
     opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
-    const plan = await planPackages(session, c, arch);
+    let plan = await planPackages(session, c, arch);
     warn(opts, plan.warnings);
+    // the packages the config's own binaries need beyond these (the build adds the same)
+    const own = [fileTrees.get(arch)!];
+    if ((await dynamicElfFiles(own, arch)).length > 0) {
+      const layerOpts: LayerOptions = { epoch: 0, compression: 'none' };
+      const installed = await installDebian(session, c, plan, layerOpts, new Map());
+      const extra = await extraLibraries(session, loaded, arch, own, [...installed.trees, accountsTree(0)]);
+      if (extra.length) plan = await planPackages(session, withPackages(c, extra), arch);
+    }
     lock.archs[arch] = lockedPackages(
       plan.resolution,
       [plan.ca, plan.busybox].filter((p) => p !== undefined),
@@ -368,9 +446,15 @@ function accountsTree(epoch: number): FileTree {
   return tree;
 }
 
-async function filesTree(loaded: LoadedConfig, arch: Arch, epoch: number): Promise<FileTree> {
+async function filesTree(
+  loaded: LoadedConfig,
+  arch: Arch,
+  epoch: number,
+  download?: FilesContext['download'],
+): Promise<FileTree> {
   const tree = new FileTree();
-  const ctx = { tree, baseDir: loaded.baseDir, context: contextDir(loaded), arch, where: loaded.where };
+  const where = loaded.where;
+  const ctx = { tree, baseDir: loaded.baseDir, context: contextDir(loaded), arch, where, download };
   for (const [i, entry] of (loaded.config.files ?? []).entries()) await addContentEntry(ctx, entry, i);
   // A directory entry in an upper layer replaces the lower one's attributes (image-spec layer.md), so
   // implicit parents such as /tmp or /home/nonroot must keep the accounts layer's modes and owners.

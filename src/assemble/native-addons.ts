@@ -24,7 +24,8 @@ export function nativeAddonProblem(path: string, bytes: Buffer, arch: Arch): str
   return undefined;
 }
 
-function isOtherPrebuild(path: string, arch: Arch): boolean {
+/** Whether `path` is a prebuilt addon for another platform, arch or libc, which the image never loads. */
+export function isOtherPrebuild(path: string, arch: Arch): boolean {
   const segments = path.split('/');
   const file = segments.pop()!;
   const want = `linux-${nodeArch(arch, 'dist')}`;
@@ -34,7 +35,8 @@ function isOtherPrebuild(path: string, arch: Arch): boolean {
   return platformDirs.length > 0 && file.includes('musl');
 }
 
-function foreignKind(b: Buffer): string {
+/** What a non-ELF binary was built for, from its magic number: macOS (Mach-O), Windows (PE) or unknown. */
+export function foreignKind(b: Buffer): string {
   const magic = b.length >= 4 ? b.readUInt32BE(0) : 0;
   if ([0xfeedface, 0xfeedfacf, 0xcefaedfe, 0xcffaedfe, 0xcafebabe].includes(magic)) return 'macOS (Mach-O)';
   if (b.length >= 2 && b[0] === 0x4d && b[1] === 0x5a) return 'Windows (PE)';

@@ -27,6 +27,16 @@ const owner = z.union([z.string(), z.number().int().nonnegative()]).transform(St
 
 const stringish = z.union([z.string(), z.number(), z.boolean()]).transform(String);
 
+const TARBALL_SOURCE = 'must be an http:// or https:// URL, or the path of an archive in the build context';
+
+/** An archive to unpack: an http(s) URL, or a host path relative to the config file (no other scheme). */
+const tarballSource = hostPath.refine(
+  (s) => /^https?:\/\/\S+$/.test(s) || !/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(s),
+  TARBALL_SOURCE,
+);
+
+const globs = z.array(z.string().min(1, 'patterns cannot be empty strings'));
+
 // One object shape with cross-field rules (instead of a union) so that every error names the exact field.
 export const contentEntry = z
   .strictObject({
@@ -41,6 +51,37 @@ export const contentEntry = z
     dir: imagePath.optional().describe('A directory to create in the image'),
     symlink: imagePath.optional().describe('A symbolic link to create in the image'),
     target: z.string().min(1).optional().describe('Target of symlink, stored as written'),
+    tarball: tarballSource
+      .optional()
+      .describe(
+        'A tar archive (plain, gzip, xz or zstd) to unpack into dst: an http(s) URL (downloaded once, kept in the download cache by its sha256) or a file inside the build context, relative to the config file. Modes, mtimes and symlinks come from the archive, owners from owner; absolute or .. names, devices, FIFOs and hard links to members not kept are refused',
+      ),
+    sha256: z
+      .string({ error: 'must be the sha256 of the archive file: 64 hex digits' })
+      .regex(/^[0-9a-fA-F]{64}$/, 'must be the sha256 of the archive file: 64 hex digits')
+      .transform((h) => h.toLowerCase())
+      .optional()
+      .describe(
+        'sha256 of the tarball file as downloaded (what sha256sum prints); checked before anything is unpacked',
+      ),
+    stripComponents: z
+      .number({ error: 'must be a whole number of leading path components' })
+      .int('must be a whole number of leading path components')
+      .nonnegative('must be a whole number of leading path components')
+      .optional()
+      .describe(
+        "Leading components removed from each member name, as GNU tar's --strip-components counts them (a leading ./ is one); members with no more are left out",
+      ),
+    include: globs
+      .optional()
+      .describe(
+        'Keep only members matching one of these patterns (.dockerignore syntax, matched against names after stripComponents: * stays in one directory, ** crosses them; a directory that matches brings what is below it); their parent directories come along',
+      ),
+    exclude: globs
+      .optional()
+      .describe(
+        'Leave out members matching these patterns (.dockerignore syntax as for include, ! re-includes), after include',
+      ),
     mode: mode
       .optional()
       .describe(
@@ -48,25 +89,37 @@ export const contentEntry = z
       ),
     owner: owner
       .optional()
-      .describe('uid[:gid] or a standard account name (root, nobody, nonroot); default 0:0'),
+      .describe(
+        'uid[:gid] or a standard account name (root, nobody, nonroot); default 0:0. For a tarball, the owner of every member (the archive owners are not used)',
+      ),
   })
   .superRefine((e, ctx) => {
-    const kinds = (['src', 'dir', 'symlink'] as const).filter((k) => e[k] !== undefined);
+    const kinds = (['src', 'dir', 'symlink', 'tarball'] as const).filter((k) => e[k] !== undefined);
     if (kinds.length !== 1) {
       ctx.addIssue({
         code: 'custom',
-        message: 'each entry needs exactly one of src (with dst), dir, or symlink (with target)',
+        message:
+          'each entry needs exactly one of src (with dst), dir, symlink (with target), or tarball (with sha256 and dst)',
       });
       return;
     }
-    const need = (key: 'dst' | 'target', why: string) => {
+    type Key = 'dst' | 'target' | 'mode' | 'sha256' | 'stripComponents' | 'include' | 'exclude';
+    const need = (key: Key, why: string) => {
       if (e[key] === undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
     };
-    const refuse = (key: 'dst' | 'target' | 'mode', why: string) => {
+    const refuse = (key: Key, why: string) => {
       if (e[key] !== undefined) ctx.addIssue({ code: 'custom', path: [key], message: why });
     };
     if (e.src !== undefined) need('dst', 'is required with src: where in the image the file goes');
-    else refuse('dst', 'is only used with src');
+    else if (e.tarball !== undefined) {
+      need('dst', 'is required with tarball: the image directory it is unpacked into');
+      need('sha256', 'is required with tarball: the sha256 of the archive file (as sha256sum prints it)');
+      refuse('mode', 'does not apply to a tarball: each member keeps its mode from the archive');
+    } else refuse('dst', 'is only used with src or tarball');
+    if (e.tarball === undefined) {
+      for (const key of ['sha256', 'stripComponents', 'include', 'exclude'] as const)
+        refuse(key, 'is only used with tarball');
+    }
     if (e.symlink !== undefined) {
       need('target', 'is required with symlink');
       refuse('mode', 'does not apply to a symlink');
@@ -118,6 +171,9 @@ const nodeRuntime = z
   })
   .describe('Add the Node.js runtime at /nodejs/bin/node (with its LICENSE), as distroless lays it out');
 
+/** The kinds of application; an app is exactly one of them. */
+const APP_KINDS = ['node', 'python', 'jar', 'classes'] as const;
+
 /** An application: a Node.js project (package.json + package-lock.json) laid out in layers, Jib-style. */
 const app = z
   .strictObject({
@@ -126,10 +182,78 @@ const app = z
       .describe(
         'A Node.js project directory (package.json and package-lock.json): production dependencies from the lock, integrity-checked, in one layer; the project files (minus node_modules, .dockerignore and .pithignore patterns) in another',
       ),
+    python: hostPath
+      .optional()
+      .describe(
+        "A Python application directory, run by the image's CPython (preset python3); its files (minus __pycache__, .venv, .git, .dockerignore and .pithignore patterns) in one layer, its dependencies (venv or pipTarget) in another",
+      ),
+    venv: hostPath
+      .optional()
+      .describe(
+        "python: a virtual environment (python3 -m venv, then pip install) for the image's Python version: its lib/python3.X/site-packages, without pip/setuptools/wheel unless a dependency needs them, goes to the image's /usr/local/lib/python3.X/dist-packages",
+      ),
+    pipTarget: hostPath
+      .optional()
+      .describe(
+        "python: a directory made by pip install --target DIR: its packages (not bin/) go to the image's /usr/local/lib/python3.X/dist-packages",
+      ),
+    main: z
+      .string()
+      .min(1)
+      .regex(/^[^/\0]/, 'must be a path relative to the app directory')
+      .optional()
+      .describe(
+        'python: the script to run, relative to the app directory; default: the first of __main__.py, main.py, app.py that exists',
+      ),
+    jar: hostPath
+      .optional()
+      .describe(
+        "A Java jar, run by the image's java (preset java21…): the jars its manifest's Class-Path names in dependency layers (release, then -SNAPSHOT), the jar itself as app.jar in the top layer; java -jar when the manifest has a Main-Class",
+      ),
+    classes: hostPath
+      .optional()
+      .describe(
+        'A directory of compiled Java classes (exploded, as Jib lays them out): with lib and resources, layers of release jars, snapshot jars, resources and classes; run as java -cp resources:classes:libs/* mainClass',
+      ),
+    lib: hostPath
+      .optional()
+      .describe('classes: a directory of dependency jars (its *.jar files go to libs/)'),
+    resources: hostPath
+      .optional()
+      .describe('classes: a directory of resources (on the classpath before classes)'),
+    mainClass: z
+      .string()
+      .regex(
+        /^[\p{L}_$][\p{L}\p{N}_$]*(\.[\p{L}_$][\p{L}\p{N}_$]*)*$/u,
+        'must be a Java class name such as com.example.Main',
+      )
+      .optional()
+      .describe(
+        "jar, classes: the class whose main method starts the app (for a jar, instead of its manifest's Main-Class)",
+      ),
     dst: imagePath.optional().describe('Where the application goes in the image; default /app'),
   })
   .superRefine((a, ctx) => {
-    if (a.node === undefined) ctx.addIssue({ code: 'custom', message: 'needs node: the project directory' });
+    for (const k of ['lib', 'resources'] as const)
+      if (a[k] !== undefined && a.classes === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: 'is only used with classes' });
+    if (a.mainClass !== undefined && a.jar === undefined && a.classes === undefined)
+      ctx.addIssue({ code: 'custom', path: ['mainClass'], message: 'is only used with jar or classes' });
+    const kinds = APP_KINDS.filter((k) => a[k] !== undefined);
+    if (kinds.length !== 1)
+      ctx.addIssue({
+        code: 'custom',
+        message: `needs exactly one of ${APP_KINDS.join(', ')}: the app to lay out`,
+      });
+    for (const k of ['venv', 'pipTarget', 'main'] as const)
+      if (a[k] !== undefined && a.python === undefined)
+        ctx.addIssue({ code: 'custom', path: [k], message: 'is only used with python' });
+    if (a.venv !== undefined && a.pipTarget !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['pipTarget'],
+        message: 'give either venv or pipTarget, not both',
+      });
   })
   .describe('An application to lay out in its own layers, with the entrypoint taken from it');
 
@@ -213,10 +337,28 @@ export const configSchema = z
       .describe(
         'Add /etc/ld.so.cache as ldconfig would write it (without running it), for ctypes.util.find_library',
       ),
+    resolveLibraries: z
+      .boolean()
+      .optional()
+      .describe(
+        "Add the Debian packages that the image's own ELF files (files, runtime, app) need: their interpreter and DT_NEEDED libraries that the installed packages do not ship, found through the suite's Contents index (default true; not on a from: base)",
+      ),
     caCertificates: z
       .boolean()
       .optional()
       .describe('Add /etc/ssl/certs/ca-certificates.crt built from Debian ca-certificates'),
+    javaCacerts: z
+      .boolean()
+      .optional()
+      .describe(
+        "Add the Java keystore /etc/ssl/certs/java/cacerts (JKS, password changeit) that Debian's ca-certificates-java would make, from the same certificates as the CA bundle, without running Java",
+      ),
+    locale: z
+      .enum(['C.utf8'])
+      .optional()
+      .describe(
+        'Add the C.utf8 locale (/usr/lib/locale/C.utf8 of libc-bin, without the rest of libc-bin), for LANG=C.UTF-8',
+      ),
     context: hostPath
       .optional()
       .describe(

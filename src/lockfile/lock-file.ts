@@ -30,10 +30,13 @@ export function lockInputs(c: PithConfig): string {
     exactPackages: [...new Set(exact)].sort(),
     packages: c.resolve === false ? [] : [...new Set(c.packages ?? [])],
     exclude: [...new Set(c.exclude ?? [])].sort(),
-    caCertificates: c.caCertificates === true,
+    // the Java keystore is made from ca-certificates too: the same package either way
+    caCertificates: c.caCertificates === true || c.javaCacerts === true,
     busybox: c.variant?.startsWith('debug') ?? false,
     archs: [...new Set(c.archs ?? [])],
     from: c.from ?? null,
+    ...(c.resolveLibraries === false ? { resolveLibraries: false } : {}),
+    ...(c.locale ? { locale: c.locale } : {}),
     // only when set, so that locks made before Node.js runtimes existed keep their inputs hash
     ...(c.node ? { node: { version: c.node.version ?? null, from: c.node.from ?? 'npm' } } : {}),
   };
