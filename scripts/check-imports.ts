@@ -29,6 +29,7 @@ const ALLOWED: Record<string, string[]> = {
   rootfs: ['config', 'lockfile', 'apt-repo', 'deb-archive', 'layer', 'tar', 'compress', 'util'],
   assemble: [
     'node',
+    'zip',
     'config',
     'lockfile',
     'rootfs',

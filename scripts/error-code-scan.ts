@@ -77,7 +77,7 @@ export const SRC_CODE_VARIABLES = new Map([
   ['config/field-error.ts: code', "fieldError's parameter; its call sites are scanned"],
   ['deb-archive/deb-error.ts: code', "debError's parameter (typed DebArchiveErrorCode) or a re-raised code"],
   ['assemble/host-files.ts: code', "the walk's sink.fail(code), whose call sites are scanned"],
-  ['assemble/node-app.ts: code', "the walk's sink.fail(code), whose call sites are scanned"],
+  ['assemble/app-files.ts: code', "the walk's sink.fail(code), whose call sites are scanned"],
 ]);
 
 const CODE_LITERAL = /^(['"])([A-Z][A-Z0-9_]*)\1$/;

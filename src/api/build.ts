@@ -51,6 +51,10 @@ export interface DebianSummary {
   /** Bytes of documentation left out. */
   droppedDocBytes: number;
   caCertificates?: number;
+  /** Certificates in the Java keystore /etc/ssl/certs/java/cacerts (javaCacerts). */
+  javaCacerts?: number;
+  /** The JVM /usr/bin/java runs: its home and Java version. */
+  java?: { home: string; version?: string };
 }
 
 export interface BuildReport extends ArtifactSummary {
@@ -192,6 +196,8 @@ function debianSummary(
     packages: { name: string; version: string; architecture: string; origin: string }[];
     droppedBytes: number;
     caCertificates?: number;
+    javaCacerts?: number;
+    java?: { home: string; version?: string };
   },
 ): DebianSummary {
   return {
@@ -204,5 +210,9 @@ function debianSummary(
     })),
     droppedDocBytes: d.droppedBytes,
     ...(d.caCertificates ? { caCertificates: d.caCertificates } : {}),
+    ...(d.javaCacerts ? { javaCacerts: d.javaCacerts } : {}),
+    ...(d.java
+      ? { java: { home: d.java.home, ...(d.java.version ? { version: d.java.version } : {}) } }
+      : {}),
   };
 }

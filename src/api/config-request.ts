@@ -1,6 +1,8 @@
 // What a build, lock or why request names as its config: a pith.yaml path or a config object, plus the
 // overrides (preset, variant, suite, archs) merged in before the schema sees it, so a caller of the API and
 // a user of the CLI get the same error (code, field path) for the same mistake. Also where its lock lives.
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import {
   type Arch,
@@ -37,7 +39,9 @@ export async function requestConfig(ctx: Context, req: ConfigRequest): Promise<L
   };
   if (typeof req.config === 'string') {
     ctx.emit({ type: 'phase', phase: 'load-config', item: req.config });
-    return loadConfig(req.config, overrides);
+    const project = await nodeProject(req.config);
+    if (project) return projectConfig(project, overrides);
+    return loadConfig(configFile(req.config), overrides);
   }
   if (req.config === undefined && !req.preset)
     throw new PithError('usage', 'NO_CONFIG', 'give a config file or object, or a preset (--preset NAME)');
@@ -49,6 +53,43 @@ export async function requestConfig(ctx: Context, req: ConfigRequest): Promise<L
 
 /** The lock file of a request: pith.lock.json beside the config file (else in `baseDir` or the working directory). */
 export function lockPath(req: ConfigRequest): string {
-  const dir = typeof req.config === 'string' ? dirname(req.config) : resolve(req.baseDir ?? process.cwd());
+  const dir =
+    typeof req.config === 'string'
+      ? isDirectory(req.config)
+        ? req.config
+        : dirname(req.config)
+      : resolve(req.baseDir ?? process.cwd());
   return join(dir, 'pith.lock.json');
+}
+
+function isDirectory(path: string): boolean {
+  return statSync(path, { throwIfNoEntry: false })?.isDirectory() ?? false;
+}
+
+/** A directory names its pith.yaml (when it has none, loading the directory says so). */
+function configFile(path: string): string {
+  return isDirectory(path) && existsSync(join(path, 'pith.yaml')) ? join(path, 'pith.yaml') : path;
+}
+
+/** A directory with package.json and no pith.yaml: a Node.js project to build as it is. */
+async function nodeProject(path: string): Promise<string | undefined> {
+  if (!isDirectory(path) || existsSync(join(path, 'pith.yaml'))) return undefined;
+  return existsSync(join(path, 'package.json')) ? resolve(path) : undefined;
+}
+
+/**
+ * The config of a bare Node.js project: the app on the nodejs preset its engines.node allows (newest
+ * first), errors located at its package.json.
+ */
+async function projectConfig(dir: string, overrides: Record<string, unknown>): Promise<LoadedConfig> {
+  const pkgFile = join(dir, 'package.json');
+  const { nodePresetFor } = await import('../node/index.ts');
+  let engines: unknown;
+  try {
+    engines = (JSON.parse(await readFile(pkgFile, 'utf8')) as { engines?: { node?: unknown } }).engines?.node;
+  } catch (cause) {
+    throw new PithError('input', 'NOT_A_NODE_PROJECT', `${pkgFile}: not valid JSON`, { cause });
+  }
+  const preset = (overrides['preset'] as string | undefined) ?? nodePresetFor(engines, pkgFile);
+  return configFromObject({ app: { node: '.' } }, { ...overrides, preset }, { label: pkgFile, baseDir: dir });
 }

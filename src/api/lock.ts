@@ -26,7 +26,7 @@ export async function lock(ctx: Context, req: LockRequest): Promise<LockReport> 
       ctx.emit(e);
     },
   });
-  if (Object.keys(result.archs).length === 0 && !result.base && !result.node) {
+  if (Object.keys(result.archs).length === 0 && !result.base && !result.node && !result.tarballs) {
     throw new PithError(
       'input',
       'NOTHING_TO_LOCK',

@@ -1,13 +1,15 @@
 // An application laid out in its own layers over a runtime preset (`app:` in the config), one kind per
-// file: a Node.js project (node-app.ts). Each kind gives its layers (least to most often changed), the
-// trees they hold (for the entrypoint check) and the run settings it implies — entrypoint, working
-// directory, environment — which apply unless the user's own config sets them.
+// file: a Node.js project (node-app.ts), a Python app (python-app.ts), a Java app (java-app.ts). Each kind gives its layers (least
+// to most often changed), the trees they hold (for the entrypoint check) and the run settings it implies —
+// entrypoint, working directory, environment — which apply unless the user's own config sets them.
 import type { Arch, LoadedConfig } from '../config/index.ts';
 import type { BuiltLayer, LayerOptions } from '../layer/index.ts';
 import { NODE_BIN, type NodeFetch } from '../node/index.ts';
 import type { LayerCache } from '../rootfs/index.ts';
 import type { FileTree } from '../tar/index.ts';
+import { javaAppLayers } from './java-app.ts';
 import { appEntrypoint, nodeAppLayers } from './node-app.ts';
+import { pythonAppLayers, pythonEntrypoint } from './python-app.ts';
 
 /** What an app adds to an image. */
 export interface AppImage {
@@ -45,6 +47,25 @@ export async function appImage(
       ...(opts.ownEntrypoint ? {} : { entrypoint: appEntrypoint(loaded, NODE_BIN, node) }),
       workdir: node.dir,
       env: { NODE_ENV: 'production' },
+    };
+  }
+  if (app?.python !== undefined) {
+    const py = await pythonAppLayers(loaded, arch, layerOpts, cache);
+    return {
+      layers: [...(py.deps ? [py.deps] : []), py.app],
+      trees: py.trees,
+      ...(opts.ownEntrypoint ? {} : { entrypoint: pythonEntrypoint(loaded, py) }),
+      workdir: py.dir,
+      env: py.env,
+    };
+  }
+  if (app?.jar !== undefined || app?.classes !== undefined) {
+    const java = await javaAppLayers(loaded, arch, layerOpts, cache, opts);
+    return {
+      layers: java.layers,
+      trees: java.trees,
+      ...(java.entrypoint ? { entrypoint: java.entrypoint } : {}),
+      workdir: java.dir,
     };
   }
   return undefined;

@@ -42,6 +42,8 @@ import { contextDir } from './build-context.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
 import { addContentEntry, type FilesContext, fieldError } from './host-files.ts';
+import { checkLockedTarballs, lockedTarballs } from './tarball-lock.ts';
+import { tarballDownload } from './tarball-source.ts';
 import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
@@ -109,21 +111,22 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     ...(opts.level !== undefined ? { level: opts.level } : {}),
   };
   // files first: a dynamically linked binary on scratch brings the Debian packages it needs
-  const fileTrees = new Map<Arch, FileTree>();
-  for (const arch of archs) fileTrees.set(arch, await filesTree(loaded, arch, opts.epoch));
-  const debianUsed = usesDebian(loaded) || (await needsLibraries(loaded, fileTrees));
-  if (opts.lock) checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', debianUsed ? archs : []);
+  if (opts.lock) checkLockedTarballs(loaded, opts.lock, opts.lockFile ?? 'pith.lock.json');
   if (opts.lock && c.node && !opts.lock.node)
     throw new PithError(
       'input',
       'LOCK_STALE',
       `${opts.lockFile ?? 'pith.lock.json'}: pins no Node.js binary; run pith lock again`,
     );
-  const session = debianUsed ? newSession(loaded, opts) : undefined;
-  const cache: LayerCache = new Map();
   if (c.node)
     opts.onEvent?.({ type: 'phase', phase: 'fetch-runtime', item: `Node.js ${c.node.version ?? ''}` });
   const nodes = c.node ? await nodeBinaries(c.node, archs, nodeFetch(loaded, opts), opts.lock?.node) : [];
+  const fileTrees = new Map<Arch, FileTree[]>();
+  for (const arch of archs) fileTrees.set(arch, await ownTrees(loaded, arch, opts.epoch, opts, nodes));
+  const debianUsed = usesDebian(loaded) || (await needsLibraries(loaded, fileTrees));
+  if (opts.lock) checkLockMatches(opts.lock, c, opts.lockFile ?? 'pith.lock.json', debianUsed ? archs : []);
+  const session = debianUsed ? newSession(loaded, opts) : undefined;
+  const cache: LayerCache = new Map();
   // a base image brings its own accounts; add pith's only when asked to
   const accounts =
     c.accounts === false || (base && c.accounts !== true) ? undefined : accountsTree(opts.epoch);
@@ -136,7 +139,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
     opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
-    const tree = fileTrees.get(arch)!;
+    const tree = fileTrees.get(arch)![0]!;
     const node = nodes.find((n) => n.arch === arch);
     const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
     if (c.app) opts.onEvent?.({ type: 'phase', phase: 'app', arch });
@@ -202,10 +205,22 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
 }
 
 /** Whether library resolution applies (not on a `from:` base, which brings its own) and finds dynamic ELF files. */
-async function needsLibraries(loaded: LoadedConfig, trees: ReadonlyMap<Arch, FileTree>): Promise<boolean> {
+async function needsLibraries(loaded: LoadedConfig, trees: ReadonlyMap<Arch, FileTree[]>): Promise<boolean> {
   if (loaded.config.resolveLibraries === false || loaded.config.from) return false;
-  for (const [arch, tree] of trees) if ((await dynamicElfFiles([tree], arch)).length > 0) return true;
+  for (const [arch, own] of trees) if ((await dynamicElfFiles(own, arch)).length > 0) return true;
   return false;
+}
+
+/** An architecture's trees known before Debian: the config's files, then the Node.js runtime's. */
+async function ownTrees(
+  loaded: LoadedConfig,
+  arch: Arch,
+  epoch: number,
+  opts: Pick<BuildOptions, 'cacheDir' | 'offline' | 'network'>,
+  nodes: readonly NodeBinary[],
+): Promise<FileTree[]> {
+  const node = nodes.find((n) => n.arch === arch);
+  return [await filesTree(loaded, arch, epoch, tarballDownload(opts)), ...(node ? [nodeTree(node)] : [])];
 }
 
 /**
@@ -278,19 +293,27 @@ export async function makeLock(
     const base = await loadBaseFor(loaded, { epoch: 0, ...opts });
     lock.base = { name: base.name, digest: baseDigest(base.artifact) };
   }
-  if (c.node) lock.node = await resolveNode(c.node, c.archs ?? [hostArch()], nodeFetch(loaded, opts));
-  const fileTrees = new Map<Arch, FileTree>();
-  for (const arch of c.archs ?? [hostArch()]) fileTrees.set(arch, await filesTree(loaded, arch, 0));
+  const archs = c.archs ?? [hostArch()];
+  if (c.node) lock.node = await resolveNode(c.node, archs, nodeFetch(loaded, opts));
+  const nodes =
+    c.node && lock.node ? await nodeBinaries(c.node, archs, nodeFetch(loaded, opts), lock.node) : [];
+  const fileTrees = new Map<Arch, FileTree[]>();
+  for (const arch of archs) fileTrees.set(arch, await ownTrees(loaded, arch, 0, opts, nodes));
+  const tarballs = await lockedTarballs(loaded, tarballDownload(opts));
+  if (tarballs.length) lock.tarballs = tarballs;
   if (!usesDebian(loaded) && !(await needsLibraries(loaded, fileTrees))) return lock;
   const session = newSession(loaded, { epoch: 0, ...opts });
-  for (const arch of c.archs ?? [hostArch()]) {
+  for (const arch of archs) {
     opts.onEvent?.({ type: 'phase', phase: 'resolve', arch });
     let plan = await planPackages(session, c, arch);
     warn(opts, plan.warnings);
-    // the packages the config's own binaries need beyond these (the build adds the same)
-    const own = [fileTrees.get(arch)!];
+    // the packages the config's own binaries need beyond these (the build adds the same): files, runtime, app
+    const layerOpts: LayerOptions = { epoch: 0, compression: 'none' };
+    const app = c.app
+      ? await appLayers(loaded, arch, layerOpts, new Map(), { epoch: 0, ...opts, ownEntrypoint: true })
+      : undefined;
+    const own = [...fileTrees.get(arch)!, ...(app?.trees ?? [])];
     if ((await dynamicElfFiles(own, arch)).length > 0) {
-      const layerOpts: LayerOptions = { epoch: 0, compression: 'none' };
       const installed = await installDebian(session, c, plan, layerOpts, new Map());
       const extra = await extraLibraries(session, loaded, arch, own, [...installed.trees, accountsTree(0)]);
       if (extra.length) plan = await planPackages(session, withPackages(c, extra), arch);

@@ -37,6 +37,58 @@ export const ASSEMBLE_ERROR_CODES = {
     meaning:
       "A Node.js dependency's native addon is not an ELF shared object for the image's architecture and glibc.",
   },
+  TARBALL_MISMATCH: {
+    kind: 'invalid',
+    meaning: "A files: tarball's bytes do not have the sha256 its entry gives (nothing is unpacked).",
+  },
+  TARBALL_MEMBER_REFUSED: {
+    kind: 'invalid',
+    meaning:
+      'A files: tarball has a member no image gets: an absolute or .. name, a device or FIFO, a hard link to a member not kept.',
+  },
+  TARBALL_TOO_LARGE: {
+    kind: 'invalid',
+    meaning: 'A files: tarball has more members or more file data than pith unpacks (README "Limits").',
+  },
+  BAD_PATTERN: { kind: 'input', meaning: "A files: tarball's include or exclude pattern is not valid." },
+  APP_NOT_A_DIRECTORY: {
+    kind: 'input',
+    meaning:
+      'An app directory (app.python, app.pipTarget, app.classes, app.lib, app.resources) is not a directory.',
+  },
+  NOT_A_JAR: { kind: 'input', meaning: 'app.jar is not a file, or not a readable jar (zip) archive.' },
+  JAR_CLASS_PATH: {
+    kind: 'input',
+    meaning:
+      "A Class-Path entry of app.jar's manifest cannot be laid out: absolute, outside the app directory, missing, or a directory.",
+  },
+  NO_MAIN_CLASS: {
+    kind: 'input',
+    meaning:
+      'A Java app names no main class (no Main-Class in the manifest, no app.mainClass) and no entrypoint.',
+  },
+  MAIN_CLASS_MISSING: {
+    kind: 'input',
+    meaning: "A Java app's main class is not among its classes or its dependency jars.",
+  },
+  NO_IMAGE_PYTHON: {
+    kind: 'input',
+    meaning:
+      "app.python needs Debian's CPython in the image (preset python3, or python3.X-minimal in packages).",
+  },
+  NOT_A_VENV: {
+    kind: 'input',
+    meaning: 'app.venv is not a virtual environment: no pyvenv.cfg naming a version, or no site-packages.',
+  },
+  PYTHON_VERSION_MISMATCH: {
+    kind: 'input',
+    meaning: "app.venv was made for another Python version than the image's.",
+  },
+  PYTHON_EXTENSION_MISMATCH: {
+    kind: 'input',
+    meaning:
+      "A Python dependency's compiled module (*.so) is not for the image's CPython (ABI tag), architecture or glibc.",
+  },
   NO_BASE_LOADER: {
     kind: 'internal',
     meaning: 'A build with a base image was run without a way to load it.',

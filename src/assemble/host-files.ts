@@ -1,6 +1,7 @@
 // Adds the config's `files` entries to a FileTree: host files and directories (found inside the build
-// context, build-context.ts; copied by host-walk.ts), directories and symlinks. Modes never come from the
-// host umask (host-mode.ts) unless `mode` is given; collisions and bad image paths name the field.
+// context, build-context.ts; copied by host-walk.ts), directories, symlinks and tarballs (tarball-files.ts).
+// Modes never come from the host umask (host-mode.ts) unless `mode` is given; collisions and bad image
+// paths name the field.
 
 import { basename, resolve } from 'node:path';
 import type { Arch, ContentEntry, FieldPath } from '../config/index.ts';
@@ -10,6 +11,8 @@ import { isPithError } from '../util/index.ts';
 import { resolveSource } from './build-context.ts';
 import { HostWalk } from './host-walk.ts';
 import { type Owner, parseOwner } from './owner.ts';
+import { addTarball } from './tarball-files.ts';
+import type { DownloadOptions } from './tarball-source.ts';
 
 export { fieldError } from '../config/index.ts';
 
@@ -21,6 +24,8 @@ export interface FilesContext {
   context?: string;
   arch: Arch;
   where: (path: FieldPath) => string;
+  /** How `tarball:` URLs are fetched (default: the XDG download cache, online). */
+  download?: DownloadOptions | undefined;
 }
 
 /** Adds entry `i` of `files` to the tree. */
@@ -30,6 +35,11 @@ export async function addContentEntry(ctx: FilesContext, entry: ContentEntry, i:
     entry.owner === undefined ? { uid: 0, gid: 0 } : wrap(ctx, at('owner'), () => parseOwner(entry.owner!));
   const mode = entry.mode === undefined ? undefined : Number.parseInt(entry.mode.replace(/^0o/, ''), 8);
   if (entry.src !== undefined) return addSource(ctx, entry.src, entry.dst!, { owner, mode, i });
+  if (entry.tarball !== undefined) {
+    const dir = wrap(ctx, at('dst'), () => normalizeImagePath(entry.dst!));
+    const add = (p: string, node: TreeNode) => addNode(ctx, p, node, at('tarball'));
+    return addTarball(ctx, entry, i, { dir, owner, origin: ctx.where(at('tarball')), add });
+  }
   const origin = ctx.where(at(entry.dir !== undefined ? 'dir' : 'symlink'));
   const path = imagePath(ctx, at(entry.dir !== undefined ? 'dir' : 'symlink'), entry.dir ?? entry.symlink!);
   const node: TreeNode =

@@ -4,7 +4,7 @@
 // that names another platform or architecture, or named for musl there, is one of those and is not loaded
 // on this one, so it is not checked.
 import type { Arch } from '../config/index.ts';
-import { nodeArch } from '../node/index.ts';
+import { npmCpu } from '../node/index.ts';
 import { readElf } from '../rootfs/index.ts';
 import { elfMismatch } from './elf-arch.ts';
 
@@ -28,7 +28,7 @@ export function nativeAddonProblem(path: string, bytes: Buffer, arch: Arch): str
 export function isOtherPrebuild(path: string, arch: Arch): boolean {
   const segments = path.split('/');
   const file = segments.pop()!;
-  const want = `linux-${nodeArch(arch, 'dist')}`;
+  const want = `linux-${npmCpu(arch)}`;
   const ours = (s: string) => s === want || s.startsWith(`${want}-`) || s.startsWith(`${want}_`);
   const platformDirs = segments.filter((s) => PLATFORM_DIR.test(s));
   if (platformDirs.some((s) => s.includes('musl') || !ours(s))) return true;

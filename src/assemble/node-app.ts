@@ -5,25 +5,24 @@
 // the dependencies must be ELF shared objects for the image's architecture and glibc; the command comes
 // from package.json unless the config names an entrypoint.
 import { createHash } from 'node:crypto';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Arch, FieldPath, LoadedConfig } from '../config/index.ts';
 import { fieldError, fieldSystemError } from '../config/index.ts';
 import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
 import {
   appCommand,
   type NpmFetch,
-  nodeArch,
   noEntrypoint,
+  npmCpu,
   npmDepsTree,
   type PackageJson,
   productionPackages,
-  projectIgnores,
 } from '../node/index.ts';
 import type { LayerCache } from '../rootfs/index.ts';
-import { FileTree, type TarEntry } from '../tar/index.ts';
-import { isPithError, PithError, readUserFile } from '../util/index.ts';
+import type { FileTree, TarEntry } from '../tar/index.ts';
+import { isPithError, PithError, readAll, readUserFile } from '../util/index.ts';
+import { appFilesTree } from './app-files.ts';
 import { contextDir, resolveSource } from './build-context.ts';
-import { HostWalk } from './host-walk.ts';
 import { nativeAddonProblem } from './native-addons.ts';
 
 export const DEFAULT_APP_DIR = '/app';
@@ -68,7 +67,7 @@ export async function nodeAppLayers(
   const lock = await readNpmLock(loaded, project);
   const plan = productionPackages(lock.text, lock.file, {
     os: 'linux',
-    cpu: nodeArch(arch, 'dist'),
+    cpu: npmCpu(arch),
     libc: 'glibc',
   });
   if (plan.scripts.length)
@@ -78,7 +77,7 @@ export async function nodeAppLayers(
   const deps = plan.install.length
     ? await depsLayer(plan.install, dst, project, arch, layerOpts, cache, opts)
     : undefined;
-  const appTree = await appFiles(loaded, project, dst, arch);
+  const appTree = await appFilesTree(loaded, FIELD, project, dst, arch);
   const key = `node-app:${project}`;
   let appLayer = cache.get(key);
   if (!appLayer) {
@@ -102,7 +101,7 @@ export async function nodeAppLayers(
 /** The entrypoint of an app image: node and the app's command, or the config's own. */
 export function appEntrypoint(loaded: LoadedConfig, nodeBin: string, app: NodeApp): string[] {
   if (!app.command) throw noEntrypoint(loaded.where(FIELD));
-  const script = app.command[0]!;
+  const script = app.command.find((w) => !w.startsWith('-'))!;
   if (!app.trees.some((t) => t.has(script)))
     throw fieldError(
       loaded,
@@ -181,34 +180,7 @@ async function depsLayer(
 async function checkAddons(entries: readonly TarEntry[], arch: Arch): Promise<void> {
   for (const e of entries) {
     if (e.type !== 'file' || !e.path.endsWith('.node') || !e.content) continue;
-    const chunks: Buffer[] = [];
-    for await (const c of e.content()) chunks.push(c);
-    const why = nativeAddonProblem(e.path, Buffer.concat(chunks), arch);
+    const why = nativeAddonProblem(e.path, await readAll(e.content()), arch);
     if (why) throw new PithError('input', 'NATIVE_ADDON_MISMATCH', `/${e.path} ${why}`);
   }
-}
-
-/** The project's own files under DST, as Docker would send them in a build context. */
-async function appFiles(loaded: LoadedConfig, project: string, dst: string, arch: Arch): Promise<FileTree> {
-  const tree = new FileTree();
-  const extra = [
-    'pith.lock.json',
-    ...(dirname(resolve(loaded.file)) === project ? [basename(loaded.file)] : []),
-  ];
-  const exclude = await projectIgnores(project, extra);
-  const { host, stats } = await resolveSource(
-    { baseDir: loaded.baseDir, context: contextDir(loaded), where: loaded.where },
-    project,
-    FIELD,
-  );
-  const walk = new HostWalk(
-    {
-      add: (p, node) => tree.add(p, node),
-      fail: (code, why) => fieldError(loaded, FIELD, code, why),
-      systemError: (action, cause) => fieldSystemError(loaded, FIELD, action, cause),
-    },
-    { owner: { uid: 0, gid: 0 }, mode: undefined, arch, exclude },
-  );
-  walk.directory(host, dst, stats);
-  return tree;
 }

@@ -4,7 +4,7 @@ import { dirname, join, resolve } from 'node:path';
 import { type Document, isMap, isPair, isScalar, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import type { z } from 'zod';
 import { isPithError, PithError, readUserFile } from '../util/index.ts';
-import { configSchema, type PithConfig } from './config-schema.ts';
+import { configSchema, contentEntry, type PithConfig } from './config-schema.ts';
 
 export type FieldPath = readonly (string | number)[];
 
@@ -188,13 +188,16 @@ function issueProblems(
   return [{ field, line: `${where(path)}: ${field}: ${issue.message}` }];
 }
 
-/** YAML reads `mode: 0755` as the decimal number 755; modes are read from their source text instead. */
+/**
+ * YAML reads `mode: 0755` as the decimal number 755 (and a sha256 of digits only as a number); modes and
+ * sha256s are read from their source text instead.
+ */
 function modesAsSourceText(doc: Document, text: string): void {
   visit(doc, {
     Pair(_, pair) {
       if (
         isScalar(pair.key) &&
-        pair.key.value === 'mode' &&
+        (pair.key.value === 'mode' || pair.key.value === 'sha256') &&
         isScalar(pair.value) &&
         typeof pair.value.value === 'number' &&
         pair.value.range
@@ -222,7 +225,7 @@ function keyOffset(doc: Document, path: FieldPath, key: string): number | undefi
 }
 
 const TOP_KEYS = Object.keys(configSchema.shape);
-const ENTRY_KEYS = ['src', 'dst', 'dir', 'symlink', 'target', 'mode', 'owner'];
+const ENTRY_KEYS = Object.keys(contentEntry.shape);
 
 function hintFor(key: string, path: FieldPath): string {
   const known = path.length === 0 ? TOP_KEYS : path[0] === 'files' ? ENTRY_KEYS : [];

@@ -174,7 +174,7 @@ const nodeRuntime = z
 /** The kinds of application; an app is exactly one of them. */
 const APP_KINDS = ['node', 'python', 'jar', 'classes'] as const;
 
-/** An application: a Node.js project (package.json + package-lock.json) laid out in layers, Jib-style. */
+/** An application laid out in layers over a runtime preset, Jib-style: a Node.js project, a Python app, a Java jar or classes. */
 const app = z
   .strictObject({
     node: hostPath
@@ -283,7 +283,7 @@ export const configSchema = z
       .regex(/^[a-z0-9-]+$/, 'must be a preset name such as base (see pith presets)')
       .optional()
       .describe(
-        'Start from a shipped preset (static, base-nossl, base, cc, python3); this config extends it',
+        'Start from a shipped preset (static, base-nossl, base, cc, python3, nodejs24, java-base, java21…; see pith presets); this config extends it',
       ),
     variant: z
       .enum(VARIANTS)

@@ -4,12 +4,16 @@
 // Implementation-Version or Bundle-Version, and Implementation-Vendor-Id as the group). Archives nested in
 // it (Spring Boot's BOOT-INF/lib, a war's WEB-INF/lib) are read too, one level down. Bounded like any
 // archive from elsewhere; one that is not a readable zip is skipped (a file named .jar proves nothing).
-import { type ZipLimits, zipEntries } from '../zip/index.ts';
+import {
+  JAR_MANIFEST as MANIFEST,
+  manifestMainAttributes,
+  type ZipLimits,
+  zipEntries,
+} from '../zip/index.ts';
 import type { LanguagePackage } from './types.ts';
 
 const ARCHIVE = /\.(?:jar|war|ear)$/i;
 const POM = /^META-INF\/maven\/[^/]+\/[^/]+\/pom\.properties$/;
-const MANIFEST = 'META-INF/MANIFEST.MF';
 const LIMITS: ZipLimits = { entries: 100_000, entryBytes: 256 << 20, totalBytes: 1 << 30 };
 const MAX_DEPTH = 1;
 
@@ -57,21 +61,9 @@ function fromPom(path: string, text: string): LanguagePackage | undefined {
   return { type: 'maven', name, version, path, ...(group ? { group } : {}) };
 }
 
-/** MANIFEST.MF main attributes (continuation lines start with one space). */
+/** The package MANIFEST.MF's main attributes name. */
 function fromManifest(path: string, text: string): LanguagePackage[] {
-  const attrs = new Map<string, string>();
-  let last: string | undefined;
-  for (const line of text.split(/\r?\n/)) {
-    if (line === '') break; // the main section ends at the first blank line
-    if (line.startsWith(' ') && last) attrs.set(last, `${attrs.get(last) ?? ''}${line.slice(1)}`);
-    else {
-      const m = /^([A-Za-z0-9_-]+):\s?(.*)$/.exec(line);
-      if (m) {
-        last = m[1] as string;
-        attrs.set(last, m[2] as string);
-      }
-    }
-  }
+  const attrs = manifestMainAttributes(text);
   const name = attrs.get('Implementation-Title') ?? attrs.get('Bundle-SymbolicName')?.split(';')[0];
   const version = attrs.get('Implementation-Version') ?? attrs.get('Bundle-Version');
   if (!name || !version) return [];

@@ -6,8 +6,9 @@ import { fieldName } from '../config/index.ts';
 import { PithError } from '../util/index.ts';
 
 /**
- * 4: the Node.js binary of each architecture (`node`); 3: why a package is locked is `reason` (requested,
- * depends, files), with `requiredBy` only for depends. Versions 2 and 3 are read and converted.
+ * 4: the Node.js binary of each architecture (`node`), the `files:` tarballs (`tarballs`); 3: why a package
+ * is locked is `reason` (requested, depends, files), with `requiredBy` only for depends. Versions 2 and 3 are
+ * read and converted.
  */
 export const LOCK_VERSION = 4;
 /** The oldest version still read, converted to the current one. */
@@ -60,6 +61,16 @@ export interface LockedNode {
   signedBy?: string[];
 }
 
+/** A `files:` tarball of the config, pinned: a --locked build refuses a config whose sha256 differs. */
+export interface LockedTarball {
+  /** Its position in the effective config's `files`. */
+  index: number;
+  /** The URL or host path, as the config writes it. */
+  source: string;
+  sha256: string;
+  size: number;
+}
+
 export interface Lock {
   lockfileVersion: typeof LOCK_VERSION;
   /** sha256 of the Debian-relevant part of the effective config; a change means the lock is stale. */
@@ -71,6 +82,8 @@ export interface Lock {
   base?: { name: string; digest: string };
   /** The Node.js binary per architecture (configs with `node:`). */
   node?: Record<string, LockedNode>;
+  /** The `files:` tarballs (configs with `tarball:` entries). */
+  tarballs?: LockedTarball[];
 }
 
 const required = (what: string) => (iss: { input: unknown }) =>
@@ -114,6 +127,13 @@ const lockedNode = z.strictObject({
   signedBy: z.array(text).optional(),
 });
 
+const lockedTarball = z.strictObject({
+  index: z.number().int().nonnegative(),
+  source: text,
+  sha256: sha256Hex,
+  size: z.number().int().nonnegative(),
+});
+
 const lockedSuite = z.strictObject({
   suite: text,
   date: z.iso.datetime(),
@@ -137,7 +157,10 @@ function lockSchema<V extends number, P extends z.ZodType>(version: V, pkg: P) {
   });
 }
 
-const lockV4 = lockSchema(4, packageV3).extend({ node: z.record(text, lockedNode).optional() });
+const lockV4 = lockSchema(4, packageV3).extend({
+  node: z.record(text, lockedNode).optional(),
+  tarballs: z.array(lockedTarball).optional(),
+});
 const lockV3 = lockSchema(3, packageV3);
 const lockV2 = lockSchema(2, packageV2);
 

@@ -1,5 +1,5 @@
-// Which project files stay out of an app layer: node_modules and .git always (dependencies come from the
-// lock, never from the host), and the patterns of .dockerignore and .pithignore in the project directory,
+// Which project files stay out of an app layer: node_modules, .git and .npmrc at any depth always
+// (dependencies come from the lock, never from the host; .npmrc holds registry tokens), and the patterns of .dockerignore and .pithignore in the project directory,
 // read with Docker's own semantics (@balena/dockerignore is a port of moby's matcher: `*` stays in one
 // directory, `**` crosses them, `!` re-includes, even below an excluded directory).
 import { readFile } from 'node:fs/promises';
@@ -8,7 +8,8 @@ import dockerignore from '@balena/dockerignore';
 import { messageOf, PithError } from '../util/index.ts';
 
 export const IGNORE_FILES = ['.dockerignore', '.pithignore'] as const;
-const ALWAYS = ['node_modules', '.git'];
+// at any depth, as npm-packlist leaves them out: host-built dependencies, repositories, npm credentials
+const ALWAYS = ['**/node_modules', '**/.git', '**/.npmrc'];
 
 // a CommonJS module whose export is the factory (its typings call it the default export)
 const ignore = dockerignore as unknown as typeof dockerignore.default;
@@ -32,7 +33,8 @@ export async function projectIgnores(dir: string, extra: readonly string[] = [])
     });
     if (text !== undefined) patterns.push(...text.split(/\r?\n/));
   }
-  const ig = ignore().add(patterns);
+  // case-sensitive, as Docker matches on Linux (the package's default is to ignore case)
+  const ig = ignore({ ignorecase: false }).add(patterns);
   return {
     ignores: (rel) => ig.ignores(rel),
     prunable: !patterns.some((p) => p.trim().startsWith('!')),

@@ -6,6 +6,7 @@ export * from './ignore-files.ts';
 export * from './integrity.ts';
 export * from './node-arch.ts';
 export * from './node-entrypoint.ts';
+export * from './node-preset.ts';
 export * from './node-release.ts';
 export * from './node-tree.ts';
 export * from './npm-deps.ts';

@@ -32,7 +32,8 @@ export async function npmDepsTree(pkgs: readonly LockPackage[], opts: DepsTreeOp
     opts.signal,
   );
   const tree = new FileTree();
-  for (const p of pkgs) await addPackage(tree, p, bytes.get(p.path)!, opts.dst);
+  const budget = { left: MAX_DEPENDENCY_BYTES };
+  for (const p of pkgs) await addPackage(tree, p, bytes.get(p.path)!, opts.dst, budget);
   for (const p of pkgs) addBins(tree, p, opts.dst);
   return tree;
 }
@@ -42,7 +43,16 @@ export function registryTarball(registry: string, name: string, version: string)
   return `${registry}${name}/-/${name.replace(/^@[^/]+\//, '')}-${version}.tgz`;
 }
 
-async function addPackage(tree: FileTree, p: LockPackage, tgz: Buffer, dst: string): Promise<void> {
+/** The dependencies' files, all packages together, are held in memory up to this many bytes. */
+export const MAX_DEPENDENCY_BYTES = 4 * 2 ** 30;
+
+async function addPackage(
+  tree: FileTree,
+  p: LockPackage,
+  tgz: Buffer,
+  dst: string,
+  budget: { left: number },
+): Promise<void> {
   const what = `${p.name}@${p.version}`;
   const root = posix.join(dst, p.path);
   const bins = new Set(Object.values(p.bin ?? {}).map((b) => posix.normalize(b).replace(/^\.\//, '')));
@@ -56,6 +66,13 @@ async function addPackage(tree: FileTree, p: LockPackage, tgz: Buffer, dst: stri
       continue;
     }
     const data = e.data;
+    budget.left -= data.length;
+    if (budget.left < 0)
+      throw new PithError(
+        'invalid',
+        'NPM_PACKAGE_INVALID',
+        `${what}: the dependencies unpack to more than 4 GiB`,
+      );
     const exec = (e.mode & 0o111) !== 0 || bins.has(e.inner);
     // a tarball may list a file twice; the last one wins, as when npm unpacks it
     members.set(e.inner, {
@@ -84,6 +101,7 @@ function addBins(tree: FileTree, p: LockPackage, dst: string): void {
     if (!/^[^/\0]+$/.test(name) || name === '.' || name === '..') continue;
     const link = posix.join(dst, holder, '.bin', name);
     if (tree.get(link)) continue; // another package's bin of the same name came first
+    if (tree.get(posix.join(dst, p.path, target))?.type !== 'file') continue; // npm links no missing target
     const { path: _, ...node } = symlinkEntry(link, posix.join('..', rel, posix.normalize(target)));
     tree.add(link, node);
   }

@@ -48,17 +48,18 @@ export function npmRegistry(
   if (fromEnv) return Promise.resolve(checkRegistry(fromEnv, 'npm_config_registry'));
   let p = registries.get(cwd);
   if (!p) {
-    p = askNpm(cwd);
+    p = askNpm(cwd, env);
     registries.set(cwd, p);
     p.catch(() => registries.delete(cwd));
   }
   return p;
 }
 
-async function askNpm(cwd: string): Promise<string> {
+async function askNpm(cwd: string, env: Readonly<Record<string, string | undefined>>): Promise<string> {
   try {
     const { stdout } = await promisify(execFile)('npm', ['config', 'get', 'registry'], {
       cwd,
+      env: { ...process.env, ...env },
       timeout: 30_000,
       maxBuffer: 1 << 16,
     });

@@ -5,6 +5,7 @@
 // os/cpu/libc exclude the target skipped. What npm could not install from the lock alone (git, links,
 // missing integrity) is refused, naming the package. A package without `resolved` (npm leaves it out with
 // omit-lockfile-registry-resolved) comes from the registry npm is configured with.
+import { posix } from 'node:path';
 import { PithError } from '../util/index.ts';
 import { isIntegrity } from './integrity.ts';
 
@@ -52,35 +53,50 @@ interface RawEntry {
   libc?: string[] | string;
   bin?: Record<string, string> | string;
   hasInstallScript?: boolean;
+  dependencies?: Record<string, string>;
+  optionalDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
 }
 
 const MAX_PACKAGES = 100_000;
 
 /** Reads a lock's text into the production install for `target`; `file` names it in errors. */
 export function productionPackages(text: string, file: string, target: Target): LockPlan {
-  const packages = readPackages(text, file);
+  const entries = readPackages(text, file);
+  const all = new Map(entries);
   const plan: LockPlan = { install: [], skipped: [], scripts: [] };
-  for (const [path, e] of packages) {
-    if (path === '' || !path.includes('node_modules/')) continue; // the root and workspace sources
-    if (e.dev === true || e.inBundle === true || e.extraneous === true) continue;
-    const name = e.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
-    const where = `${file}: packages["${path}"] (${name})`;
+  const candidates: [string, RawEntry][] = [];
+  for (const [path, e] of entries) {
+    if (path === '' || !path.startsWith('node_modules/')) continue; // the root and workspace sources
+    if (e.extraneous === true || devOnly(e, all) || bundledByParent(path, e)) continue;
+    if (path.split('/').some((s) => s === '..' || s === '.'))
+      throw new PithError(
+        'input',
+        'NPM_LOCK_INVALID',
+        `${file}: packages["${path}"] is not a path inside the project`,
+      );
     const optional = e.optional === true || e.devOptional === true;
     const mismatch = platformMismatch(e, target);
-    if (mismatch) {
-      if (optional) {
-        plan.skipped.push({ path, why: mismatch });
-        continue;
-      }
-      refuse(where, `${mismatch}, and it is not optional`);
+    if (mismatch && optional) {
+      plan.skipped.push({ path, why: mismatch });
+      continue;
     }
+    if (mismatch)
+      refuse(`${file}: packages["${path}"] (${nameOf(path, e)})`, `${mismatch}, and it is not optional`);
+    candidates.push([path, e]);
+  }
+  // what only a skipped optional package needed goes with it, as npm drops an optional package's set
+  const kept = withoutOrphans(candidates, new Set(plan.skipped.map((x) => x.path)), all, plan);
+  for (const [path, e] of kept) {
+    const name = nameOf(path, e);
+    const where = `${file}: packages["${path}"] (${name})`;
     if (e.link)
       refuse(where, 'is a link to a local directory (workspace); pith installs only registry packages');
     if (e.resolved !== undefined && !/^https?:\/\//.test(e.resolved))
       refuse(where, `is resolved from ${e.resolved}; only registry tarballs (http/https) are installed`);
     if (!e.integrity || !isIntegrity(e.integrity)) refuse(where, 'has no integrity hash to check it against');
     if (!e.version) refuse(where, 'has no version');
-    const bin = typeof e.bin === 'string' ? { [name.replace(/^@[^/]+\//, '')]: e.bin } : e.bin;
+    const bin = binMap(name, e.bin);
     plan.install.push({
       path,
       name,
@@ -89,12 +105,95 @@ export function productionPackages(text: string, file: string, target: Target): 
       integrity: e.integrity!,
       ...(bin ? { bin } : {}),
       ...(e.hasInstallScript ? { hasInstallScript: true } : {}),
-      optional,
+      optional: e.optional === true || e.devOptional === true,
     });
     if (e.hasInstallScript) plan.scripts.push(`${name}@${e.version}`);
   }
   plan.install.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return plan;
+}
+
+function nameOf(path: string, e: RawEntry): string {
+  return e.name ?? path.slice(path.lastIndexOf('node_modules/') + 'node_modules/'.length);
+}
+
+/** Dev-only: flagged dev, or a link whose target entry is (npm flags the target, not the link). */
+function devOnly(e: RawEntry, all: ReadonlyMap<string, RawEntry>): boolean {
+  if (e.dev === true) return true;
+  return e.link === true && e.resolved !== undefined && all.get(e.resolved)?.dev === true;
+}
+
+/**
+ * Bundled by a package, so its files come in that package's tarball: an inBundle entry below another
+ * package's node_modules. The root project's own bundleDependencies are installed like any dependency.
+ */
+function bundledByParent(path: string, e: RawEntry): boolean {
+  return e.inBundle === true && path.lastIndexOf('node_modules/') > 0;
+}
+
+/**
+ * The candidates still needed once `gone` (skipped optional packages) are out: a package whose every
+ * dependent is gone (found as Node.js finds a dependency: the nearest node_modules up the tree) goes too,
+ * until nothing changes. The root's direct dependencies always stay.
+ */
+function withoutOrphans(
+  candidates: readonly [string, RawEntry][],
+  gone: Set<string>,
+  all: ReadonlyMap<string, RawEntry>,
+  plan: LockPlan,
+): [string, RawEntry][] {
+  if (gone.size === 0) return [...candidates];
+  const dependents = new Map<string, Set<string>>();
+  for (const [from, e] of all) {
+    for (const dep of Object.keys({ ...e.dependencies, ...e.optionalDependencies, ...e.peerDependencies })) {
+      const to = locate(from, dep, all);
+      if (to) (dependents.get(to) ?? dependents.set(to, new Set()).get(to)!).add(from);
+    }
+  }
+  let left = [...candidates];
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const [path] of left) {
+      const users = [...(dependents.get(path) ?? [])];
+      if (users.length > 0 && users.every((u) => gone.has(u))) {
+        gone.add(path);
+        plan.skipped.push({ path, why: 'only skipped optional packages need it' });
+        changed = true;
+      }
+    }
+    left = left.filter(([p]) => !gone.has(p));
+  }
+  return left;
+}
+
+/** Where `name`, required from the package at `from`, is found: from/node_modules/name, then up the tree. */
+function locate(from: string, name: string, all: ReadonlyMap<string, RawEntry>): string | undefined {
+  let dir = from;
+  for (let i = 0; i < 1000; i++) {
+    const candidate = dir === '' ? `node_modules/${name}` : `${dir}/node_modules/${name}`;
+    if (all.has(candidate)) return candidate;
+    if (dir === '') return undefined;
+    const at = dir.lastIndexOf('/node_modules/');
+    dir = at < 0 ? '' : dir.slice(0, at);
+  }
+  return undefined;
+}
+
+/**
+ * A package's bins as npm links them (npm-normalize-package-bin): a string bin is named after the unscoped
+ * package; a name keeps only its last path part; a target is kept inside the package.
+ */
+function binMap(name: string, bin: RawEntry['bin']): Record<string, string> | undefined {
+  if (bin === undefined) return undefined;
+  const raw = typeof bin === 'string' ? { [name]: bin } : bin;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v !== 'string') continue;
+    const base = k.split('/').pop()!;
+    const target = posix.join('/', v).slice(1);
+    if (base && base !== '.' && base !== '..' && target) out[base] = target;
+  }
+  return Object.keys(out).length ? out : undefined;
 }
 
 function readPackages(text: string, file: string): [string, RawEntry][] {
@@ -128,12 +227,6 @@ function readPackages(text: string, file: string): [string, RawEntry][] {
   for (const [path, e] of entries) {
     if (typeof e !== 'object' || e === null)
       throw new PithError('input', 'NPM_LOCK_INVALID', `${file}: packages["${path}"] is not an object`);
-    if (path.split('/').some((s) => s === '..' || s === '.'))
-      throw new PithError(
-        'input',
-        'NPM_LOCK_INVALID',
-        `${file}: packages["${path}"] is not a path inside the project`,
-      );
   }
   return entries;
 }

@@ -5,14 +5,14 @@
 
 import type { PackageRecord } from '../apt-repo/index.ts';
 import type { DebContents } from '../deb-archive/index.ts';
-import { FileTree } from '../tar/index.ts';
+import { FileTree, type ReadEntry } from '../tar/index.ts';
 import { PithError } from '../util/index.ts';
 import { addStatus, textNode } from './deb-tree.ts';
 
 export const CA_BUNDLE_PATH = 'etc/ssl/certs/ca-certificates.crt';
 
-/** The CA layer's tree; `certCount` is how many certificates the bundle holds. */
-export function caBundleTree(pkg: PackageRecord, deb: DebContents): { tree: FileTree; certCount: number } {
+/** The certificate files of ca-certificates (every file under /usr/share/ca-certificates), in path order. */
+export function caCertificateFiles(pkg: PackageRecord, deb: DebContents): ReadEntry[] {
   const certs = deb.entries
     .filter((e) => e.type === 'file' && e.path.startsWith('usr/share/ca-certificates/'))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -22,6 +22,12 @@ export function caBundleTree(pkg: PackageRecord, deb: DebContents): { tree: File
       'NO_CERTIFICATES',
       `${pkg.name} ${pkg.version}: has no files under /usr/share/ca-certificates`,
     );
+  return certs;
+}
+
+/** The CA layer's tree; `certCount` is how many certificates the bundle holds. */
+export function caBundleTree(pkg: PackageRecord, deb: DebContents): { tree: FileTree; certCount: number } {
+  const certs = caCertificateFiles(pkg, deb);
   const bundle = Buffer.concat(
     certs.map((c) =>
       c.data.length && c.data[c.data.length - 1] !== 0x0a

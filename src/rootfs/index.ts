@@ -3,4 +3,5 @@
 export * from './elf.ts';
 export { ROOTFS_ERROR_CODES, type RootfsErrorCode } from './error-codes.ts';
 export * from './install.ts';
+export type { Jvm } from './jvm-alternatives.ts';
 export * from './ldso/arch-specs.ts';

@@ -21,8 +21,11 @@ import { type Lock, type LockedPackage, lockedRecord } from '../lockfile/index.t
 import { FileTree } from '../tar/index.ts';
 import { PithError } from '../util/index.ts';
 import { busyboxTree } from './busybox.ts';
+import { cUtf8LocaleTree, LOCALE_PACKAGE } from './c-utf8-locale.ts';
 import { caBundleTree } from './ca-bundle.ts';
 import { bytesNode, debTree, textNode } from './deb-tree.ts';
+import { javaCacertsTree } from './java-keystore.ts';
+import { type Jvm, jvmAlternatives, packageJvms } from './jvm-alternatives.ts';
 import { ldSoCache } from './ld-so-cache.ts';
 import { pithOsRelease } from './os-release.ts';
 
@@ -35,6 +38,10 @@ export interface InstallResult {
   trees: FileTree[];
   droppedBytes: number;
   caCertificates?: number;
+  /** Certificates in the Java keystore (javaCacerts). */
+  javaCacerts?: number;
+  /** The JVM /usr/bin/java runs (update-alternatives' choice among the installed JVMs). */
+  java?: Jvm;
 }
 
 /** Built layers keyed by what determines their bytes, shared across architectures and images of a build. */
@@ -45,6 +52,8 @@ export interface PackagePlan {
   resolution: Resolution;
   ca?: PackageRecord;
   busybox?: PackageRecord;
+  /** libc-bin, mined for the C.utf8 locale (`locale: C.utf8`) when it is not installed whole. */
+  locale?: PackageRecord;
   /** Packages installed at a version older than the security suite carries (only an explicit pin does that). */
   warnings?: string[];
 }
@@ -64,13 +73,15 @@ export async function planPackages(
     config.resolve === false || !config.packages?.length
       ? exact
       : resolve(u, { packages: config.packages, exclude: config.exclude ?? [], installed: exact.packages });
-  const ca = config.caCertificates ? best(u, 'ca-certificates') : undefined;
+  const ca = config.caCertificates || config.javaCacerts ? best(u, 'ca-certificates') : undefined;
   const busybox = config.variant?.startsWith('debug') ? best(u, 'busybox-static') : undefined;
+  const locale = config.locale ? localePackage(u, resolution) : undefined;
   const warnings = behindSecurity(u, resolution, `${session.suite}-security`);
   return {
     resolution,
     ...(ca ? { ca } : {}),
     ...(busybox ? { busybox } : {}),
+    ...(locale ? { locale } : {}),
     ...(warnings.length ? { warnings } : {}),
   };
 }
@@ -117,13 +128,32 @@ export async function planFromLock(session: DebianSession, lock: Lock, arch: str
   const extra = locked.filter((l) => l.reason === 'files').map(toRecord);
   const ca = extra.find((p) => p.name === 'ca-certificates');
   const busybox = extra.find((p) => p.name === 'busybox-static');
+  const locale = extra.find((p) => p.name === LOCALE_PACKAGE);
   const resolution: Resolution = {
     arch,
     packages: installed.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
     reasons,
     excluded: new Map(),
   };
-  return { resolution, ...(ca ? { ca } : {}), ...(busybox ? { busybox } : {}) };
+  return {
+    resolution,
+    ...(ca ? { ca } : {}),
+    ...(busybox ? { busybox } : {}),
+    ...(locale ? { locale } : {}),
+  };
+}
+
+/** The packages a plan only mines for files (not installed): what the lock records with reason "files". */
+export function minedPackages(plan: PackagePlan): PackageRecord[] {
+  return [plan.ca, plan.busybox, plan.locale].filter((p) => p !== undefined);
+}
+
+/** libc-bin for the C.utf8 locale: none when it is installed whole, else the one matching libc6. */
+function localePackage(u: Universe, resolution: Resolution): PackageRecord | undefined {
+  if (resolution.packages.some((p) => p.name === LOCALE_PACKAGE)) return undefined;
+  const libc = resolution.packages.find((p) => p.name === 'libc6');
+  const same = libc && u.byName.get(LOCALE_PACKAGE)?.find((p) => p.version === libc.version);
+  return same ?? best(u, LOCALE_PACKAGE);
 }
 
 /** Downloads, verifies and lays out a plan's packages as layers. */
@@ -134,8 +164,14 @@ export async function installDebian(
   layerOpts: LayerOptions,
   cache: LayerCache,
 ): Promise<InstallResult> {
-  const { resolution, ca, busybox } = plan;
-  const all = [...resolution.packages, ...(ca ? [ca] : []), ...(busybox ? [busybox] : [])];
+  const { resolution, ca, busybox, locale } = plan;
+  if (config.locale && !locale && !resolution.packages.some((p) => p.name === LOCALE_PACKAGE))
+    throw new PithError(
+      'input',
+      'LOCK_STALE',
+      `the lock pins no ${LOCALE_PACKAGE} for the C.utf8 locale (locale: ${config.locale}); run pith lock again`,
+    );
+  const all = [...resolution.packages, ...minedPackages(plan)];
   const debs = await fetchDebs(all, {
     cache: session.cache,
     offline: session.offline,
@@ -155,6 +191,7 @@ export async function installDebian(
   const trees: FileTree[] = [];
   let droppedBytes = 0;
   let osRelease: string | undefined;
+  const jvms: Jvm[] = [];
   for (const p of resolution.packages) {
     const key = `${p.sha256}:${opts.mergedUsr}:${opts.keepDocs}`;
     const deb = await read(p);
@@ -162,6 +199,7 @@ export async function installDebian(
       osRelease = deb.entries
         .find((e) => e.path === 'usr/lib/os-release' && e.type === 'file')
         ?.data.toString('utf8');
+    jvms.push(...packageJvms(p, deb));
     const built = debTree(p, deb, opts);
     droppedBytes += built.droppedBytes;
     trees.push(built.tree);
@@ -178,8 +216,9 @@ export async function installDebian(
   if (osRelease)
     meta.add('usr/lib/os-release', textNode(pithOsRelease(osRelease, 'base-files usr/lib/os-release')));
   let caCertificates: number | undefined;
-  if (ca) {
-    const { tree, certCount } = caBundleTree(ca, await read(ca));
+  const caDeb = ca ? await read(ca) : undefined;
+  if (ca && caDeb && config.caCertificates) {
+    const { tree, certCount } = caBundleTree(ca, caDeb);
     for (const e of tree.entries()) if (e.type === 'file') meta.add(e.path, { ...e });
     caCertificates = certCount;
   }
@@ -194,6 +233,33 @@ export async function installDebian(
         ...layerOpts,
         createdBy: 'pith: os-release and CA certificates',
       }),
+    );
+  const add = async (tree: FileTree, createdBy: string, key?: string) => {
+    trees.push(tree);
+    const make = () => layerFromEntries(tree.entries(), { ...layerOpts, createdBy });
+    layers.push(await (key ? cached(cache, key, make) : make()));
+  };
+  if (locale)
+    await add(
+      cUtf8LocaleTree(locale, await read(locale), opts),
+      `pith: C.utf8 locale from ${locale.name} ${locale.version}`,
+      `locale:${locale.sha256}:${opts.mergedUsr}`,
+    );
+  let javaCacerts: number | undefined;
+  if (ca && caDeb && config.javaCacerts) {
+    const keystore = javaCacertsTree(ca, caDeb, layerOpts.epoch);
+    javaCacerts = keystore.count;
+    await add(
+      keystore.tree,
+      `pith: Java keystore /etc/ssl/certs/java/cacerts (${keystore.count} certificates of ${ca.name} ${ca.version})`,
+      `java-cacerts:${ca.sha256}`,
+    );
+  }
+  const alternatives = jvmAlternatives(jvms, trees);
+  if (alternatives)
+    await add(
+      alternatives.tree,
+      `pith: update-alternatives links${alternatives.java ? ` (java: ${alternatives.java.name})` : ''}`,
     );
   if (busybox) {
     const key = `busybox:${busybox.sha256}`;
@@ -215,6 +281,8 @@ export async function installDebian(
     trees,
     droppedBytes,
     ...(caCertificates ? { caCertificates } : {}),
+    ...(javaCacerts ? { javaCacerts } : {}),
+    ...(alternatives?.java ? { java: alternatives.java } : {}),
   };
 }
 

@@ -11,12 +11,21 @@ import { normalizeArchivePath } from './safe-path.ts';
 /** Entry metadata without data. */
 export type EntryMeta = Omit<TarEntry, 'content'>;
 
+/**
+ * A member's name and link name exactly as the archive spells them, before normalisation (a leading '/' or
+ * './' kept): what GNU tar's --strip-components counts, and what an extractor checks for absolute names.
+ */
+export interface ArchiveNames {
+  path: string;
+  linkTarget: string;
+}
+
 /** What a header block asks the caller to do next. */
 export type Decoded =
   | { kind: 'zero' }
   | { kind: 'meta'; flag: MetaFlag; size: number }
   | { kind: 'skip'; size: number }
-  | { kind: 'entry'; entry: EntryMeta; size: number };
+  | { kind: 'entry'; entry: EntryMeta; size: number; names: ArchiveNames };
 
 type MetaFlag = 'x' | 'g' | 'L' | 'K';
 
@@ -44,6 +53,7 @@ export class HeaderDecoder {
   private longName: string | undefined;
   private longLink: string | undefined;
   private metaAt = -1;
+  private names: ArchiveNames = { path: '', linkTarget: '' };
 
   /** Decodes the header block found at byte `offset`. */
   decode(block: Buffer, offset: number): Decoded {
@@ -65,7 +75,8 @@ export class HeaderDecoder {
     if (!type) throw badTar(offset, `unsupported entry type ${JSON.stringify(flag)}`);
     const entry = this.entry(block, offset, type, flag);
     // Only regular files and GNU dump directories ('D') are followed by data; Go ignores the others' size.
-    return { kind: 'entry', entry, size: flag === 'D' ? size : entry.type === 'file' ? entry.size : 0 };
+    const dataSize = flag === 'D' ? size : entry.type === 'file' ? entry.size : 0;
+    return { kind: 'entry', entry, size: dataSize, names: this.names };
   }
 
   /** Applies the payload of a meta header (read by the caller) to the next entry. */
@@ -104,6 +115,7 @@ export class HeaderDecoder {
     const pax = this.merged();
     const rawName = this.longName ?? text(pax.get('path')) ?? headerName(block);
     const rawLink = this.longLink ?? text(pax.get('linkpath')) ?? readString(block, 'linkname');
+    this.names = { path: rawName, linkTarget: rawLink };
     this.local = undefined;
     this.longName = undefined;
     this.longLink = undefined;

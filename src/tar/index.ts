@@ -4,6 +4,7 @@
 export { bytesEntry, type EntryType, symlinkEntry, type TarEntry } from './entry.ts';
 export { TAR_ERROR_CODES, type TarErrorCode } from './error-codes.ts';
 export { isZeroBlock, verifyChecksum } from './fields.ts';
+export type { ArchiveNames } from './header-decode.ts';
 export { type IndexedEntry, type IndexOptions, indexTarFile } from './index-file.ts';
 export { nameFromBytes, nameToBytes } from './name-bytes.ts';
 export { type ReadEntry, readTar, type StreamedEntry, streamTar } from './reader.ts';

@@ -4,6 +4,7 @@
 // Invariant: stops at the end-of-archive marker; the source iterator is closed (return()) when reading ends
 // or is abandoned.
 import type { TarEntry } from './entry.ts';
+import type { ArchiveNames } from './header-decode.ts';
 import { scanTar } from './scan.ts';
 import { StreamSource } from './stream-source.ts';
 
@@ -16,6 +17,8 @@ export interface ReadEntry extends Omit<TarEntry, 'content'> {
 export interface StreamedEntry extends Omit<TarEntry, 'content'> {
   /** Valid until the next entry is asked for; what is not read by then is skipped. */
   body: AsyncIterable<Buffer>;
+  /** With `{ names: true }`: the name and link name as the archive spells them (before normalisation). */
+  names?: ArchiveNames;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -40,10 +43,14 @@ export async function* readTar(source: AsyncIterable<Buffer>): AsyncIterable<Rea
  * readTar without holding any file whole: each file's data comes as pieces of the decompressed stream, so
  * memory stays bounded by one chunk, whatever the file sizes (the inventory hashes gigabytes this way).
  */
-export async function* streamTar(source: AsyncIterable<Buffer>): AsyncIterable<StreamedEntry> {
+export async function* streamTar(
+  source: AsyncIterable<Buffer>,
+  opts: { names?: boolean } = {},
+): AsyncIterable<StreamedEntry> {
   const src = new StreamSource(source);
   try {
-    for await (const { entry, body } of scanTar(src, 'stream')) yield { ...entry, body: body ?? NO_BODY };
+    for await (const { entry, body, names } of scanTar(src, 'stream'))
+      yield { ...entry, body: body ?? NO_BODY, ...(opts.names ? { names } : {}) };
   } finally {
     await src.close();
   }

@@ -3,7 +3,7 @@
 // Invariants: stops after the end-of-archive marker (two zero blocks, or one zero block then EOF, or EOF at
 // a header boundary, as GNU tar, Go and Python accept); EOF anywhere else is BAD_TAR with its offset.
 import { BLOCK, badTar, isZeroBlock, padding } from './fields.ts';
-import { type EntryMeta, HeaderDecoder } from './header-decode.ts';
+import { type ArchiveNames, type EntryMeta, HeaderDecoder } from './header-decode.ts';
 
 /** Where scanTar gets its bytes from. */
 export interface BlockSource {
@@ -28,6 +28,8 @@ export type DataMode = 'skip' | 'read' | 'stream';
  */
 export interface ScannedEntry {
   entry: EntryMeta;
+  /** The names as the archive spells them. */
+  names: ArchiveNames;
   offset: number;
   data?: Buffer;
   body?: AsyncIterable<Buffer>;
@@ -60,19 +62,19 @@ export async function* scanTar(src: BlockSource, mode: DataMode): AsyncGenerator
       await src.skip(h.size + padding(h.size));
       continue;
     }
-    const offset = src.offset;
+    const found = { entry: h.entry, names: h.names, offset: src.offset };
     if (mode === 'read' && h.entry.type === 'file') {
       const data = await src.read(h.size);
       await src.skip(padding(h.size));
-      yield { entry: h.entry, offset, data };
+      yield { ...found, data };
     } else if (mode === 'stream' && h.entry.type === 'file') {
       const body = new Body(src, h.size);
-      yield { entry: h.entry, offset, body };
+      yield { ...found, body };
       body.done = true;
       await src.skip(body.left + padding(h.size));
     } else {
       await src.skip(h.size + padding(h.size));
-      yield { entry: h.entry, offset };
+      yield found;
     }
   }
 }

@@ -19,6 +19,7 @@ export * from './read-user-file.ts';
 export * from './redact-url.ts';
 export * from './sarif.ts';
 export * from './scope.ts';
+export * from './siphash.ts';
 export * from './streams.ts';
 export * from './system-error.ts';
 export * from './tool.ts';

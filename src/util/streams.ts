@@ -26,3 +26,10 @@ export async function drain(source: AsyncIterable<unknown>): Promise<void> {
     // discard
   }
 }
+
+/** The whole of a stream, as one Buffer. */
+export async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of chunks) parts.push(c);
+  return Buffer.concat(parts);
+}

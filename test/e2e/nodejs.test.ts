@@ -164,6 +164,17 @@ describe('a Node.js app', { timeout: 900_000 }, () => {
     assert.equal((await ask(nonroot, t))['uid'], 65532);
   });
 
+  it('a bare project directory (no pith.yaml) builds on the newest nodejs preset its engines allow', async (t) => {
+    const app = await project(t);
+    await rm(join(app, 'pith.yaml'));
+    const out = join(app, '..', 'bare');
+    const report = await buildJson({ config: app, archs: ['amd64'], output: `oci:${out}:latest` });
+    const img = report.images[0]!;
+    assert.deepEqual(img.entrypoint, ['/nodejs/bin/node', '/app/server.js']);
+    assert.match(img.annotations?.['dev.pith.nodejs.version'] ?? '', /^26\./);
+    assert.equal((await ask(out, t))['greeting'], 'hello from pith');
+  });
+
   it("the dependency layer holds exactly the files of npm's own production install", async (t) => {
     const app = await project(t);
     const out = join(app, '..', 'img');

@@ -15,7 +15,10 @@ export function buildCommand(program: Command, cli: CliContext): void {
   program
     .command('build')
     .description('build an image from a pith.yaml config, a preset, or both')
-    .argument('[config]', 'path of the pith.yaml config (optional with --preset)')
+    .argument(
+      '[config]',
+      'pith.yaml, or a directory: its pith.yaml, else a Node.js project (package.json + lock) built on a nodejs preset (optional with --preset)',
+    )
     .requiredOption(
       '-o, --output <ref>',
       'where to write: oci:DIR[:TAG], oci-archive:FILE[:TAG], docker-archive:FILE[:NAME:TAG], docker://HOST/REPO[:TAG]',
