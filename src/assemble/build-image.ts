@@ -29,6 +29,7 @@ import {
   type InstallResult,
   installDebian,
   type LayerCache,
+  minedPackages,
   planFromLock,
   planPackages,
 } from '../rootfs/index.ts';
@@ -42,6 +43,7 @@ import { contextDir } from './build-context.ts';
 import { checkEntrypoint } from './entrypoint-check.ts';
 import { execConfig } from './exec-config.ts';
 import { addContentEntry, type FilesContext, fieldError } from './host-files.ts';
+import { javaAnnotations, withJavaRuntime } from './java-runtime.ts';
 import { checkLockedTarballs, lockedTarballs } from './tarball-lock.ts';
 import { tarballDownload } from './tarball-source.ts';
 import { applyVariant } from './variant.ts';
@@ -95,7 +97,11 @@ export async function effectiveConfig(loaded: LoadedConfig): Promise<LoadedConfi
 function usesDebian(loaded: LoadedConfig): boolean {
   const c = loaded.config;
   return (
-    (c.packages?.length ?? 0) > 0 || c.caCertificates === true || (c.variant?.startsWith('debug') ?? false)
+    (c.packages?.length ?? 0) > 0 ||
+    c.caCertificates === true ||
+    c.javaCacerts === true ||
+    c.locale !== undefined ||
+    (c.variant?.startsWith('debug') ?? false)
   );
 }
 
@@ -160,7 +166,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
         )
       : undefined;
     throwIfAborted(opts.network?.signal);
-    const imageConfig = app ? withAppConfig(loaded, input, app) : loaded;
+    const imageConfig = withJavaRuntime(app ? withAppConfig(loaded, input, app) : loaded, debian);
     checkEntrypoint(imageConfig, [
       ...(debian?.trees ?? []),
       ...(accounts ? [accounts] : []),
@@ -179,7 +185,12 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
       filesLayer,
       ...(app?.layers ?? []),
     ].filter((l): l is LayerBlob => l !== undefined);
-    const annotations = { ...fromBase?.annotations, ...c.annotations, ...nodeAnnotations(node) };
+    const annotations = {
+      ...fromBase?.annotations,
+      ...c.annotations,
+      ...nodeAnnotations(node),
+      ...javaAnnotations(debian),
+    };
     const image = buildImage({
       config: { ...archPlatform(arch), config: execConfig(imageConfig, fromBase?.config) },
       layers,
@@ -318,10 +329,7 @@ export async function makeLock(
       const extra = await extraLibraries(session, loaded, arch, own, [...installed.trees, accountsTree(0)]);
       if (extra.length) plan = await planPackages(session, withPackages(c, extra), arch);
     }
-    lock.archs[arch] = lockedPackages(
-      plan.resolution,
-      [plan.ca, plan.busybox].filter((p) => p !== undefined),
-    );
+    lock.archs[arch] = lockedPackages(plan.resolution, minedPackages(plan));
   }
   for (const ref of await session.suites()) lock.suites.push(lockedSuite(ref, await session.release(ref)));
   return lock;

@@ -1,5 +1,6 @@
 // `pith debug` and `pith rebase` on images pith built from the real Debian archive, run under podman + runc
-// and read by skopeo and umoci. debug: the python3 preset keeps its entrypoint and gains /busybox/sh; a
+// and read by skopeo and umoci. debug: the python3 and nodejs24 presets keep their entrypoints and gain
+// /busybox/sh; a
 // two-platform `static` index gets each architecture's real busybox-static (an AArch64 ELF for arm64), the
 // very layer pith's own debug variant holds, and every original layer unchanged; a bookworm image gets
 // bookworm's busybox (read from its os-release). rebase: an app `from:` an older `base` moves onto a newer
@@ -91,6 +92,34 @@ describe('pith debug', { concurrency: 1 }, () => {
       '/busybox/wget\n',
       'on PATH',
     );
+  });
+
+  it('nodejs24 keeps /nodejs/bin/node as its entrypoint, gains /busybox/sh, every layer unchanged', async () => {
+    await buildJson({ preset: 'nodejs24', archs: ['amd64'], output: `oci:${work}/node24:v1` });
+    await pithJson<DebugReport>([
+      'debug',
+      `oci:${work}/node24:v1`,
+      '--output',
+      `oci:${work}/node24-debug:v1`,
+      '--cache-dir',
+      CACHE_DIR,
+    ]);
+    const [before] = await layoutImages(join(work, 'node24'), 'v1');
+    const [debug] = await layoutImages(join(work, 'node24-debug'), 'v1');
+    assert.deepEqual(
+      layerDigests(debug!).slice(0, -1),
+      layerDigests(before!),
+      'every original layer unchanged',
+    );
+    assert.deepEqual(debug!.config.config?.Entrypoint, ['/nodejs/bin/node']);
+    const image = await load(`oci:${work}/node24-debug:v1`, 'node24-debug');
+    assert.equal(
+      await podman.ok(image, [], ['-e', 'console.log(6*7)']),
+      '42\n',
+      'the entrypoint is node still',
+    );
+    const root = await podman.ok(image, ['--entrypoint', '/busybox/sh'], ['-c', 'ls /']);
+    for (const d of ['busybox', 'nodejs', 'etc']) assert.ok(root.split(/\s+/).includes(d), root);
   });
 
   it("a two-platform static index: real busybox-static per architecture, the layer of pith's own debug variant", async () => {

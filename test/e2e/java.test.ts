@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { after, before, describe, it, type TestContext } from 'node:test';
 import { DebianSession, fetchDebs } from '../../src/apt-repo/index.ts';
 import { JAVA_VERSION_ANNOTATION } from '../../src/assemble/index.ts';
-import { type RunResult, run } from '../helpers.ts';
+import { PODMAN_RUN, type RunResult, run } from '../helpers.ts';
 import { buildJson, CACHE_DIR, extractLayers, type LayoutImage, layoutImages } from './helpers.ts';
 
 const JRES = [
@@ -21,9 +21,6 @@ const JRES = [
   { suite: 'trixie', preset: 'java25', major: '25' },
   { suite: 'bookworm', preset: 'java17', major: '17' },
 ] as const;
-
-const RUNC = ['--runtime', '/usr/sbin/runc'];
-const LIMITS = ['--cgroup-manager=cgroupfs', '--ulimit', 'nofile=1024:1024', '--ulimit', 'nproc=1024:1024'];
 
 let dirs = 0;
 let work: string;
@@ -42,19 +39,13 @@ async function ok(cmd: string, args: string[], cwd?: string): Promise<RunResult>
   return r;
 }
 
+/** The images podman copied into its storage (named after their layout's path), removed at the end. */
+const ran = new Set<string>();
+
 /** `podman run` of an oci: layout image, which must succeed. */
 function podman(layout: string, extra: string[], args: string[]): Promise<RunResult> {
-  return ok('podman', [
-    ...RUNC,
-    'run',
-    '--rm',
-    ...LIMITS,
-    '--network',
-    'none',
-    ...extra,
-    `oci:${layout}:latest`,
-    ...args,
-  ]);
+  ran.add(`localhost${layout}:latest`);
+  return ok('podman', [...PODMAN_RUN, ...extra, `oci:${layout}:latest`, ...args]);
 }
 
 const TRUST = `import java.security.KeyStore;
@@ -91,7 +82,10 @@ before(async () => {
   work = await lowerTemp();
   await javac(join(work, 'trust'), { 'Trust.java': TRUST });
 });
-after(() => rm(work, { recursive: true, force: true }));
+after(async () => {
+  await rm(work, { recursive: true, force: true });
+  if (ran.size) await run('podman', ['rmi', '-f', ...ran], { timeoutMs: 180_000 });
+});
 
 /** The image's files, extracted. */
 async function rootOf(layout: string, img: LayoutImage, t: TestContext): Promise<string> {
