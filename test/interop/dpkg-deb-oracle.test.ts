@@ -16,7 +16,7 @@ import {
   pithError,
   run,
   tempDir,
-} from './helpers.ts';
+} from '../deb-archive/helpers.ts';
 
 const COMPRESSIONS = [
   ['xz', '.xz'],
