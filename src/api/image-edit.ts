@@ -28,7 +28,7 @@ export interface EditedImage {
   layers: number;
 }
 
-export interface EditReport<I extends EditedImage> {
+export interface EditReport<I extends EditedImage = EditedImage> {
   source: string;
   output: string;
   /** The digest of what was written (the index for several platforms). */

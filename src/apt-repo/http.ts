@@ -241,11 +241,16 @@ function continueFrom(res: Response, got: Received): void {
 
 async function readInto(res: Response, got: Received, url: string, max: number, idle: IdleTimer) {
   if (got.total !== undefined && got.total > max)
-    throw new PithError('io', 'TOO_LARGE', `${url}: ${got.total} bytes is over the ${max}-byte limit`);
+    throw new PithError(
+      'io',
+      'TOO_LARGE',
+      `${redactUrl(url)}: ${got.total} bytes is over the ${max}-byte limit`,
+    );
   try {
     for await (const c of res.body ?? []) {
       idle.touch();
-      if (got.size + c.length > max) throw new PithError('io', 'TOO_LARGE', `${url}: more than ${max} bytes`);
+      if (got.size + c.length > max)
+        throw new PithError('io', 'TOO_LARGE', `${redactUrl(url)}: more than ${max} bytes`);
       got.add(Buffer.from(c));
     }
   } catch (err) {

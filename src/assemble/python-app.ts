@@ -25,7 +25,7 @@ import { PithError, readAll } from '../util/index.ts';
 import { appFilesTree, fieldWalk } from './app-files.ts';
 import { DEFAULT_APP_DIR } from './node-app.ts';
 import { extensionProblem, type PythonAbi } from './python-extensions.ts';
-import { PYC_HEADER_BYTES, pycMagic, pycSource, uncheckedHashPyc } from './python-pyc.ts';
+import { PYC_HEADER_BYTES, pycMagic, pycSource, sourceHash, uncheckedHashPyc } from './python-pyc.ts';
 import { type HostSite, resolveIn, targetSite, venvSite } from './python-site.ts';
 
 export interface PythonApp {
@@ -237,7 +237,9 @@ async function reproduciblePyc(
   const py = source?.content;
   if (!magic || tag !== `cpython-3${minor}` || node.type !== 'file' || !pyc || source?.type !== 'file' || !py)
     return undefined;
-  if (node.size < PYC_HEADER_BYTES || !(await head(pyc(), 4)).equals(magic)) return undefined;
+  if (node.size < PYC_HEADER_BYTES) return undefined;
+  const header = await head(pyc(), PYC_HEADER_BYTES);
+  if (!header.subarray(0, 4).equals(magic) || !(await matchesSource(header, magic, source))) return undefined;
   return {
     ...node,
     content: async function* () {
@@ -247,6 +249,21 @@ async function reproduciblePyc(
       yield uncheckedHashPyc(bytes, magic, await readAll(py()));
     },
   };
+}
+
+/**
+ * Whether a pyc was compiled from the source beside it, as CPython would check before using it: a
+ * timestamp pyc's source mtime and size, a hash-based pyc's source hash. A stale one is left out (CPython
+ * would have recompiled it; an unchecked-hash header would make it run the old code for good).
+ */
+async function matchesSource(header: Buffer, magic: Buffer, source: TreeNode): Promise<boolean> {
+  const flags = header.readUInt32LE(4);
+  if (flags === 0)
+    return (
+      header.readUInt32LE(8) === source.mtime % 2 ** 32 && header.readUInt32LE(12) === source.size % 2 ** 32
+    );
+  if ((flags & 1) === 0 || !source.content) return false;
+  return header.subarray(8, 16).equals(sourceHash(magic, await readAll(source.content())));
 }
 
 /** The first `n` bytes of a stream (fewer if it is shorter); the rest is not read. */

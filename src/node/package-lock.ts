@@ -1,6 +1,6 @@
 // A Node.js project's package-lock.json (or npm-shrinkwrap.json), lockfileVersion 2 or 3: the packages a
 // production install puts in node_modules for a target platform, as `npm ci --omit=dev` would choose them
-// (docs.npmjs.com/cli/configuring-npm/package-lock-json): dev-only packages left out, devOptional kept
+// (npm's package-lock.json documentation): dev-only packages left out, devOptional kept
 // (optional in production), bundled packages left to their parent's tarball, optional packages whose
 // os/cpu/libc exclude the target skipped. What npm could not install from the lock alone (git, links,
 // missing integrity) is refused, naming the package. A package without `resolved` (npm leaves it out with

@@ -35,8 +35,9 @@ export function editImage(
 }
 
 /**
- * Applies `edit` to every image of an artifact that has an image config (others, such as attestation
- * manifests, and opaque entries stay as they are); each index is rebuilt over the results, its entries'
+ * Applies `edit` to every image of an artifact that has an image config (opaque entries stay as they are;
+ * BuildKit attestation manifests are left out, as they name the digest of the unedited image); each index
+ * is rebuilt over the results, its entries'
  * platforms and annotations kept, its own annotations passed through `indexAnnotations`.
  */
 export async function editImages(
@@ -48,8 +49,15 @@ export async function editImages(
     if (child.kind === 'blob') return child;
     if (child.kind === 'image') return child.config ? edit(child) : child;
     const children: Child[] = [];
-    for (const c of child.children) children.push(await visit(c));
-    const manifests = child.index.value.manifests.map((d, i) => entryFor(d, children[i]!));
+    const manifests: Descriptor[] = [];
+    for (const [i, c] of child.children.entries()) {
+      const d = child.index.value.manifests[i]!;
+      // BuildKit's attestations describe the image as it was; they name its old digest, so they go
+      if (isAttestation(d)) continue;
+      const edited = await visit(c);
+      children.push(edited);
+      manifests.push(entryFor(d, edited));
+    }
     const annotations = indexAnnotations(child.index.value.annotations);
     const { annotations: _old, manifests: _entries, ...rest } = child.index.value;
     const value: IndexJson = {
@@ -61,6 +69,17 @@ export async function editImages(
     return { kind: 'index', index: JsonDocument.of(value, MediaType.ociIndex), children };
   };
   return (await visit(artifact)) as Artifact;
+}
+
+/**
+ * An attestation manifest as BuildKit lists it in an index (Docker's attestation-storage spec): the
+ * `vnd.docker.reference.type: attestation-manifest` annotation, or the platform unknown/unknown.
+ */
+function isAttestation(d: Descriptor): boolean {
+  return (
+    d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
+    (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')
+  );
 }
 
 /** An index entry for its (possibly edited) child: the document's type, digest and size, the rest kept. */

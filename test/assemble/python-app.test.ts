@@ -32,11 +32,18 @@ function sharedObject(machine: number): Buffer {
   return b;
 }
 
+const DEP_INIT = 'def hello():\n    return "hi"\n';
+
 /** A pip-style timestamp pyc: magic, flags 0, mtime, size, then a stand-in for the marshalled code. */
-function timestampPyc(magic: Buffer, mtime: number, code = 'code'): Buffer {
+function timestampPyc(
+  magic: Buffer,
+  mtime: number,
+  size = Buffer.byteLength(DEP_INIT),
+  code = 'code',
+): Buffer {
   const h = Buffer.alloc(12);
   h.writeUInt32LE(mtime, 4);
-  h.writeUInt32LE(99, 8);
+  h.writeUInt32LE(size, 8);
   return Buffer.concat([magic, h, Buffer.from(code)]);
 }
 
@@ -49,7 +56,6 @@ async function files(root: string, tree: Record<string, string | Buffer>): Promi
 
 const M313 = pycMagic(13)!;
 const M311 = pycMagic(11)!;
-const DEP_INIT = 'def hello():\n    return "hi"\n';
 
 /** A venv as python3.13 -m venv and pip install leave it: dep requires setuptools, nothing requires wheel. */
 async function venv(root: string, version = '3.13.5'): Promise<void> {
@@ -62,6 +68,9 @@ async function venv(root: string, version = '3.13.5'): Promise<void> {
     [`${sp}/dep/__pycache__/__init__.cpython-313.pyc`]: timestampPyc(M313, 1_700_000_000),
     [`${sp}/dep/__pycache__/__init__.cpython-311.pyc`]: timestampPyc(M311, 1_700_000_000),
     [`${sp}/dep/__pycache__/gone.cpython-313.pyc`]: timestampPyc(M313, 1),
+    [`${sp}/dep/stale.py`]: DEP_INIT,
+    // compiled from an older stale.py: CPython would recompile it, so it must not be kept as unchecked
+    [`${sp}/dep/__pycache__/stale.cpython-313.pyc`]: timestampPyc(M313, 1_600_000_000),
     [`${sp}/dep/_speed.cpython-313-x86_64-linux-gnu.so`]: sharedObject(EM_X86_64),
     [`${sp}/dep/_stable.abi3.so`]: sharedObject(EM_X86_64),
     [`${sp}/dep-1.0.dist-info/METADATA`]:
@@ -88,6 +97,9 @@ async function venv(root: string, version = '3.13.5'): Promise<void> {
     [`${sp}/Wheel-0.42.0.dist-info/RECORD`]: record('wheel/__init__.py', '"wheel/odd,name.py",sha256=x,1'),
   });
   await symlink('python3.13', join(root, 'bin', 'python'));
+  // as pip leaves them: each source's mtime is the one its pyc records
+  await utimes(join(root, sp, 'dep', '__init__.py'), 1_700_000_000, 1_700_000_000);
+  await utimes(join(root, sp, 'dep', 'stale.py'), 1_700_000_000, 1_700_000_000);
 }
 
 /** The app directory, with what stays out of its layer. */
@@ -145,6 +157,11 @@ test('a venv: site-packages into dist-packages without installers nothing needs;
     assert.ok(!dp.some((p) => p.startsWith(`${SITE}/${gone}`)), `${gone} left out`);
   assert.ok(!dp.some((p) => p.endsWith('.cpython-311.pyc')), 'a pyc for another Python is left out');
   assert.ok(!dp.some((p) => p.endsWith('gone.cpython-313.pyc')), 'a pyc without its source is left out');
+  assert.ok(!dp.some((p) => p.endsWith('stale.cpython-313.pyc')), 'a pyc of an older source is left out');
+  assert.ok(
+    dp.some((p) => p.endsWith('dep/stale.py')),
+    'its source stays',
+  );
   assert.ok(!dp.some((p) => p.includes('bin/')), "the venv's scripts are left out");
   const ap = paths(app);
   for (const want of ['app/main.py', 'app/lib/util.py']) assert.ok(ap.includes(want), want);

@@ -34,6 +34,8 @@ it('a Node.js binary from a tarball and an unpacked JDK are reported with their 
         { src: 'jdk/release', dst: '/opt/java/openjdk/release' },
       ],
       context: '/',
+      // an inventory of what is laid down as it is: no libraries added for the binary
+      resolveLibraries: false,
     },
     baseDir: dir,
     output: layout,

@@ -189,6 +189,19 @@ test('refused, nothing written: a package whose bytes do not match the lock', as
   assert.ok(!(await readdir(dir)).includes('out'), 'nothing written');
 });
 
+test('refused, nothing written: a Node.js release tarball whose sha256 is not the signed SHASUMS256 line', async (t) => {
+  const { dir, src, build } = await project(t);
+  const path = '/dist/v24.10.2/node-v24.10.2-linux-x64.tar.gz';
+  const good = src.files.get(path)!;
+  t.after(() => src.files.set(path, good));
+  src.files.set(path, Buffer.concat([good, Buffer.from('x')]));
+  await assert.rejects(build(), {
+    code: 'INTEGRITY_MISMATCH',
+    message: /Node\.js 24\.10\.2 for amd64 .*: sha256 is/,
+  });
+  assert.ok(!(await readdir(dir)).includes('out'), 'nothing written');
+});
+
 test('refused: a native addon for another architecture; prebuilds for other platforms are not loaded', async (t) => {
   const { pkgs } = await shared;
   const { dir, build } = await project(t, { 'node_modules/addon': lockEntry(pkgs.addon, '1.0.0') });
