@@ -46,6 +46,7 @@ import { addContentEntry, type FilesContext, fieldError } from './host-files.ts'
 import { javaAnnotations, withJavaRuntime } from './java-runtime.ts';
 import { checkLockedTarballs, lockedTarballs } from './tarball-lock.ts';
 import { tarballDownload } from './tarball-source.ts';
+import { throughLowerLinks } from './through-links.ts';
 import { applyVariant } from './variant.ts';
 
 export interface BuildOptions {
@@ -145,14 +146,14 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
     opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
-    const tree = fileTrees.get(arch)![0]!;
+    const given = fileTrees.get(arch)![0]!;
     const node = nodes.find((n) => n.arch === arch);
     const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
     if (c.app) opts.onEvent?.({ type: 'phase', phase: 'app', arch });
     const app = c.app
       ? await appLayers(loaded, arch, layerOpts, cache, { ...opts, ownEntrypoint: !!input.config.entrypoint })
       : undefined;
-    const own = [tree, ...(runtime ? [runtime.tree] : []), ...(app?.trees ?? [])];
+    const own = [given, ...(runtime ? [runtime.tree] : []), ...(app?.trees ?? [])];
     const debian = session
       ? await installFor(
           session,
@@ -166,6 +167,8 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
         )
       : undefined;
     throwIfAborted(opts.network?.signal);
+    // the files go where extraction puts them: through the packages' directory symlinks (merged /usr)
+    const tree = debian ? throughLowerLinks(given, debian.trees) : given;
     const imageConfig = withJavaRuntime(app ? withAppConfig(loaded, input, app) : loaded, debian);
     checkEntrypoint(imageConfig, [
       ...(debian?.trees ?? []),

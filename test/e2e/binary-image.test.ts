@@ -8,7 +8,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pith, run, tempDir } from '../helpers.ts';
-import { buildJson, CACHE_DIR, Podman } from './helpers.ts';
+import { buildJson, CACHE_DIR, layoutImages, listLayer, Podman } from './helpers.ts';
 
 const podman = new Podman();
 after(() => podman.cleanup());
@@ -44,6 +44,37 @@ describe('a host binary on scratch gets the Debian packages it needs', { timeout
       `libcurl ${curl} vs package ${pkgs.get('libcurl4')}`,
     );
     assert.ok(zlib && pkgs.get('zlib1g')!.includes(zlib), `zlib ${zlib} vs package ${pkgs.get('zlib1g')}`);
+  });
+
+  it('a static binary at /bin/hello on trixie lands in /usr/bin through the /bin link, which stays', async (t) => {
+    const dir = await tempDir(t);
+    await writeFile(
+      join(dir, 'hello.c'),
+      '#include <stdio.h>\nint main(void) { puts("hello via /bin"); return 0; }\n',
+    );
+    const cc = await run('gcc', ['-static', 'hello.c', '-o', 'hello'], { cwd: dir });
+    assert.equal(cc.code, 0, cc.stderr);
+    await writeFile(
+      join(dir, 'pith.yaml'),
+      'preset: static\narchs: [amd64]\nfiles:\n  - {src: hello, dst: /bin/hello}\nentrypoint: [/bin/hello]\n',
+    );
+    const layout = join(dir, 'img');
+    const report = await buildJson({ config: join(dir, 'pith.yaml'), output: `oci:${layout}:latest` });
+    assert.ok(report.digest);
+    const [img] = await layoutImages(layout, 'latest');
+    const files = await listLayer(layout, img!.manifest.layers.at(-1)!.digest);
+    assert.ok(files.includes('usr/bin/hello'), files.join(' '));
+    assert.ok(!files.includes('bin'), 'no directory entry replaces the /bin link');
+    const archive = join(dir, 'img.tar');
+    const copied = await pith([
+      'copy',
+      `oci:${layout}:latest`,
+      `docker-archive:${archive}:localhost/pith-binlink:1`,
+    ]);
+    assert.equal(copied.code, 0, copied.stderr);
+    const image = await podman.load(archive);
+    assert.equal(await podman.ok(image), 'hello via /bin\n');
+    assert.equal(await podman.ok(image, ['--entrypoint', '/usr/bin/hello']), 'hello via /bin\n');
   });
 
   it('a soname no package ships is refused, naming it; nothing is written', async (t) => {
