@@ -1,7 +1,8 @@
 // Builds the image a loaded config describes, per architecture: Debian package layers (one per package,
-// shared across images and architectures), pith's metadata layer, busybox for debug variants, the
-// accounts layer (identical in every pith image) and the files layer. One image for one architecture,
-// an OCI index for several.
+// shared across images and architectures; plus the packages the image's own ELF files need,
+// binary-libraries.ts), pith's metadata layer, busybox for debug variants, the accounts layer (identical
+// in every pith image), the Node.js runtime, the files layer (written through the packages' directory
+// symlinks) and an app's layers (app-layers.ts). One image for one architecture, an OCI index for several.
 import { basename, resolve } from 'node:path';
 import { ContentCache, DebianSession, type NetworkOptions } from '../apt-repo/index.ts';
 import type { Compression } from '../compress/index.ts';
