@@ -250,7 +250,7 @@ async function readJar(
   };
   try {
     for await (const { bytes } of zipEntries(file, { name: file, want, limits: LIMITS }))
-      attrs = manifestMainAttributes(bytes.toString('utf8'));
+      attrs = manifestMainAttributes(bytes);
   } catch (cause) {
     if (isPithError(cause) && cause.code.startsWith('ZIP_'))
       throw fieldError(ctx.loaded, field, 'NOT_A_JAR', cause.message, cause);
