@@ -147,9 +147,10 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   const images: BuildResult['images'] = [];
   for (const arch of archs) {
     opts.onEvent?.({ type: 'phase', phase: 'collect-files', arch });
-    const given = fileTrees.get(arch)![0]!;
+    // ownTrees: the files, then the runtime's tree when there is a runtime
+    const [given, runtimeTree] = fileTrees.get(arch)! as [FileTree, FileTree?];
     const node = nodes.find((n) => n.arch === arch);
-    const runtime = node ? await runtimeLayer(node, layerOpts, cache) : undefined;
+    const runtime = node && runtimeTree ? await runtimeLayer(node, runtimeTree, layerOpts, cache) : undefined;
     if (c.app) opts.onEvent?.({ type: 'phase', phase: 'app', arch });
     const app = c.app
       ? await appLayers(loaded, arch, layerOpts, cache, { ...opts, ownEntrypoint: !!input.config.entrypoint })
@@ -358,10 +359,10 @@ function nodeFetch(
 /** The runtime layer of one architecture (the same binary gives the same layer). */
 async function runtimeLayer(
   node: NodeBinary,
+  tree: FileTree,
   layerOpts: LayerOptions,
   cache: LayerCache,
 ): Promise<{ tree: FileTree; layer: BuiltLayer }> {
-  const tree = nodeTree(node);
   const key = `node:${node.locked.sha256}`;
   let layer = cache.get(key);
   if (!layer) {
