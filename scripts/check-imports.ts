@@ -20,8 +20,8 @@ const ALLOWED: Record<string, string[]> = {
   sbom: ['inventory', 'oci', 'util'],
   audit: ['inventory', 'oci', 'vuln', 'util'],
   report: ['audit', 'util'],
-  policy: ['audit', 'vuln', 'util'],
-  lint: ['audit', 'policy', 'util'],
+  policy: ['audit', 'vuln', 'sign', 'util'],
+  lint: ['audit', 'policy', 'sign', 'util'],
   zip: ['util'],
   vuln: ['sbom', 'zip', 'apt-repo', 'util'],
   lockfile: ['config', 'apt-repo', 'util'],
@@ -42,6 +42,7 @@ const ALLOWED: Record<string, string[]> = {
     'util',
   ],
   api: [
+    'sign',
     'node',
     'audit',
     'lint',
@@ -68,6 +69,7 @@ const ALLOWED: Record<string, string[]> = {
   cli: ['api', 'util'],
   testing: ['apt-repo', 'deb-archive', 'tar', 'compress', 'util'],
   pin: ['oci', 'util'],
+  sign: ['oci', 'util'],
 };
 // compress may use its decoders (xz-decompress); the model and codecs below it use Node built-ins only.
 const NO_PACKAGES = new Set(['util', 'oci', 'tar']);

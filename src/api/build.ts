@@ -21,9 +21,21 @@ import {
   imagesOf,
   topDocument,
 } from '../oci/index.ts';
-import { checkEpoch, type Digest } from '../util/index.ts';
+import { checkEpoch, type Digest, PithError } from '../util/index.ts';
+import {
+  type AttachedDocuments,
+  externalParameters,
+  provenanceTimes,
+  signAndAttest,
+} from './build-attestations.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
+import {
+  type AttestationWritten,
+  type SignedDigest,
+  type SigningOptions,
+  signingIdentity,
+} from './signing.ts';
 import { type ArtifactSummary, describeArtifact } from './summary.ts';
 
 export interface BuildRequest extends ConfigRequest {
@@ -43,6 +55,12 @@ export interface BuildRequest extends ConfigRequest {
   sbom?: boolean;
   /** An OpenVEX document to attach to the image (the index for several platforms) the same way. */
   vex?: string;
+  /**
+   * Sign what was written (the index and every platform manifest), and attest it: the SBOM, the OpenVEX
+   * document and SLSA provenance v1 as signed in-toto statements (unless `attest` is false). Registries and
+   * oci: layouts only.
+   */
+  sign?: SigningOptions & { attest?: boolean };
 }
 
 export interface DebianSummary {
@@ -67,12 +85,25 @@ export interface BuildReport extends ArtifactSummary {
   warnings?: string[];
   /** The SBOM and VEX referrers attached (their manifest descriptors, with artifactType and subject), as inspect lists them. */
   referrers?: Referrer[];
+  /** The signatures written (with `sign`). */
+  signatures?: SignedDigest[];
+  /** The signed attestations written (with `sign`). */
+  attestations?: AttestationWritten[];
 }
 
 /** Builds the image a config (or preset) describes and writes it to `output`. */
 export async function build(ctx: Context, req: BuildRequest): Promise<BuildReport> {
   const output = parseTransportRef(req.output);
   const epoch = req.epoch === undefined ? ctx.epoch() : checkEpoch(req.epoch, 'epoch');
+  const startedOn = new Date();
+  // who signs is settled before anything is built: a wrong passphrase fails now, not after the push
+  const who = req.sign ? await signingIdentity(ctx, req.sign) : undefined;
+  if (who && output.transport !== 'docker' && output.transport !== 'oci')
+    throw new PithError(
+      'input',
+      'NO_PLACE_FOR_SIGNATURES',
+      `${req.output}: an archive has no place for signatures; sign into a registry or an oci: layout`,
+    );
   const loaded = await requestConfig(ctx, req);
   const lockFile = lockPath(req);
   const warnings: string[] = [];
@@ -93,7 +124,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
   });
   // archives have no place for referrers: they get an SBOM only when one is asked for (and a warning)
   const sbom = req.sbom ?? (output.transport === 'oci' || output.transport === 'docker');
-  const referrers = await attachments(
+  const { referrers, documents } = await attachments(
     ctx,
     { ...req, sbom },
     sbomReference(output, req.output),
@@ -113,6 +144,15 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     warnings.push(message);
     ctx.emit({ type: 'warning', code: 'REFERRERS_SKIPPED', message });
   }
+  const signed = who
+    ? await signAndAttest(ctx, output, result, who, {
+        epoch,
+        attest: req.sign?.attest !== false,
+        documents,
+        externalParameters: externalParameters(req),
+        times: provenanceTimes(ctx, epoch, startedOn),
+      })
+    : undefined;
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
     output: req.output,
@@ -122,6 +162,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     ...(debian.length ? { debian } : {}),
     ...(warnings.length ? { warnings } : {}),
     ...('written' in attached && attached.written.length ? { referrers: listed(referrers) } : {}),
+    ...(signed ? signed : {}),
   };
 }
 
@@ -157,15 +198,18 @@ async function attachments(
   reference: string,
   artifact: Artifact,
   epoch: number,
-): Promise<Image[]> {
+): Promise<{ referrers: Image[]; documents: AttachedDocuments }> {
   const out: Image[] = [];
+  const documents: AttachedDocuments = { sboms: new Map() };
   // loaded here, not with the module: a build that fails earlier, or attaches nothing, never needs them
   const { inventoryImage } = await import('../inventory/index.ts');
   const { sbomJson, toCycloneDx } = await import('../sbom/index.ts');
-  if (req.sbom !== false)
+  if (req.sbom !== false || req.sign)
     for (const image of imagesOf(artifact)) {
       const inv = await inventoryImage(image, { where: req.output, signal: ctx.signal });
       const doc = toCycloneDx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch });
+      documents.sboms.set(image.manifest.digest, doc);
+      if (req.sbom === false) continue;
       out.push(
         buildReferrer({
           subject: image.manifest.descriptor(),
@@ -178,6 +222,7 @@ async function attachments(
   if (req.vex) {
     const { readOpenVexFile } = await import('../vuln/index.ts');
     const { bytes } = await readOpenVexFile(req.vex, 16 << 20); // refuses what is not OpenVEX
+    documents.vex = JSON.parse(bytes.toString('utf8')) as unknown;
     out.push(
       buildReferrer({
         subject: topDocument(artifact).descriptor(),
@@ -187,7 +232,7 @@ async function attachments(
       }),
     );
   }
-  return out;
+  return { referrers: out, documents };
 }
 
 function debianSummary(

@@ -60,7 +60,8 @@ export interface PithOptions {
   /**
    * The environment defaults are read from, once, now (default `process.env`): SOURCE_DATE_EPOCH,
    * XDG_CACHE_HOME, TMPDIR, HOME, PITH_INSECURE_REGISTRIES, PITH_REGISTRY_CA_FILE, PITH_NETWORK_TIMEOUT, and
-   * the auth file locations (REGISTRY_AUTH_FILE, DOCKER_CONFIG, XDG_RUNTIME_DIR). Pass `{}` to ignore it
+   * the auth file locations (REGISTRY_AUTH_FILE, DOCKER_CONFIG, XDG_RUNTIME_DIR), and for signing
+   * PITH_PASSWORD (or COSIGN_PASSWORD) and SIGSTORE_ID_TOKEN. Pass `{}` to ignore it
    * (the home directory then comes from the user database, and the keychain still reads its auth files
    * unless `registries.keychain` is false).
    */

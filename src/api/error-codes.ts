@@ -20,6 +20,7 @@ import { OCI_ERROR_CODES, type OciErrorCode } from '../oci/error-codes.ts';
 import { PIN_ERROR_CODES, type PinErrorCode } from '../pin/error-codes.ts';
 import { ROOTFS_ERROR_CODES, type RootfsErrorCode } from '../rootfs/error-codes.ts';
 import { SBOM_ERROR_CODES, type SbomErrorCode } from '../sbom/error-codes.ts';
+import { SIGN_ERROR_CODES, type SignErrorCode } from '../sign/error-codes.ts';
 import { TAR_ERROR_CODES, type TarErrorCode } from '../tar/error-codes.ts';
 import {
   type ErrorCatalog,
@@ -34,6 +35,20 @@ import { ZIP_ERROR_CODES, type ZipErrorCode } from '../zip/error-codes.ts';
 export type { ErrorCodeInfo };
 
 export const API_ERROR_CODES = {
+  BAD_SIGNING_OPTIONS: {
+    kind: 'usage',
+    meaning:
+      'Signing or verifying was asked for without saying how (a key, or keyless with an identity), or with both.',
+  },
+  NO_PLACE_FOR_SIGNATURES: {
+    kind: 'input',
+    meaning:
+      'Signatures were asked for on an archive, which has no place for referrers (use a registry or an oci: layout).',
+  },
+  KEY_EXISTS: {
+    kind: 'input',
+    meaning: 'pith keygen would overwrite an existing key file (pass --force to replace it).',
+  },
   NO_CONFIG: { kind: 'usage', meaning: 'A build or lock was asked for without a config file or a preset.' },
   ALL_NEEDS_REGISTRIES: {
     kind: 'usage',
@@ -121,6 +136,7 @@ export type ErrorCode =
   | RootfsErrorCode
   | AssembleErrorCode
   | PinErrorCode
+  | SignErrorCode
   | ApiErrorCode;
 
 /** The module catalogs, from the bottom of the import graph up. */
@@ -140,6 +156,7 @@ const CATALOGS: readonly (readonly [module: string, catalog: ErrorCatalog])[] = 
   ['vuln', VULN_ERROR_CODES],
   ['config', CONFIG_ERROR_CODES],
   ['lockfile', LOCKFILE_ERROR_CODES],
+  ['sign', SIGN_ERROR_CODES],
   ['node', NODE_ERROR_CODES],
   ['rootfs', ROOTFS_ERROR_CODES],
   ['assemble', ASSEMBLE_ERROR_CODES],

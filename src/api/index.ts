@@ -91,10 +91,21 @@ export type { PinFileReport, PinOptions } from './pin.ts';
 export { createPith, type Pith } from './pith.ts';
 export type { PolicyCheckRequest, PolicyImageResult, PolicyReport } from './policy.ts';
 export type { PresetReport } from './presets.ts';
+export type { ProvenanceCheck, ProvenanceLink } from './provenance-chain.ts';
 export type { BaseUsed, RebaseImage, RebaseReport, RebaseRequest } from './rebase.ts';
 export type { CopyOptions, CopyReport } from './registry.ts';
 export type { SbomFormat, SbomReport, SbomRequest } from './sbom.ts';
 export type { ImageScan, PackageUpdate, ScanReport, ScanRequest } from './scan.ts';
 export { findingsAtLeast, SCAN_DOCUMENT_FORMATS, type ScanDocumentFormat } from './scan-findings.ts';
+export type { KeygenReport, KeygenRequest, SignReport, SignRequest } from './sign.ts';
+export type { AttestationWritten, SignedDigest, SigningOptions } from './signing.ts';
 export type { ArtifactSummary, ImageSummary, LayerSummary } from './summary.ts';
+export type {
+  FoundVia,
+  RejectedItem,
+  VerifiedAttestation,
+  VerifiedSignature,
+  VerifyReport,
+  VerifyRequest,
+} from './verify.ts';
 export type { VexReport, VexRequest } from './vex.ts';

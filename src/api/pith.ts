@@ -22,6 +22,8 @@ import type { RebaseReport, RebaseRequest } from './rebase.ts';
 import type { CopyOptions, CopyReport } from './registry.ts';
 import type { SbomReport, SbomRequest } from './sbom.ts';
 import type { ScanReport, ScanRequest } from './scan.ts';
+import type { KeygenReport, KeygenRequest, SignReport, SignRequest } from './sign.ts';
+import type { VerifyReport, VerifyRequest } from './verify.ts';
 import type { VexReport, VexRequest } from './vex.ts';
 
 /** The verbs of pith, bound to one context. */
@@ -59,6 +61,12 @@ export interface Pith {
   policyCheck(req: PolicyCheckRequest, call?: CallOptions): Promise<PolicyReport>;
   /** The Debian packages an ELF binary needs: its interpreter and DT_NEEDED libraries, through the suite's Contents. */
   ldd(req: LddRequest, call?: CallOptions): Promise<LddReport>;
+  /** Signs an image where it is (registry or layout): a sigstore bundle referrer per manifest, and cosign's legacy `.sig` tag. */
+  sign(req: SignRequest, call?: CallOptions): Promise<SignReport>;
+  /** Writes a cosign-compatible key pair (PREFIX.key encrypted with PITH_PASSWORD, PREFIX.pub). */
+  keygen(req: KeygenRequest, call?: CallOptions): Promise<KeygenReport>;
+  /** Checks an image's signatures and attestations offline, and with `provenance`, its chain to the Debian InRelease. */
+  verify(req: VerifyRequest, call?: CallOptions): Promise<VerifyReport>;
   /** Lints Dockerfiles for minimal images (and the hygiene rules that apply). */
   lint(req: LintRequest, call?: CallOptions): Promise<LintReport>;
   /** Re-derives every digest, size and diff_id of an artifact; `valid` is false when problems were found. */
@@ -116,6 +124,9 @@ export function createPith(options: PithOptions = {}): Pith {
     rebase: (req, call) => on(call).run(async (c) => (await import('./rebase.ts')).rebase(c, req)),
     policyCheck: (req, call) => on(call).run(async (c) => (await import('./policy.ts')).policyCheck(c, req)),
     ldd: (req, call) => on(call).run(async (c) => (await import('./ldd.ts')).ldd(c, req)),
+    sign: (req, call) => on(call).run(async (c) => (await import('./sign.ts')).sign(c, req)),
+    keygen: (req, call) => on(call).run(async (c) => (await import('./sign.ts')).keygen(c, req)),
+    verify: (req, call) => on(call).run(async (c) => (await import('./verify.ts')).verify(c, req)),
     lint: (req, call) => on(call).run(async (c) => (await import('./lint.ts')).lint(c, req)),
     import: (req, call) => on(call).run(async (c) => (await import('./import.ts')).importRootfs(c, req)),
     sbom: (req, call) => on(call).run(async (c) => (await import('./sbom.ts')).sbom(c, req)),

@@ -7,6 +7,7 @@ import { parseYamlDocument } from '../config/index.ts';
 import { parseTransportRef, readReferrers, type TransportRef } from '../io/index.ts';
 import { ArtifactType } from '../oci/index.ts';
 import { evaluatePolicy, type Policy, policySchema, type RuleResult } from '../policy/index.ts';
+import { isPredicateType, PredicateType } from '../sign/index.ts';
 import { type Digest, readUserFile } from '../util/index.ts';
 import type { Severity } from '../vuln/index.ts';
 import { examine } from './audit.ts';
@@ -92,13 +93,29 @@ async function attachments(
   ctx: Context,
   ref: TransportRef,
   digests: Digest[],
-): Promise<{ sbom: boolean; signature: boolean }> {
+): Promise<{ sbom: boolean; signature: boolean; predicateTypes: string[] }> {
   const referrers = await readReferrers(ref, [...new Set(digests)], ctx.remote('pull'));
-  const sbom = referrers.some((r) => r.artifactType !== undefined && SBOM_TYPES.has(r.artifactType));
-  let signature = referrers.some((r) => r.artifactType !== undefined && SIGNATURE_TYPES.has(r.artifactType));
+  // a bundle carries a signature (cosign v3: predicate type cosign/sign/v1, or none named) or an attestation
+  const bundles = referrers.filter(
+    (r) => r.artifactType !== undefined && SIGNATURE_TYPES.has(r.artifactType),
+  );
+  const predicateOf = (r: (typeof referrers)[number]) => r.annotations?.['dev.sigstore.bundle.predicateType'];
+  const predicateTypes = bundles.flatMap((r) => {
+    const t = predicateOf(r);
+    return t && t !== PredicateType.cosignSign ? [t] : [];
+  });
+  const sbom =
+    referrers.some((r) => r.artifactType !== undefined && SBOM_TYPES.has(r.artifactType)) ||
+    predicateTypes.some(
+      (t) => isPredicateType(t, PredicateType.cyclonedx) || isPredicateType(t, PredicateType.spdx),
+    );
+  let signature = bundles.some((r) => {
+    const t = predicateOf(r);
+    return t === undefined || t === PredicateType.cosignSign;
+  });
   if (!signature && ref.transport === 'docker') {
     const tags = new Set(await listTags(ctx, `${ref.ref.registry}/${ref.ref.repository}`));
     signature = digests.some((d) => tags.has(`${d.replace(':', '-')}.sig`));
   }
-  return { sbom, signature };
+  return { sbom, signature, predicateTypes };
 }

@@ -13,6 +13,9 @@ import {
   checkLockMatches,
   LOCK_VERSION,
   type Lock,
+  type LockedNode,
+  type LockedSuite,
+  type LockedTarball,
   lockedPackages,
   lockedSuite,
   lockInputs,
@@ -80,6 +83,12 @@ export interface BuildResult {
   base?: { name: string; digest: string };
   /** The config after its preset and variant were applied. */
   config: LoadedConfig;
+  /** What the build read, for its provenance: each suite's verified InRelease, the tarballs, the Node.js binaries. */
+  inputs: {
+    suites: LockedSuite[];
+    tarballs: LockedTarball[];
+    node: Partial<Record<Arch, LockedNode>>;
+  };
 }
 
 /** Applies the preset and variant a config names. */
@@ -212,11 +221,16 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
           images.map((i) => i.image),
           c.annotations,
         );
+  const suites: LockedSuite[] = [];
+  if (session)
+    for (const ref of await session.suites()) suites.push(lockedSuite(ref, await session.release(ref)));
+  const tarballs = await lockedTarballs(loaded, tarballDownload(opts));
   return {
     artifact,
     images,
     config: loaded,
     ...(base ? { base: { name: base.name, digest: baseDigest(base.artifact) } } : {}),
+    inputs: { suites, tarballs, node: Object.fromEntries(nodes.map((n) => [n.arch, n.locked])) },
   };
 }
 

@@ -25,6 +25,8 @@ import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
 import { sbomCommand } from './commands/sbom.ts';
 import { scanCommand } from './commands/scan.ts';
+import { signCommands } from './commands/sign.ts';
+import { verifyCommand } from './commands/verify.ts';
 import { vexCommand } from './commands/vex.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
 import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
@@ -75,6 +77,8 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   policyCommand(program, cli);
   lintCommand(program, cli);
   lddCommand(program, cli);
+  signCommands(program, cli);
+  verifyCommand(program, cli);
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);

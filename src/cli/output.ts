@@ -96,6 +96,9 @@ const PHASE_TEXT: Record<Extract<PithEvent, { type: 'phase' }>['phase'], string>
   write: 'writing',
   inventory: 'reading the files of',
   'copy-referrers': 'copying referrers to',
+  sign: 'signing',
+  attest: 'attesting',
+  verify: 'verifying',
 };
 
 /**

@@ -3,6 +3,7 @@
 export * from './archive/docker-archive.ts';
 export * from './archive/oci-archive.ts';
 export { type TarFileKind, tarCompression } from './archive/open-archive.ts';
+export * from './cosign-tags.ts';
 export {
   DISTRIBUTION_ERROR_CODES,
   type DistributionErrorCode,

@@ -3,13 +3,19 @@
 // digests as subject; in a registry, what its referrers API (or the fallback tag) lists for each digest.
 // Archives list none. Sorted by artifactType, then digest, as a layout's index.json lists them.
 
-import { type Descriptor, LIMITS, parseManifest } from '../oci/index.ts';
+import {
+  type Descriptor,
+  type ImageReference,
+  LIMITS,
+  parseManifest,
+  verifiedContent,
+} from '../oci/index.ts';
 import type { Digest } from '../util/index.ts';
-import { compareText } from '../util/index.ts';
+import { compareText, PithError, readAll } from '../util/index.ts';
 import { blobPath } from './layout/paths.ts';
-import { layoutDirSource, readLayoutIndex } from './layout/read.ts';
-import { listReferrers } from './registry/referrers.ts';
-import { clientFor, type RemoteOptions } from './registry/remote.ts';
+import { layoutDirSource, loadChild, readLayoutIndex } from './layout/read.ts';
+import { listReferrers, listReferrersVia, type ReferrersVia } from './registry/referrers.ts';
+import { clientFor, pullRemote, type RemoteOptions } from './registry/remote.ts';
 import type { TransportRef } from './transport-ref.ts';
 
 /** A referrer: its manifest's descriptor (with artifactType) and the digest it refers to. */
@@ -50,6 +56,53 @@ export async function readReferrers(
         out.push({ ...d, subject: subject as Digest });
   }
   return sortReferrers(out);
+}
+
+/**
+ * The referrers of one digest and where the list came from: a layout's index.json, or a registry's
+ * referrers API or fallback tag (what `pith verify` reports).
+ */
+export async function referrersOf(
+  ref: TransportRef,
+  digest: Digest,
+  opts: RemoteOptions = {},
+): Promise<{ referrers: Referrer[]; via: ReferrersVia | 'layout' | 'none' }> {
+  if (ref.transport !== 'docker') {
+    const referrers = await readReferrers(ref, [digest], opts);
+    return { referrers, via: ref.transport === 'oci' ? 'layout' : 'none' };
+  }
+  const { referrers, via } = await listReferrersVia(clientFor(ref.ref, opts), ref.ref.repository, digest);
+  return { referrers: sortReferrers(referrers.map((d) => ({ ...d, subject: digest }))), via };
+}
+
+/** A referrer's manifest annotations and its first layer's bytes (at most `maxBytes`), checked by digest. */
+export async function readReferrerLayer(
+  ref: TransportRef,
+  desc: Descriptor,
+  maxBytes: number,
+  opts: RemoteOptions = {},
+): Promise<{ annotations: Record<string, string>; layer: Descriptor; bytes: Buffer }> {
+  const where = `${desc.digest}`;
+  const child =
+    ref.transport === 'docker'
+      ? await pullRemote({ ...ref.ref, digest: desc.digest, tag: undefined } as ImageReference, opts)
+      : ref.transport === 'oci'
+        ? await loadChild(await layoutDirSource(ref.path, `oci:${ref.path}`), desc)
+        : undefined;
+  if (child?.kind !== 'image' || child.layers.length === 0)
+    throw new PithError('input', 'NOT_AN_IMAGE', `referrer ${where} is not a manifest with a layer`);
+  const blob = child.layers[0]!;
+  if (blob.descriptor.size > maxBytes)
+    throw new PithError(
+      'invalid',
+      'LIMIT_EXCEEDED',
+      `referrer ${where}: its layer is ${blob.descriptor.size} bytes (at most ${maxBytes} are read)`,
+    );
+  return {
+    annotations: { ...child.manifest.value.annotations },
+    layer: blob.descriptor,
+    bytes: await readAll(verifiedContent(blob, `referrer ${where}`)),
+  };
 }
 
 /** Referrers in the order a layout's index.json lists them: by artifactType, then digest. */

@@ -2,6 +2,7 @@
 export * from './annotations.ts';
 export * from './artifact-nodes.ts';
 export * from './blob.ts';
+export * from './cosign-signature.ts';
 export * from './descriptor.ts';
 export * from './document.ts';
 export * from './edit-image.ts';

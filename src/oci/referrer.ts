@@ -33,6 +33,10 @@ export interface ReferrerParts {
   content: Buffer;
   /** Seconds since the epoch, recorded as org.opencontainers.image.created. */
   epoch: number;
+  /** More manifest annotations (a sigstore bundle's content and predicate type), copied into referrers lists. */
+  annotations?: Record<string, string>;
+  /** Annotations of the one layer (e.g. its org.opencontainers.image.title). */
+  layerAnnotations?: Record<string, string>;
 }
 
 /** The referrer artifact: an image-shaped value whose blobs are in memory. */
@@ -47,6 +51,7 @@ export function buildReferrer(parts: ReferrerParts): Image {
     mediaType: parts.artifactType,
     digest: sha256(parts.content),
     size: parts.content.length,
+    ...(parts.layerAnnotations ? { annotations: parts.layerAnnotations } : {}),
   };
   const subject: Descriptor = {
     mediaType: parts.subject.mediaType,
@@ -58,7 +63,7 @@ export function buildReferrer(parts: ReferrerParts): Image {
     config,
     layers: [layer],
     subject,
-    annotations: { [Annotation.created]: epochToRfc3339(parts.epoch) },
+    annotations: { [Annotation.created]: epochToRfc3339(parts.epoch), ...parts.annotations },
   });
   return {
     kind: 'image',

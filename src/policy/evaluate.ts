@@ -2,6 +2,7 @@
 // asks for them), and the referrers attached to it. One result per rule the policy sets, in the policy's
 // order, each passing or failing with a one-line detail naming what was measured.
 import type { ImageAudit } from '../audit/index.ts';
+import { attestationType, isPredicateType } from '../sign/index.ts';
 import { humanSize } from '../util/index.ts';
 import type { Severity } from '../vuln/index.ts';
 import { globMatch, type Policy, sizeBytes } from './policy-schema.ts';
@@ -11,7 +12,7 @@ export interface PolicyInput {
   /** Findings counted per severity (fixed-only when the policy says so); absent without a feed. */
   vulnerabilities?: Record<Severity, number>;
   /** What is attached to the image. */
-  attached: { sbom: boolean; signature: boolean };
+  attached: { sbom: boolean; signature: boolean; predicateTypes?: readonly string[] };
 }
 
 export interface RuleResult {
@@ -115,6 +116,20 @@ export function evaluatePolicy(policy: Policy, input: PolicyInput): RuleResult[]
       input.attached.signature,
       input.attached.signature ? 'a signature is attached' : 'no signature is attached',
     );
+  if (policy.require?.attestations) {
+    const found = input.attached.predicateTypes ?? [];
+    const missing = policy.require.attestations.filter((name) => {
+      const type = attestationType(name) ?? name;
+      return !found.some((t) => isPredicateType(t, type));
+    });
+    check(
+      'require.attestations',
+      missing.length === 0,
+      missing.length
+        ? `not attached: ${missing.join(', ')}`
+        : `attached: ${policy.require.attestations.join(', ')}`,
+    );
+  }
   if (policy.findings) {
     const f = policy.findings;
     const allowed = (id: string) => (f.allow ?? []).some((p) => globMatch(p, id));

@@ -59,8 +59,30 @@ export const policySchema = z.strictObject({
         .boolean()
         .optional()
         .describe('A signature must be attached (sigstore bundle or cosign tag)'),
+      attestations: z
+        .array(z.string().min(1))
+        .optional()
+        .describe(
+          'Signed attestations each image must carry: cyclonedx, spdx, openvex, slsaprovenance, or a predicate type URI',
+        ),
     })
     .optional(),
+  signatures: z
+    .strictObject({
+      keys: z
+        .array(z.string().min(1))
+        .optional()
+        .describe('Public key files (PEM) whose signatures count, relative to the policy file'),
+      identity: z.string().min(1).optional().describe("Keyless: the certificate's subject alternative name"),
+      issuer: z.string().min(1).optional().describe('Keyless: the OIDC issuer in the certificate'),
+      trustedRoot: z
+        .string()
+        .min(1)
+        .optional()
+        .describe('Keyless: the sigstore TrustedRoot JSON file, relative to the policy file'),
+    })
+    .optional()
+    .describe('Who must have signed (pith verify --policy checks the signatures against these)'),
   findings: z
     .strictObject({
       max: z

@@ -16,7 +16,10 @@ export type Phase =
   | 'app'
   | 'write'
   | 'inventory'
-  | 'copy-referrers';
+  | 'copy-referrers'
+  | 'sign'
+  | 'attest'
+  | 'verify';
 
 export type PithEvent =
   /** A phase begins; `item` names what it works on (a file, a suite, an output), `arch` when per architecture. */

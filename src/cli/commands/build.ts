@@ -5,6 +5,7 @@ import { humanSize } from '../../util/index.ts';
 import { formatSummary } from '../format-summary.ts';
 import { makeOutput } from '../output.ts';
 import type { CliContext } from '../pith-for.ts';
+import { signingOptions, withKeylessOptions } from '../signing-options.ts';
 
 /** `--arch a,b` → ['a', 'b']; the values are checked by the API with the rest of the config. */
 export function archList(v: string): string[] {
@@ -12,8 +13,7 @@ export function archList(v: string): string[] {
 }
 
 export function buildCommand(program: Command, cli: CliContext): void {
-  program
-    .command('build')
+  withKeylessOptions(program.command('build'))
     .description('build an image from a pith.yaml config, a preset, or both')
     .argument(
       '[config]',
@@ -30,6 +30,11 @@ export function buildCommand(program: Command, cli: CliContext): void {
     .option('--locked', 'build exactly what pith.lock.json lists; fail if the config or a file changed')
     .option('--no-sbom', 'do not attach a CycloneDX SBOM to each platform manifest (an OCI 1.1 referrer)')
     .option('--vex <file>', 'attach this OpenVEX document to the image as a referrer')
+    .option(
+      '--sign-key <file>',
+      'sign what is written, and attest its SBOM, VEX and SLSA provenance, with this key',
+    )
+    .option('--no-attest', 'with signing: sign only, write no attestations')
     .option('--offline', 'use only cached downloads')
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'print the result as JSON')
@@ -41,6 +46,7 @@ export function buildCommand(program: Command, cli: CliContext): void {
     .action(async (config, opts) => {
       const out = makeOutput(opts);
       const pith = cli.pith(opts, out);
+      const signing = signingOptions(opts.signKey, opts);
       // unchecked here on purpose: the API validates overrides with the config, for every caller alike
       const report = await pith.build({
         ...(config ? { config } : {}),
@@ -52,11 +58,18 @@ export function buildCommand(program: Command, cli: CliContext): void {
         ...(opts.locked ? { locked: true } : {}),
         ...(opts.sbom === false ? { sbom: false } : {}),
         ...(opts.vex ? { vex: opts.vex } : {}),
+        ...(signing ? { sign: { ...signing, ...(opts.attest === false ? { attest: false } : {}) } } : {}),
       });
       out.done();
       out.result(report, () => {
         const lines = [formatSummary(report, `built ${report.output}`)];
         for (const r of report.referrers ?? []) lines.push(`attached ${r.artifactType} ${r.digest}`);
+        for (const s of report.signatures ?? [])
+          lines.push(
+            `signed ${s.digest} (bundle ${s.bundle.digest}${s.legacyTag ? `, tag ${s.legacyTag}` : ''})`,
+          );
+        for (const a of report.attestations ?? [])
+          lines.push(`attested ${a.predicateType} for ${a.digest} (${a.bundle.digest})`);
         for (const d of report.debian ?? []) {
           lines.push(
             '',

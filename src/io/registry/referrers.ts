@@ -38,13 +38,29 @@ export async function listReferrers(
   digest: Digest,
   opts: ListReferrersOptions = {},
 ): Promise<Descriptor[]> {
+  return (await listReferrersVia(client, repo, digest, opts)).referrers;
+}
+
+/** Where a referrers list came from: the registry's referrers API, or the fallback tag. */
+export type ReferrersVia = 'referrers-api' | 'referrers-tag';
+
+/** listReferrers, saying whether the API or the fallback tag answered. */
+export async function listReferrersVia(
+  client: RegistryClient,
+  repo: string,
+  digest: Digest,
+  opts: ListReferrersOptions = {},
+): Promise<{ referrers: Descriptor[]; via: ReferrersVia }> {
   requireDigest(client, repo, digest);
   const fromApi = await referrersFromApi(client, repo, digest, opts.artifactType);
   const all = fromApi ?? (await referrersFromTag(client, repo, digest));
   // OCI-Filters-Applied only says the registry tried; the spec says to re-filter client-side regardless,
   // and the fallback tag is never filtered by the registry at all.
   const { artifactType } = opts;
-  return artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType);
+  return {
+    referrers: artifactType === undefined ? all : all.filter((d) => d.artifactType === artifactType),
+    via: fromApi ? 'referrers-api' : 'referrers-tag',
+  };
 }
 
 /** The referrers tag of a digest: `<alg>-<ref>`, the algorithm cut to 32 and the encoded part to 64. */

@@ -1,0 +1,260 @@
+// Signing what is already written, shared by `pith sign` and `pith build --sign-key`: who signs (a key file,
+// or keyless through Fulcio and Rekor), then, per digest, a sigstore bundle (a DSSE in-toto statement of
+// predicate type cosign/sign/v1, as cosign v3 writes) attached as an OCI 1.1 referrer, and in a registry,
+// with a key, the legacy `sha256-<hex>.sig` tag podman, skopeo and older cosign read; and attestations
+// (SBOM, OpenVEX, SLSA provenance) as signed DSSE bundles attached the same way.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { readCosignTag, type TransportRef, writeCosignTag, writeReferrers } from '../io/index.ts';
+import {
+  Annotation,
+  ArtifactType,
+  buildReferrer,
+  CosignAnnotation,
+  cosignTag,
+  type Descriptor,
+  type SignedLayer,
+} from '../oci/index.ts';
+import {
+  IN_TOTO_PAYLOAD_TYPE,
+  makeStatement,
+  PredicateType,
+  readPrivateKey,
+  SIMPLE_SIGNING_MEDIA_TYPE,
+  type SigningIdentity,
+  signData,
+  signDsse,
+  simpleSigningPayload,
+  verifyData,
+} from '../sign/index.ts';
+import { type Digest, isPithError, PithError, readUserFile } from '../util/index.ts';
+import type { Context } from './context.ts';
+
+/** How to sign: a key file, or keyless (an OIDC token exchanged for a Fulcio certificate, logged in Rekor). */
+export interface SigningOptions {
+  /** A private key file: cosign's encrypted format (passphrase from PITH_PASSWORD or COSIGN_PASSWORD) or PKCS#8 PEM. */
+  key?: string;
+  /** Sign keyless through Fulcio and Rekor. */
+  keyless?: boolean;
+  /** The OIDC identity token for keyless signing (default: SIGSTORE_ID_TOKEN of the environment). */
+  identityToken?: string;
+  /** Fulcio's base URL (default: sigstore's public instance). */
+  fulcioUrl?: string;
+  /** Rekor's base URL (default: sigstore's public instance). */
+  rekorUrl?: string;
+}
+
+/** One digest signed: the bundle referrer written, and the legacy tag when one was. */
+export interface SignedDigest {
+  digest: string;
+  platform?: string;
+  /** The referrer manifest holding the sigstore bundle. */
+  bundle: Descriptor;
+  /** `sha256-<hex>.sig`, in a registry, when signed with a key. */
+  legacyTag?: string;
+}
+
+/** One attestation written: its predicate type and the referrer manifest holding the signed bundle. */
+export interface AttestationWritten {
+  digest: string;
+  platform?: string;
+  predicateType: string;
+  bundle: Descriptor;
+}
+
+/** What the bundle referrers carry (briefs/oci.md §15, "New format"). */
+const BUNDLE_CONTENT = 'dev.sigstore.bundle.content';
+const BUNDLE_PREDICATE_TYPE = 'dev.sigstore.bundle.predicateType';
+const MAX_KEY_FILE = 64 << 10;
+
+/** The passphrase of encrypted keys: PITH_PASSWORD, else cosign's COSIGN_PASSWORD. */
+export function keyPassword(ctx: Context): string | undefined {
+  return ctx.env['PITH_PASSWORD'] ?? ctx.env['COSIGN_PASSWORD'];
+}
+
+/** A private key file, decrypted with the environment's passphrase. */
+export async function loadPrivateKey(ctx: Context, path: string): Promise<KeyObject> {
+  const bytes = await readUserFile(path, MAX_KEY_FILE, 'key');
+  const password = keyPassword(ctx);
+  try {
+    return readPrivateKey(bytes, password ?? '', path);
+  } catch (err) {
+    if (isPithError(err) && err.code === 'KEY_PASSWORD' && password === undefined)
+      throw new PithError(
+        'input',
+        'PASSWORD_MISSING',
+        `${path} is encrypted: set PITH_PASSWORD to its passphrase (COSIGN_PASSWORD is also read)`,
+      );
+    throw err;
+  }
+}
+
+/** Who signs, from the request: a key file or keyless (exactly one). */
+export async function signingIdentity(ctx: Context, opts: SigningOptions): Promise<SigningIdentity> {
+  if (opts.key && opts.keyless)
+    throw new PithError('usage', 'BAD_SIGNING_OPTIONS', 'sign with a key or keyless, not both');
+  if (opts.key) return { kind: 'key', key: await loadPrivateKey(ctx, opts.key) };
+  if (!opts.keyless)
+    throw new PithError('usage', 'BAD_SIGNING_OPTIONS', 'say how to sign: a key (--key FILE) or --keyless');
+  const identityToken = opts.identityToken ?? ctx.env['SIGSTORE_ID_TOKEN'];
+  if (!identityToken)
+    throw new PithError(
+      'input',
+      'IDENTITY_TOKEN_MISSING',
+      'keyless signing needs an OIDC identity token: --identity-token or SIGSTORE_ID_TOKEN',
+    );
+  return {
+    kind: 'keyless',
+    identityToken,
+    ...(opts.fulcioUrl ? { fulcioUrl: opts.fulcioUrl } : {}),
+    ...(opts.rekorUrl ? { rekorUrl: opts.rekorUrl } : {}),
+  };
+}
+
+/** The identity legacy signatures are made for: `HOST/REPO[:TAG]` of a registry reference. */
+export function dockerReference(ref: TransportRef): string | undefined {
+  if (ref.transport !== 'docker') return undefined;
+  const r = ref.ref;
+  return `${r.registry}/${r.repository}${r.tag ? `:${r.tag}` : ''}`;
+}
+
+export interface SignSubject {
+  descriptor: Descriptor;
+  platform?: string;
+}
+
+/**
+ * Signs each subject: a bundle referrer for every transport that keeps referrers, and with a key in a
+ * registry, a layer appended to the legacy `.sig` tag (unless the tag already holds this key's signature of
+ * the same payload).
+ */
+export async function signSubjects(
+  ctx: Context,
+  ref: TransportRef,
+  subjects: readonly SignSubject[],
+  who: SigningIdentity,
+  opts: { epoch: number; identity?: string; legacyTag?: boolean },
+): Promise<SignedDigest[]> {
+  const out: SignedDigest[] = [];
+  const push = ctx.remote('push');
+  for (const s of subjects) {
+    const digest = s.descriptor.digest as Digest;
+    ctx.emit({ type: 'phase', phase: 'sign', item: digest });
+    const statement = makeStatement([digest], PredicateType.cosignSign, {});
+    const [bundle] = await attachBundles(ctx, ref, [
+      { subject: s.descriptor, predicateType: PredicateType.cosignSign, statement, who, epoch: opts.epoch },
+    ]);
+    let legacyTag: string | undefined;
+    const identity = opts.identity ?? dockerReference(ref);
+    if (ref.transport === 'docker' && who.kind === 'key' && opts.legacyTag !== false && identity) {
+      legacyTag = await appendLegacySignature(ref, digest, identity, who.key, push);
+    }
+    out.push({
+      digest,
+      ...(s.platform ? { platform: s.platform } : {}),
+      bundle: bundle!,
+      ...(legacyTag ? { legacyTag } : {}),
+    });
+  }
+  return out;
+}
+
+export interface AttestationItem {
+  subject: Descriptor;
+  platform?: string;
+  predicateType: string;
+  predicate: unknown;
+}
+
+/** Attests each item: an in-toto statement about its subject, signed into a DSSE bundle referrer. */
+export async function attestSubjects(
+  ctx: Context,
+  ref: TransportRef,
+  items: readonly AttestationItem[],
+  who: SigningIdentity,
+  epoch: number,
+): Promise<AttestationWritten[]> {
+  const name = dockerReference(ref)?.replace(/:[^/:]+$/, '');
+  const written = await attachBundles(
+    ctx,
+    ref,
+    items.map((i) => ({
+      subject: i.subject,
+      predicateType: i.predicateType,
+      statement: makeStatement([i.subject.digest as Digest], i.predicateType, i.predicate, name),
+      who,
+      epoch,
+    })),
+  );
+  return items.map((i, n) => ({
+    digest: i.subject.digest,
+    ...(i.platform ? { platform: i.platform } : {}),
+    predicateType: i.predicateType,
+    bundle: written[n]!,
+  }));
+}
+
+/** Signs each statement into a bundle and writes it as a referrer of its subject; the referrers' descriptors. */
+async function attachBundles(
+  ctx: Context,
+  ref: TransportRef,
+  items: readonly {
+    subject: Descriptor;
+    predicateType: string;
+    statement: Buffer;
+    who: SigningIdentity;
+    epoch: number;
+  }[],
+): Promise<Descriptor[]> {
+  const referrers = [];
+  for (const i of items) {
+    const bundle = await signDsse(i.statement, IN_TOTO_PAYLOAD_TYPE, i.who);
+    referrers.push(
+      buildReferrer({
+        subject: i.subject,
+        artifactType: ArtifactType.sigstoreBundle,
+        content: bundle,
+        epoch: i.epoch,
+        annotations: { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE_TYPE]: i.predicateType },
+        layerAnnotations: { [Annotation.title]: `${i.subject.digest.replace(':', '-')}.sigstore.json` },
+      }),
+    );
+  }
+  const written = await writeReferrers(ref, referrers, ctx.remote('push'));
+  if ('skipped' in written)
+    throw new PithError(
+      'input',
+      'NO_PLACE_FOR_SIGNATURES',
+      `signatures are kept as referrers, and ${written.skipped}: sign the image in a registry or an oci: layout`,
+    );
+  return referrers.map((r) =>
+    r.manifest.descriptor({
+      artifactType: ArtifactType.sigstoreBundle,
+      ...(r.manifest.value.annotations ? { annotations: r.manifest.value.annotations } : {}),
+    }),
+  );
+}
+
+/** Adds a simple-signing signature to the digest's `.sig` tag, keeping the signatures already there. */
+async function appendLegacySignature(
+  ref: Extract<TransportRef, { transport: 'docker' }>,
+  digest: Digest,
+  identity: string,
+  key: KeyObject,
+  opts: ReturnType<Context['remote']>,
+): Promise<string> {
+  const existing = await readCosignTag(ref.ref, digest, 'sig', opts);
+  const payload = simpleSigningPayload({ dockerReference: identity, digest });
+  const pub = createPublicKey(key);
+  const already = existing.some(
+    (l) =>
+      l.payload.equals(payload) &&
+      verifyData(pub, l.payload, Buffer.from(l.annotations[CosignAnnotation.signature] ?? '', 'base64')),
+  );
+  if (already) return cosignTag(digest, 'sig');
+  const layer: SignedLayer = {
+    mediaType: SIMPLE_SIGNING_MEDIA_TYPE,
+    payload,
+    annotations: { [CosignAnnotation.signature]: signData(key, payload).toString('base64') },
+  };
+  return writeCosignTag(ref.ref, digest, 'sig', [...existing, layer], opts);
+}

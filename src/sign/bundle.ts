@@ -1,0 +1,170 @@
+// Sigstore bundles (v0.3, `application/vnd.dev.sigstore.bundle.v0.3+json`; briefs/anchors-2026.md §4):
+// a DSSE envelope over an in-toto statement, with the key's hint or the Fulcio certificate and the Rekor
+// entry that make it verifiable offline. Building and checking them is sigstore-js's (@sigstore/sign,
+// @sigstore/verify), loaded only when a bundle is made or read; pith supplies the key signer, the trust
+// material (a public key, or a TrustedRoot file) and the identity policy. Keyless bundles are logged in
+// Rekor as `intoto` entries (sigstore-js's choice for attestations), which Rekor v1 and its mock both serve.
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { PithError } from '../util/index.ts';
+import { publicKeyPem } from './cosign-key.ts';
+import { keyFingerprint, signData } from './key-crypto.ts';
+
+/** Who signs: a private key, or a keyless identity (an OIDC token exchanged at Fulcio, logged in Rekor). */
+export type SigningIdentity =
+  | { kind: 'key'; key: KeyObject }
+  | {
+      kind: 'keyless';
+      identityToken: string;
+      /** Fulcio's base URL (default: sigstore's public instance). */
+      fulcioUrl?: string;
+      /** Rekor's base URL (default: sigstore's public instance). */
+      rekorUrl?: string;
+    };
+
+/** What a signature is checked against: public keys, or a trusted root with the identity expected. */
+export type Trust =
+  | { kind: 'key'; keys: readonly KeyObject[] }
+  | {
+      kind: 'keyless';
+      /** A sigstore TrustedRoot JSON document (Fulcio CAs, Rekor and CT log keys). */
+      trustedRoot: unknown;
+      /** The certificate's subject alternative name (an e-mail, a URI); a RegExp matches it. */
+      identity: string | RegExp;
+      /** The OIDC issuer recorded in the certificate. */
+      issuer: string | RegExp;
+    };
+
+export interface VerifiedBundle {
+  payload: Buffer;
+  payloadType: string;
+  /** The key's fingerprint (`sha256:<hex>` of its PKIX DER), or the certificate's identity and issuer. */
+  signer: string;
+}
+
+/** A DSSE bundle (serialized JSON) of `payload`, signed by `who`. */
+export async function signDsse(payload: Buffer, payloadType: string, who: SigningIdentity): Promise<Buffer> {
+  const { DSSEBundleBuilder, FulcioSigner, RekorWitness } = await import('@sigstore/sign');
+  const { bundleToJSON } = await import('@sigstore/bundle');
+  const builder =
+    who.kind === 'key'
+      ? new DSSEBundleBuilder({ signer: keySigner(who.key), witnesses: [] })
+      : new DSSEBundleBuilder({
+          signer: new FulcioSigner({
+            identityProvider: { getToken: () => Promise.resolve(who.identityToken) },
+            ...(who.fulcioUrl ? { fulcioBaseURL: who.fulcioUrl } : {}),
+          }),
+          witnesses: [
+            new RekorWitness({
+              ...(who.rekorUrl ? { rekorBaseURL: who.rekorUrl } : {}),
+              entryType: 'intoto',
+            }),
+          ],
+        });
+  try {
+    const bundle = await builder.create({ data: payload, type: payloadType });
+    return Buffer.from(JSON.stringify(bundleToJSON(bundle)));
+  } catch (cause) {
+    if (who.kind === 'key') throw cause;
+    throw new PithError('io', 'SIGNING_FAILED', `keyless signing failed: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+}
+
+/** The payload of a bundle whose signature `trust` accepts; SIGNATURE_INVALID (naming `where`) otherwise. */
+export async function verifyBundle(bytes: Buffer, trust: Trust, where: string): Promise<VerifiedBundle> {
+  const { bundleFromJSON } = await import('@sigstore/bundle');
+  const { toSignedEntity, toTrustMaterial, Verifier } = await import('@sigstore/verify');
+  const { TrustedRoot } = await import('@sigstore/protobuf-specs');
+  const invalid = (why: string, cause?: unknown): PithError =>
+    new PithError('check', 'SIGNATURE_INVALID', `${where}: ${why}`, cause === undefined ? {} : { cause });
+  let bundle: ReturnType<typeof bundleFromJSON>;
+  try {
+    bundle = bundleFromJSON(JSON.parse(bytes.toString('utf8')));
+  } catch (cause) {
+    throw invalid('not a sigstore bundle', cause);
+  }
+  if (bundle.content.$case !== 'dsseEnvelope') throw invalid('not a DSSE bundle (a message signature)');
+  const envelope = bundle.content.dsseEnvelope;
+  const entity = toSignedEntity(bundle);
+  const fail = (cause: unknown): never => {
+    throw invalid(`the signature did not verify: ${(cause as Error).message}`, cause);
+  };
+  if (trust.kind === 'key') {
+    if (entity.key.$case !== 'public-key')
+      throw invalid('signed with a certificate (keyless), not with a key');
+    const root = TrustedRoot.fromJSON(EMPTY_ROOT);
+    let last: unknown;
+    for (const key of trust.keys) {
+      const verifier = new Verifier(
+        toTrustMaterial(root, () => ({ publicKey: key, validFor: () => true })),
+        { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 },
+      );
+      try {
+        verifier.verify(entity);
+        return {
+          payload: Buffer.from(envelope.payload),
+          payloadType: envelope.payloadType,
+          signer: `sha256:${keyFingerprint(key)}`,
+        };
+      } catch (err) {
+        last = err;
+      }
+    }
+    return fail(last);
+  }
+  if (entity.key.$case !== 'certificate') throw invalid('signed with a key, not with a certificate');
+  let material: ReturnType<typeof toTrustMaterial>;
+  try {
+    material = toTrustMaterial(TrustedRoot.fromJSON(trust.trustedRoot));
+  } catch (cause) {
+    throw new PithError(
+      'input',
+      'TRUSTED_ROOT_INVALID',
+      `the trusted root is not usable: ${(cause as Error).message}`,
+      {
+        cause,
+      },
+    );
+  }
+  let signer: { identity?: { subjectAlternativeName?: string; extensions?: { issuer?: string } } } = {};
+  try {
+    signer = new Verifier(material).verify(entity, {
+      subjectAlternativeName: trust.identity,
+      ...(typeof trust.issuer === 'string' ? { extensions: { issuer: trust.issuer } } : {}),
+    });
+  } catch (cause) {
+    fail(cause);
+  }
+  // the library matches a string issuer exactly but takes no RegExp for it: checked here
+  const issuer = signer.identity?.extensions?.issuer ?? '';
+  if (trust.issuer instanceof RegExp && !trust.issuer.test(issuer))
+    throw invalid(`the certificate's issuer ${issuer} does not match ${trust.issuer}`);
+  return {
+    payload: Buffer.from(envelope.payload),
+    payloadType: envelope.payloadType,
+    signer: `${signer.identity?.subjectAlternativeName ?? '?'} (${issuer})`,
+  };
+}
+
+const EMPTY_ROOT = {
+  mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+  tlogs: [],
+  certificateAuthorities: [],
+  ctlogs: [],
+  timestampAuthorities: [],
+};
+
+/** A sigstore-js Signer backed by a private key: its signature, and its public key with a hint. */
+function keySigner(key: KeyObject) {
+  const pub = createPublicKey(key);
+  const publicKey = publicKeyPem(pub);
+  const hint = keyFingerprint(pub);
+  return {
+    sign: (data: Buffer) =>
+      Promise.resolve({
+        signature: signData(key, data),
+        key: { $case: 'publicKey' as const, publicKey, hint },
+      }),
+  };
+}
