@@ -1,5 +1,5 @@
 // What `build` signs and attests once the image is written (build --sign-key / --keyless): every manifest
-// signed (signing.ts), then per platform image its CycloneDX SBOM and its SLSA provenance v1, and for the
+// signed (signing.ts), then per platform image its CycloneDX and SPDX SBOMs and its SLSA provenance v1, and for the
 // image (or index) the OpenVEX document given, each as a signed in-toto statement attached as a referrer.
 // The provenance is made from what the build itself read: each .deb (sha256, pool path, suite), each
 // suite's InRelease, the base image, tarballs, the Node.js binary, and the layers it wrote.
@@ -19,9 +19,10 @@ import {
   signSubjects,
 } from './signing.ts';
 
-/** The documents a build attaches, kept to be attested: each image's SBOM by manifest digest, the VEX. */
+/** The documents a build attests: each image's CycloneDX and SPDX SBOMs by manifest digest, the VEX. */
 export interface AttachedDocuments {
   sboms: Map<string, unknown>;
+  spdx: Map<string, unknown>;
   vex?: unknown;
 }
 
@@ -83,6 +84,8 @@ export async function signAndAttest(
     const platform = built.image.config ? formatPlatform(built.image.config.value) : built.arch;
     const sbom = opts.documents.sboms.get(subject.digest);
     if (sbom) items.push({ subject, platform, predicateType: PredicateType.cyclonedx, predicate: sbom });
+    const spdx = opts.documents.spdx.get(subject.digest);
+    if (spdx) items.push({ subject, platform, predicateType: PredicateType.spdx, predicate: spdx });
     items.push({
       subject,
       platform,

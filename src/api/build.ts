@@ -200,15 +200,20 @@ async function attachments(
   epoch: number,
 ): Promise<{ referrers: Image[]; documents: AttachedDocuments }> {
   const out: Image[] = [];
-  const documents: AttachedDocuments = { sboms: new Map() };
+  const documents: AttachedDocuments = { sboms: new Map(), spdx: new Map() };
   // loaded here, not with the module: a build that fails earlier, or attaches nothing, never needs them
   const { inventoryImage } = await import('../inventory/index.ts');
-  const { sbomJson, toCycloneDx } = await import('../sbom/index.ts');
+  const { sbomJson, toCycloneDx, toSpdx } = await import('../sbom/index.ts');
   if (req.sbom !== false || req.sign)
     for (const image of imagesOf(artifact)) {
       const inv = await inventoryImage(image, { where: req.output, signal: ctx.signal });
       const doc = toCycloneDx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch });
       documents.sboms.set(image.manifest.digest, doc);
+      if (req.sign)
+        documents.spdx.set(
+          image.manifest.digest,
+          toSpdx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch }),
+        );
       if (req.sbom === false) continue;
       out.push(
         buildReferrer({

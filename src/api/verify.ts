@@ -108,6 +108,8 @@ export interface VerifyReport {
 }
 
 const MAX_BUNDLE = 64 << 20;
+/** Bundle referrers of one digest read at most (a hostile registry may list any number). */
+const MAX_BUNDLES = 256;
 const BUNDLE_TYPES = new Set<string>([ArtifactType.sigstoreBundle, ArtifactType.sigstoreBundleParam]);
 
 export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyReport> {
@@ -301,7 +303,13 @@ async function attachedTo(ctx: Context, ref: TransportRef, digest: Digest, trust
   const opts = ctx.remote('pull');
   const { referrers, via } = await referrersOf(ref, digest, opts);
   const found: FoundVia = via === 'none' ? 'layout' : via;
-  for (const r of referrers.filter((d) => d.artifactType && BUNDLE_TYPES.has(d.artifactType))) {
+  const bundles = referrers.filter((d) => d.artifactType && BUNDLE_TYPES.has(d.artifactType));
+  if (bundles.length > MAX_BUNDLES)
+    out.push({
+      reason: `${bundles.length} bundles are attached; only the first ${MAX_BUNDLES} were read`,
+      via: found,
+    });
+  for (const r of bundles.slice(0, MAX_BUNDLES)) {
     try {
       const { bytes } = await readReferrerLayer(ref, r, MAX_BUNDLE, opts);
       const v = await verifyBundle(bytes, trust, `bundle ${r.digest}`);

@@ -57,11 +57,12 @@ for (const referrers of [true, false]) {
     assert.deepEqual(built.attestations?.map((a) => a.predicateType).sort(), [
       'https://cyclonedx.org/bom',
       'https://slsa.dev/provenance/v1',
+      'https://spdx.dev/Document',
     ]);
     const report = await pith.verify({
       reference: ref,
       keys: [keys.publicKey],
-      attestations: ['cyclonedx', 'slsaprovenance'],
+      attestations: ['cyclonedx', 'spdx', 'slsaprovenance'],
       provenance: true,
       ...source,
     });
