@@ -6,6 +6,7 @@ import { debianBaseCase } from './cases/debian-base.ts';
 import { inventoryCase } from './cases/inventory.ts';
 import { nodeAppCase } from './cases/node-app.ts';
 import { registryCase } from './cases/registry.ts';
+import { signingCase } from './cases/signing.ts';
 import { sh } from './lib.ts';
 
 const work = resolve(import.meta.dirname, '..', '.bench');
@@ -22,6 +23,7 @@ const cases: [string, (dir: string) => Promise<void>][] = [
   ['registry', registryCase],
   ['inventory', inventoryCase],
   ['node-app', nodeAppCase],
+  ['signing', signingCase],
 ];
 const only = process.argv.slice(2);
 const unknown = only.filter((name) => !cases.some(([n]) => n === name));

@@ -171,7 +171,8 @@ function lockLink(
   if (extra) return fail(`${extra.name} ${extra.version} is in the provenance but not in ${file}`);
   for (const s of lock.suites) {
     const p = suites.find((x) => x.suite === s.suite);
-    if (p && p.sha256 !== s.inReleaseSha256)
+    if (!p) return fail(`suite ${s.suite} is in ${file} but the provenance records no InRelease of it`);
+    if (p.sha256 !== s.inReleaseSha256)
       return fail(
         `suite ${s.suite}: ${file} pins InRelease sha256:${s.inReleaseSha256}, the provenance read sha256:${p.sha256}`,
       );
@@ -196,6 +197,12 @@ async function inReleaseLink(
     ok: false,
     detail: `${where}: ${detail}`,
   });
+  const recorded = new Set(suites.map((s) => s.suite));
+  const orphan = debs.find((d) => !recorded.has(d.suite));
+  if (orphan)
+    return fail(
+      `${orphan.name} ${orphan.version} comes from suite "${orphan.suite}", whose InRelease the provenance does not record`,
+    );
   const main = suites.map((s) => s.suite).find((s) => !s.includes('-')) ?? suites[0]?.suite ?? '';
   const session = debianSession(ctx, main, source);
   const refs = await session.suites();
@@ -249,6 +256,8 @@ async function inReleaseLink(
       checked++;
     }
   }
+  if (checked !== debs.length)
+    return fail(`${debs.length - checked} .deb file(s) were not checked against an InRelease`);
   return {
     link: 'inrelease',
     ok: true,

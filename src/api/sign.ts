@@ -5,7 +5,7 @@
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseTransportRef, readArtifact } from '../io/index.ts';
-import { type Artifact, formatPlatform, topDocument } from '../oci/index.ts';
+import { type Artifact, formatPlatform, isAttestationManifest, topDocument } from '../oci/index.ts';
 import { generateKeyPair } from '../sign/index.ts';
 import { PithError } from '../util/index.ts';
 import type { Context } from './context.ts';
@@ -66,8 +66,9 @@ export function signSubjectsOf(artifact: Artifact, recursive: boolean): SignSubj
   if (artifact.kind !== 'index' || !recursive) return [top];
   const children: SignSubject[] = [];
   for (const [i, child] of artifact.children.entries()) {
-    if (child.kind !== 'image') continue;
     const entry = artifact.index.value.manifests[i];
+    // BuildKit's attestation manifests (platform unknown/unknown) are not images to sign or verify
+    if (child.kind !== 'image' || (entry && isAttestationManifest(entry))) continue;
     children.push({
       descriptor: child.manifest.descriptor(),
       ...(entry?.platform ? { platform: formatPlatform(entry.platform) } : {}),

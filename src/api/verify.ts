@@ -15,7 +15,7 @@ import {
   referrersOf,
   type TransportRef,
 } from '../io/index.ts';
-import { ArtifactType, CosignAnnotation, topDocument } from '../oci/index.ts';
+import { ArtifactType, CosignAnnotation, formatPlatform, type Image, topDocument } from '../oci/index.ts';
 import {
   ATTESTATION_NAMES,
   attestationType,
@@ -31,6 +31,7 @@ import {
   type Statement,
   subjectDigests,
   type Trust,
+  trustMaterial,
   verifyBundle,
   verifyData,
 } from '../sign/index.ts';
@@ -108,6 +109,8 @@ export interface VerifyReport {
 }
 
 const MAX_BUNDLE = 64 << 20;
+/** Bytes of bundles one verify reads at most, across every digest. */
+const MAX_TOTAL_BYTES = 512 << 20;
 /** Bundle referrers of one digest read at most (a hostile registry may list any number). */
 const MAX_BUNDLES = 256;
 const BUNDLE_TYPES = new Set<string>([ArtifactType.sigstoreBundle, ArtifactType.sigstoreBundleParam]);
@@ -138,21 +141,24 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
     rejected: [],
     problems: [],
   };
-  const provenances = new Map<string, Statement>();
+  /** Every signed provenance found per digest: those about it first (the others only explain a mismatch). */
+  const provenances = new Map<string, Statement[]>();
+  const budget = { bytes: MAX_TOTAL_BYTES };
   for (const s of subjects) {
     const digest = s.descriptor.digest as Digest;
     ctx.emit({ type: 'phase', phase: 'verify', item: digest });
-    const found = await attachedTo(ctx, ref, digest, trust);
+    const found = await attachedTo(ctx, ref, digest, trust, budget);
     for (const f of found) {
       if ('reason' in f) report.rejected.push({ digest, via: f.via, reason: f.reason });
       else if (f.kind === 'signature')
         report.signatures.push({ ...f.signature, ...(s.platform ? { platform: s.platform } : {}) });
       else {
-        if (
-          isPredicateType(f.statement.predicateType, PredicateType.slsaProvenance) &&
-          !provenances.has(digest)
-        )
-          provenances.set(digest, f.statement);
+        if (isPredicateType(f.statement.predicateType, PredicateType.slsaProvenance)) {
+          const list = provenances.get(digest) ?? [];
+          if (f.subjectMatches) list.unshift(f.statement);
+          else list.push(f.statement);
+          provenances.set(digest, list);
+        }
         if (f.subjectMatches)
           report.attestations.push({
             digest,
@@ -177,7 +183,9 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
   const required = [...(req.attestations ?? []), ...(policy?.require?.attestations ?? [])].map(
     predicateTypeOf,
   );
-  const images = subjects.length > 1 ? subjects.slice(1) : subjects;
+  const images = artifact.kind === 'image' ? subjects : subjects.slice(1);
+  if (images.length === 0 && (required.length || req.provenance))
+    report.problems.push(`${top}: the index holds no images to check attestations or provenance on`);
   for (const img of images)
     for (const type of required) {
       const has = report.attestations.some(
@@ -191,30 +199,45 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
     }
   if (req.provenance) {
     report.provenance = [];
+    const source = {
+      ...(req.mirror ? { mirror: req.mirror } : {}),
+      ...(req.keyrings ? { keyrings: req.keyrings } : {}),
+    };
     for (const img of images) {
-      const statement = provenances.get(img.descriptor.digest) ?? provenances.get(top);
-      const check = await checkProvenance(ctx, {
-        image: imageOf(artifact, img.descriptor.digest),
-        ...(img.platform ? { platform: img.platform } : {}),
-        ...(statement ? { statement } : {}),
-        ...(req.lock ? { lock: req.lock } : {}),
-        source: {
-          ...(req.mirror ? { mirror: req.mirror } : {}),
-          ...(req.keyrings ? { keyrings: req.keyrings } : {}),
-        },
-      });
-      report.provenance.push(check);
-      if (!check.ok) report.problems.push(check.links.find((l) => !l.ok)!.detail);
+      const image = imageOf(artifact, img.descriptor.digest);
+      const platform = img.platform ?? (image.config ? formatPlatform(image.config.value) : undefined);
+      const candidates = [...(provenances.get(img.descriptor.digest) ?? []), ...(provenances.get(top) ?? [])];
+      // several provenances (a rebuild attached another): the chain holds when one of them holds; when none
+      // does, the one whose chain held longest is reported (its first broken link is the informative one)
+      let check: ProvenanceCheck | undefined;
+      const reach = (c: ProvenanceCheck) => c.links.findIndex((l) => !l.ok);
+      for (const statement of candidates.length ? candidates : [undefined]) {
+        const c = await checkProvenance(ctx, {
+          image,
+          ...(platform ? { platform } : {}),
+          ...(statement ? { statement } : {}),
+          ...(req.lock ? { lock: req.lock } : {}),
+          source,
+        });
+        if (!check || reach(c) > reach(check)) check = c;
+        if (c.ok) {
+          check = c;
+          break;
+        }
+      }
+      report.provenance.push(check!);
+      if (!check!.ok) report.problems.push(check!.links.find((l) => !l.ok)!.detail);
     }
   }
   report.verified = report.problems.length === 0;
   return report;
 }
 
-function imageOf(artifact: Awaited<ReturnType<typeof readArtifact>>, digest: string) {
+function imageOf(artifact: Awaited<ReturnType<typeof readArtifact>>, digest: string): Image {
   if (artifact.kind === 'image') return artifact;
-  for (const c of artifact.children) if (c.kind === 'image' && c.manifest.digest === digest) return c;
-  throw new Error(`no image ${digest} in the index`); // signSubjectsOf listed it: a bug if missing
+  const found = artifact.children.find((c): c is Image => c.kind === 'image' && c.manifest.digest === digest);
+  if (!found) throw new Error(`no image ${digest} in the index`); // signSubjectsOf listed it: a bug if missing
+  return found;
 }
 
 /** The predicate type a name of `--attestation` stands for. */
@@ -247,7 +270,11 @@ async function trustFor(ctx: Context, req: VerifyRequest): Promise<Trust> {
           : readPublicKey(bytes, path),
       );
     }
-    return { kind: 'key', keys };
+    return {
+      kind: 'key',
+      keys,
+      ...(req.trustedRoot ? { trustedRoot: await readTrustedRoot(req.trustedRoot) } : {}),
+    };
   }
   if (!keyless)
     throw new PithError(
@@ -262,19 +289,26 @@ async function trustFor(ctx: Context, req: VerifyRequest): Promise<Trust> {
       'BAD_SIGNING_OPTIONS',
       'keyless verification needs --certificate-oidc-issuer and --trusted-root (the sigstore TrustedRoot JSON)',
     );
-  const rootBytes = await readUserFile(req.trustedRoot, 16 << 20, 'trusted root');
-  let trustedRoot: unknown;
-  try {
-    trustedRoot = JSON.parse(rootBytes.toString('utf8'));
-  } catch (cause) {
-    throw new PithError('input', 'TRUSTED_ROOT_INVALID', `${req.trustedRoot}: not JSON`, { cause });
-  }
+  const trustedRoot = await readTrustedRoot(req.trustedRoot);
   return {
     kind: 'keyless',
     trustedRoot,
     identity: req.certificateIdentity ?? regexp(req.certificateIdentityRegexp!, 'identity'),
     issuer: req.certificateOidcIssuer ?? regexp(req.certificateOidcIssuerRegexp!, 'issuer'),
   };
+}
+
+/** A TrustedRoot file, read and checked once (TRUSTED_ROOT_INVALID, exit 3), before any bundle is. */
+async function readTrustedRoot(path: string): Promise<unknown> {
+  const bytes = await readUserFile(path, 16 << 20, 'trusted root');
+  let json: unknown;
+  try {
+    json = JSON.parse(bytes.toString('utf8'));
+  } catch (cause) {
+    throw new PithError('input', 'TRUSTED_ROOT_INVALID', `${path}: not JSON`, { cause });
+  }
+  await trustMaterial(json);
+  return json;
 }
 
 function regexp(text: string, what: string): RegExp {
@@ -298,7 +332,13 @@ type Found =
   | { reason: string; via: FoundVia };
 
 /** Everything attached to `digest`, each verified or rejected with its reason. */
-async function attachedTo(ctx: Context, ref: TransportRef, digest: Digest, trust: Trust): Promise<Found[]> {
+async function attachedTo(
+  ctx: Context,
+  ref: TransportRef,
+  digest: Digest,
+  trust: Trust,
+  budget: { bytes: number },
+): Promise<Found[]> {
   const out: Found[] = [];
   const opts = ctx.remote('pull');
   const { referrers, via } = await referrersOf(ref, digest, opts);
@@ -310,41 +350,47 @@ async function attachedTo(ctx: Context, ref: TransportRef, digest: Digest, trust
       via: found,
     });
   for (const r of bundles.slice(0, MAX_BUNDLES)) {
-    try {
-      const { bytes } = await readReferrerLayer(ref, r, MAX_BUNDLE, opts);
+    await rejecting(out, found, async () => {
+      const { bytes } = await readReferrerLayer(ref, r, spend(budget, r.digest), opts);
+      budget.bytes -= bytes.length;
       const v = await verifyBundle(bytes, trust, `bundle ${r.digest}`);
-      if (v.payloadType !== IN_TOTO_PAYLOAD_TYPE) {
-        out.push({ reason: `bundle ${r.digest}: payload type ${v.payloadType} is not in-toto`, via: found });
-        continue;
-      }
-      out.push(fromStatement(parseStatement(v.payload, `bundle ${r.digest}`), digest, v.signer, found));
-    } catch (err) {
-      if (!isPithError(err) || err.kind === 'internal') throw err;
-      out.push({ reason: err.message, via: found });
-    }
+      if (v.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+        return { reason: `bundle ${r.digest}: payload type ${v.payloadType} is not in-toto`, via: found };
+      return fromStatement(parseStatement(v.payload, `bundle ${r.digest}`), digest, v.signer, found);
+    });
   }
-  if (ref.transport === 'docker' && trust.kind === 'key') {
+  if (ref.transport !== 'docker') return out;
+  const tag = (kind: 'sig' | 'att') => `${digest.replace(':', '-')}.${kind}`;
+  if (trust.kind !== 'key') {
+    // cosign 1-2's keyless tag signatures carry a certificate and a Rekor bundle in annotations: not read
+    for (const kind of ['sig', 'att'] as const) {
+      const via: FoundVia = kind === 'sig' ? 'sig-tag' : 'att-tag';
+      await rejecting(out, via, async () => {
+        const layers = await readCosignTag(ref.ref, digest, kind, opts);
+        return layers.length
+          ? {
+              reason: `${tag(kind)}: ${layers.length} legacy layer(s) found and not checked; pith checks keyless signatures in sigstore bundles only`,
+              via,
+            }
+          : undefined;
+      });
+    }
+    return out;
+  }
+  await rejecting(out, 'sig-tag', async () => {
     for (const layer of await readCosignTag(ref.ref, digest, 'sig', opts)) {
       if (layer.mediaType !== SIMPLE_SIGNING_MEDIA_TYPE) continue;
       const sig = Buffer.from(layer.annotations[CosignAnnotation.signature] ?? '', 'base64');
       const key = trust.keys.find((k) => verifyData(k, layer.payload, sig));
       if (!key) {
-        out.push({
-          reason: `${digest.replace(':', '-')}.sig: a signature did not verify with the key given`,
-          via: 'sig-tag',
-        });
+        out.push({ reason: `${tag('sig')}: a signature did not verify with the key given`, via: 'sig-tag' });
         continue;
       }
-      try {
-        const payload = parseSimpleSigning(layer.payload, `${digest.replace(':', '-')}.sig`);
-        if (payload.digest !== digest) {
-          out.push({
-            reason: `${digest.replace(':', '-')}.sig: signs ${payload.digest}, not ${digest}`,
-            via: 'sig-tag',
-          });
-          continue;
-        }
-        out.push({
+      await rejecting(out, 'sig-tag', async () => {
+        const payload = parseSimpleSigning(layer.payload, tag('sig'));
+        if (payload.digest !== digest)
+          return { reason: `${tag('sig')}: signs ${payload.digest}, not ${digest}`, via: 'sig-tag' };
+        return {
           kind: 'signature',
           signature: {
             digest,
@@ -353,27 +399,53 @@ async function attachedTo(ctx: Context, ref: TransportRef, digest: Digest, trust
             via: 'sig-tag',
             dockerReference: payload.dockerReference,
           },
-        });
-      } catch (err) {
-        if (!isPithError(err)) throw err;
-        out.push({ reason: err.message, via: 'sig-tag' });
-      }
+        };
+      });
     }
+    return undefined;
+  });
+  await rejecting(out, 'att-tag', async () => {
     for (const layer of await readCosignTag(ref.ref, digest, 'att', opts)) {
       const v = legacyAttestation(layer.payload, trust.keys);
-      if ('reason' in v) out.push({ reason: `${digest.replace(':', '-')}.att: ${v.reason}`, via: 'att-tag' });
+      if ('reason' in v) out.push({ reason: `${tag('att')}: ${v.reason}`, via: 'att-tag' });
       else
-        out.push(
-          fromStatement(
-            parseStatement(v.payload, `${digest.replace(':', '-')}.att`),
-            digest,
-            v.signer,
-            'att-tag',
-          ),
+        await rejecting(out, 'att-tag', async () =>
+          fromStatement(parseStatement(v.payload, tag('att')), digest, v.signer, 'att-tag'),
         );
     }
-  }
+    return undefined;
+  });
   return out;
+}
+
+/**
+ * Runs one check of something attached; what it finds (if anything) is added to `out`, and a PithError
+ * about that one thing (a bad signature, an oversized or malformed artifact) becomes a rejection, so the
+ * rest is still checked. A trusted root that is not usable stops everything (exit 3): nothing could pass.
+ */
+async function rejecting(
+  out: Found[],
+  via: FoundVia,
+  check: () => Promise<Found | undefined>,
+): Promise<void> {
+  try {
+    const f = await check();
+    if (f) out.push(f);
+  } catch (err) {
+    if (!isPithError(err) || err.kind === 'internal' || err.code === 'TRUSTED_ROOT_INVALID') throw err;
+    out.push({ reason: err.message, via });
+  }
+}
+
+/** The bytes one more referrer may take: at most MAX_BUNDLE, and what the call may still read. */
+function spend(budget: { bytes: number }, digest: string): number {
+  if (budget.bytes <= 0)
+    throw new PithError(
+      'invalid',
+      'LIMIT_EXCEEDED',
+      `referrer ${digest}: ${MAX_TOTAL_BYTES} bytes of bundles were already read; not reading more`,
+    );
+  return Math.min(MAX_BUNDLE, budget.bytes);
 }
 
 function fromStatement(statement: Statement, digest: Digest, signer: string, via: FoundVia): Found {
@@ -406,6 +478,8 @@ function legacyAttestation(
     !Array.isArray(env.signatures)
   )
     return { reason: 'not a DSSE envelope' };
+  if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE)
+    return { reason: `payload type ${env.payloadType} is not in-toto` };
   const payload = Buffer.from(env.payload, 'base64');
   const type = Buffer.from(env.payloadType);
   const pae = Buffer.concat([

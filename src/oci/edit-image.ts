@@ -53,7 +53,7 @@ export async function editImages(
     for (const [i, c] of child.children.entries()) {
       const d = child.index.value.manifests[i]!;
       // BuildKit's attestations describe the image as it was; they name its old digest, so they go
-      if (isAttestation(d)) continue;
+      if (isAttestationManifest(d)) continue;
       const edited = await visit(c);
       children.push(edited);
       manifests.push(entryFor(d, edited));
@@ -75,7 +75,7 @@ export async function editImages(
  * An attestation manifest as BuildKit lists it in an index (Docker's attestation-storage spec): the
  * `vnd.docker.reference.type: attestation-manifest` annotation, or the platform unknown/unknown.
  */
-function isAttestation(d: Descriptor): boolean {
+export function isAttestationManifest(d: Descriptor): boolean {
   return (
     d.annotations?.['vnd.docker.reference.type'] === 'attestation-manifest' ||
     (d.platform?.os === 'unknown' && d.platform.architecture === 'unknown')

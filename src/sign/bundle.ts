@@ -5,6 +5,7 @@
 // material (a public key, or a TrustedRoot file) and the identity policy. Keyless bundles are logged in
 // Rekor as `intoto` entries (sigstore-js's choice for attestations), which Rekor v1 and its mock both serve.
 import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { TrustMaterial } from '@sigstore/verify';
 import { PithError } from '../util/index.ts';
 import { publicKeyPem } from './cosign-key.ts';
 import { keyFingerprint, signData } from './key-crypto.ts';
@@ -23,12 +24,20 @@ export type SigningIdentity =
 
 /** What a signature is checked against: public keys, or a trusted root with the identity expected. */
 export type Trust =
-  | { kind: 'key'; keys: readonly KeyObject[] }
+  | {
+      kind: 'key';
+      keys: readonly KeyObject[];
+      /**
+       * A TrustedRoot whose Rekor logs check the bundle's transparency-log entries (cosign v3 logs key
+       * signatures too). Without one the entries are set aside and only the key's signature counts.
+       */
+      trustedRoot?: unknown;
+    }
   | {
       kind: 'keyless';
       /** A sigstore TrustedRoot JSON document (Fulcio CAs, Rekor and CT log keys). */
       trustedRoot: unknown;
-      /** The certificate's subject alternative name (an e-mail, a URI); a RegExp matches it. */
+      /** The certificate's subject alternative name, exactly (an e-mail, a URI); a RegExp is searched in it, as cosign's -regexp flags are. */
       identity: string | RegExp;
       /** The OIDC issuer recorded in the certificate. */
       issuer: string | RegExp;
@@ -43,6 +52,7 @@ export interface VerifiedBundle {
 
 /** A DSSE bundle (serialized JSON) of `payload`, signed by `who`. */
 export async function signDsse(payload: Buffer, payloadType: string, who: SigningIdentity): Promise<Buffer> {
+  if (who.kind === 'key') checkBundleKey(who.key);
   const { DSSEBundleBuilder, FulcioSigner, RekorWitness } = await import('@sigstore/sign');
   const { bundleToJSON } = await import('@sigstore/bundle');
   const builder =
@@ -91,17 +101,28 @@ export async function verifyBundle(bytes: Buffer, trust: Trust, where: string): 
     throw invalid(`the signature did not verify: ${(cause as Error).message}`, cause);
   };
   if (trust.kind === 'key') {
-    if (entity.key.$case !== 'public-key')
+    if (bundle.verificationMaterial.content.$case !== 'publicKey')
       throw invalid('signed with a certificate (keyless), not with a key');
-    const root = TrustedRoot.fromJSON(EMPTY_ROOT);
+    // without a trusted root the transparency-log entries cannot be checked: they are set aside, and the
+    // key's signature alone decides (cosign's --insecure-ignore-tlog); with one, each entry must verify
+    const material = trust.trustedRoot === undefined ? undefined : await trustMaterial(trust.trustedRoot);
+    const keyed = material
+      ? entity
+      : toSignedEntity({
+          ...bundle,
+          verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [] },
+        });
     let last: unknown;
     for (const key of trust.keys) {
       const verifier = new Verifier(
-        toTrustMaterial(root, () => ({ publicKey: key, validFor: () => true })),
-        { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 },
+        {
+          ...(material ?? toTrustMaterial(TrustedRoot.fromJSON(EMPTY_ROOT))),
+          publicKey: () => ({ publicKey: key, validFor: () => true }),
+        },
+        { tlogThreshold: material ? 1 : 0, ctlogThreshold: 0, timestampThreshold: material ? 1 : 0 },
       );
       try {
-        verifier.verify(entity);
+        verifier.verify(keyed);
         return {
           payload: Buffer.from(envelope.payload),
           payloadType: envelope.payloadType,
@@ -114,9 +135,42 @@ export async function verifyBundle(bytes: Buffer, trust: Trust, where: string): 
     return fail(last);
   }
   if (entity.key.$case !== 'certificate') throw invalid('signed with a key, not with a certificate');
-  let material: ReturnType<typeof toTrustMaterial>;
+  const material = await trustMaterial(trust.trustedRoot);
+  let signer: { identity?: { subjectAlternativeName?: string; extensions?: { issuer?: string } } } = {};
   try {
-    material = toTrustMaterial(TrustedRoot.fromJSON(trust.trustedRoot));
+    signer = new Verifier(material).verify(entity, {
+      // sigstore-js searches a string as a pattern: an exact identity is matched whole, and literally
+      subjectAlternativeName:
+        typeof trust.identity === 'string' ? new RegExp(`^${escapeRegExp(trust.identity)}$`) : trust.identity,
+      ...(typeof trust.issuer === 'string' ? { extensions: { issuer: trust.issuer } } : {}),
+    });
+  } catch (cause) {
+    fail(cause);
+  }
+  // the library matches a string issuer exactly but takes no RegExp for it: checked here; and the identity
+  // is checked again whole, whatever the library made of the pattern
+  const issuer = signer.identity?.extensions?.issuer ?? '';
+  const san = signer.identity?.subjectAlternativeName ?? '';
+  if (typeof trust.identity === 'string' && san !== trust.identity)
+    throw invalid(`the certificate's identity ${san} is not ${trust.identity}`);
+  if (trust.issuer instanceof RegExp && !trust.issuer.test(issuer))
+    throw invalid(`the certificate's issuer ${issuer} does not match ${trust.issuer}`);
+  return {
+    payload: Buffer.from(envelope.payload),
+    payloadType: envelope.payloadType,
+    signer: `${signer.identity?.subjectAlternativeName ?? '?'} (${issuer})`,
+  };
+}
+
+/**
+ * Trust material from a TrustedRoot JSON document; TRUSTED_ROOT_INVALID when it is not one. Exported so a
+ * caller can check the file once, before any bundle is read.
+ */
+export async function trustMaterial(json: unknown): Promise<TrustMaterial> {
+  const { toTrustMaterial } = await import('@sigstore/verify');
+  const { TrustedRoot } = await import('@sigstore/protobuf-specs');
+  try {
+    return toTrustMaterial(TrustedRoot.fromJSON(json));
   } catch (cause) {
     throw new PithError(
       'input',
@@ -127,24 +181,21 @@ export async function verifyBundle(bytes: Buffer, trust: Trust, where: string): 
       },
     );
   }
-  let signer: { identity?: { subjectAlternativeName?: string; extensions?: { issuer?: string } } } = {};
-  try {
-    signer = new Verifier(material).verify(entity, {
-      subjectAlternativeName: trust.identity,
-      ...(typeof trust.issuer === 'string' ? { extensions: { issuer: trust.issuer } } : {}),
-    });
-  } catch (cause) {
-    fail(cause);
-  }
-  // the library matches a string issuer exactly but takes no RegExp for it: checked here
-  const issuer = signer.identity?.extensions?.issuer ?? '';
-  if (trust.issuer instanceof RegExp && !trust.issuer.test(issuer))
-    throw invalid(`the certificate's issuer ${issuer} does not match ${trust.issuer}`);
-  return {
-    payload: Buffer.from(envelope.payload),
-    payloadType: envelope.payloadType,
-    signer: `${signer.identity?.subjectAlternativeName ?? '?'} (${issuer})`,
-  };
+}
+
+/** Bundles are verified with SHA-256 for every ECDSA key (sigstore-js): P-384 and P-521 keys cannot sign them. */
+function checkBundleKey(key: KeyObject): void {
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ec' && curve !== 'prime256v1')
+    throw new PithError(
+      'input',
+      'KEY_INVALID',
+      `sigstore bundles need an ECDSA P-256, Ed25519 or RSA key; this key is on ${curve} (pith keygen makes P-256)`,
+    );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const EMPTY_ROOT = {

@@ -3,7 +3,7 @@
 // payloads and other keys refused; and the keyless flow against sigstore's mock Fulcio and Rekor served
 // on 127.0.0.1, verified offline afterwards with the trusted root, the identity and the issuer.
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -118,6 +118,68 @@ describe('keyless, against sigstore mock services on 127.0.0.1', () => {
     await assert.rejects(verifyBundle(bundle, { kind: 'key', keys: [publicKey] }, 'b'), {
       message: /certificate \(keyless\)/,
     });
+  });
+
+  it('an identity is matched whole and literally: a look-alike certificate is refused', async () => {
+    const lookAlike = `https://ci.example/attacker/x?${identity}`;
+    const bundle = await signDsse(STATEMENT, IN_TOTO_PAYLOAD_TYPE, {
+      kind: 'keyless',
+      identityToken: identityToken({ sub: lookAlike, iss: issuer }),
+      fulcioUrl: mock.url,
+      rekorUrl: mock.url,
+    });
+    const trust = { kind: 'keyless' as const, trustedRoot: mock.trustedRoot, identity, issuer };
+    await assert.rejects(verifyBundle(bundle, trust, 'b'), {
+      code: 'SIGNATURE_INVALID',
+      message: /identity/,
+    });
+    // `.` in an exact identity is a dot, not any character
+    const dotted = await signDsse(STATEMENT, IN_TOTO_PAYLOAD_TYPE, {
+      kind: 'keyless',
+      identityToken: identityToken({ sub: 'https://ciXexample/acme', iss: issuer }),
+      fulcioUrl: mock.url,
+      rekorUrl: mock.url,
+    });
+    await assert.rejects(verifyBundle(dotted, { ...trust, identity: 'https://ci.example/acme' }, 'b'), {
+      code: 'SIGNATURE_INVALID',
+    });
+  });
+
+  it('a key-signed bundle with a Rekor entry (as cosign v3 makes): the key decides; a trusted root checks the entry', async () => {
+    const { DSSEBundleBuilder, RekorWitness } = await import('@sigstore/sign');
+    const { bundleToJSON } = await import('@sigstore/bundle');
+    const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const builder = new DSSEBundleBuilder({
+      signer: {
+        sign: async (data: Buffer) => ({
+          signature: sign('sha256', data, privateKey),
+          key: {
+            $case: 'publicKey' as const,
+            publicKey: publicKey.export({ format: 'pem', type: 'spki' }).toString(),
+          },
+        }),
+      },
+      witnesses: [new RekorWitness({ rekorBaseURL: mock.url, entryType: 'intoto' })],
+    });
+    const bundle = Buffer.from(
+      JSON.stringify(bundleToJSON(await builder.create({ data: STATEMENT, type: IN_TOTO_PAYLOAD_TYPE }))),
+    );
+    assert.equal(
+      (JSON.parse(bundle.toString()) as { verificationMaterial: { tlogEntries: unknown[] } })
+        .verificationMaterial.tlogEntries.length,
+      1,
+    );
+    assert.deepEqual(
+      (await verifyBundle(bundle, { kind: 'key', keys: [publicKey] }, 'b')).payload,
+      STATEMENT,
+    );
+    const withRoot = { kind: 'key' as const, keys: [publicKey], trustedRoot: mock.trustedRoot };
+    assert.deepEqual((await verifyBundle(bundle, withRoot, 'b')).payload, STATEMENT);
+    const other = await startSigstoreMock();
+    await assert.rejects(verifyBundle(bundle, { ...withRoot, trustedRoot: other.trustedRoot }, 'b'), {
+      code: 'SIGNATURE_INVALID',
+    });
+    await other.close();
   });
 
   it('a Fulcio that refuses is a SIGNING_FAILED error, not a crash', async () => {

@@ -66,11 +66,11 @@ export function verifyCommand(program: Command, cli: CliContext): void {
         process.stderr.write(`pith: ${message}\n`);
         const provenance = report.provenance?.some((p) => !p.ok);
         throw new ReportedFailure({
-          code: provenance
-            ? 'PROVENANCE_MISMATCH'
-            : report.signatures.length
-              ? 'ATTESTATION_MISSING'
-              : 'NOT_SIGNED',
+          code: !report.signatures.some((s) => s.digest === report.digest)
+            ? 'NOT_SIGNED'
+            : provenance
+              ? 'PROVENANCE_MISMATCH'
+              : 'ATTESTATION_MISSING',
           kind: 'check',
           message,
         });
