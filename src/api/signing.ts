@@ -4,7 +4,13 @@
 // with a key, the legacy `sha256-<hex>.sig` tag podman, skopeo and older cosign read; and attestations
 // (SBOM, OpenVEX, SLSA provenance) as signed DSSE bundles attached the same way.
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { readCosignTag, type TransportRef, writeCosignTag, writeReferrers } from '../io/index.ts';
+import {
+  type RemoteOptions,
+  readCosignTag,
+  type TransportRef,
+  writeCosignTag,
+  writeReferrers,
+} from '../io/index.ts';
 import {
   Annotation,
   ArtifactType,
@@ -135,7 +141,7 @@ export async function signSubjects(
   opts: { epoch: number; identity?: string; legacyTag?: boolean },
 ): Promise<SignedDigest[]> {
   const out: SignedDigest[] = [];
-  const push = ctx.remote('push');
+  const push = pushOptions(ctx);
   for (const s of subjects) {
     const digest = s.descriptor.digest as Digest;
     ctx.emit({ type: 'phase', phase: 'sign', item: digest });
@@ -219,7 +225,7 @@ async function attachBundles(
       }),
     );
   }
-  const written = await writeReferrers(ref, referrers, ctx.remote('push'));
+  const written = await writeReferrers(ref, referrers, pushOptions(ctx));
   if ('skipped' in written)
     throw new PithError(
       'input',
@@ -234,13 +240,25 @@ async function attachBundles(
   );
 }
 
+const PUSH = new WeakMap<Context, RemoteOptions>();
+
+/** The push options of one call, with one client per registry for all its writes (one ping, one token). */
+function pushOptions(ctx: Context): RemoteOptions {
+  let opts = PUSH.get(ctx);
+  if (!opts) {
+    opts = { ...ctx.remote('push'), clients: new Map() };
+    PUSH.set(ctx, opts);
+  }
+  return opts;
+}
+
 /** Adds a simple-signing signature to the digest's `.sig` tag, keeping the signatures already there. */
 async function appendLegacySignature(
   ref: Extract<TransportRef, { transport: 'docker' }>,
   digest: Digest,
   identity: string,
   key: KeyObject,
-  opts: ReturnType<Context['remote']>,
+  opts: RemoteOptions,
 ): Promise<string> {
   const existing = await readCosignTag(ref.ref, digest, 'sig', opts);
   const payload = simpleSigningPayload({ dockerReference: identity, digest });

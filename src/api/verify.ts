@@ -9,6 +9,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import {
   parseTransportRef,
+  type RemoteOptions,
   readArtifact,
   readCosignTag,
   readReferrerLayer,
@@ -38,8 +39,7 @@ import {
 import { type Digest, isPithError, PithError, readUserFile } from '../util/index.ts';
 import type { Context } from './context.ts';
 import type { SuiteSource } from './debian-session.ts';
-import { readPolicy } from './policy.ts';
-import { checkProvenance, type ProvenanceCheck } from './provenance-chain.ts';
+import type { ProvenanceCheck } from './provenance-chain.ts';
 import { signSubjectsOf } from './sign.ts';
 import { loadPrivateKey } from './signing.ts';
 
@@ -117,7 +117,8 @@ const BUNDLE_TYPES = new Set<string>([ArtifactType.sigstoreBundle, ArtifactType.
 
 export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyReport> {
   const ref = parseTransportRef(req.reference, { allowBarePath: true });
-  const policy = req.policy ? await readPolicy(req.policy) : undefined;
+  // loaded only when asked for: the policy gate and the Debian client are most of pith's start-up
+  const policy = req.policy ? await (await import('./policy.ts')).readPolicy(req.policy) : undefined;
   const policyDir = req.policy ? dirname(resolve(req.policy)) : '.';
   const signers = policy?.signatures;
   const trust = await trustFor(ctx, {
@@ -129,7 +130,9 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
       ? { trustedRoot: resolve(policyDir, signers.trustedRoot) }
       : {}),
   });
-  const artifact = await readArtifact(ref, ctx.read());
+  // one client per registry for every read of this verify
+  const remote: RemoteOptions = { ...ctx.remote('pull'), clients: new Map() };
+  const artifact = await readArtifact(ref, { ...ctx.read(), clients: remote.clients });
   const subjects = signSubjectsOf(artifact, true);
   const top = topDocument(artifact).digest;
   const report: VerifyReport = {
@@ -147,7 +150,7 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
   for (const s of subjects) {
     const digest = s.descriptor.digest as Digest;
     ctx.emit({ type: 'phase', phase: 'verify', item: digest });
-    const found = await attachedTo(ctx, ref, digest, trust, budget);
+    const found = await attachedTo(ref, digest, trust, budget, remote);
     for (const f of found) {
       if ('reason' in f) report.rejected.push({ digest, via: f.via, reason: f.reason });
       else if (f.kind === 'signature')
@@ -198,6 +201,7 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
         );
     }
   if (req.provenance) {
+    const { checkProvenance } = await import('./provenance-chain.ts');
     report.provenance = [];
     const source = {
       ...(req.mirror ? { mirror: req.mirror } : {}),
@@ -333,14 +337,13 @@ type Found =
 
 /** Everything attached to `digest`, each verified or rejected with its reason. */
 async function attachedTo(
-  ctx: Context,
   ref: TransportRef,
   digest: Digest,
   trust: Trust,
   budget: { bytes: number },
+  opts: RemoteOptions,
 ): Promise<Found[]> {
   const out: Found[] = [];
-  const opts = ctx.remote('pull');
   const { referrers, via } = await referrersOf(ref, digest, opts);
   const found: FoundVia = via === 'none' ? 'layout' : via;
   const bundles = referrers.filter((d) => d.artifactType && BUNDLE_TYPES.has(d.artifactType));

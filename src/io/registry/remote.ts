@@ -40,6 +40,11 @@ export interface RemoteOptions {
   scope?: Scope | undefined;
   /** Hears the bytes of every blob pulled (read) or pushed (written), throttled. */
   onProgress?: OnProgress;
+  /**
+   * Clients to reuse, by registry: calls sharing this map share one connection pool and one token (no
+   * ping per call). The scope, when given, closes each once.
+   */
+  clients?: Map<string, RegistryClient>;
 }
 
 /** The transport to a registry (host[:port]) with the settings of `opts`. */
@@ -59,9 +64,13 @@ export function transportFor(registry: string, opts: RemoteOptions = {}): Regist
 
 /** A client for a reference's registry; `opts.onProgress` hears the blobs it reads. */
 export function clientFor(ref: ImageReference, opts: RemoteOptions = {}): RegistryClient {
+  const shared = opts.clients?.get(ref.registry);
+  if (shared) return shared;
   const transport = transportFor(ref.registry, opts);
   opts.scope?.defer(() => transport.close());
-  return new RegistryClient(transport, ref.registry, opts.onProgress);
+  const client = new RegistryClient(transport, ref.registry, opts.onProgress);
+  opts.clients?.set(ref.registry, client);
+  return client;
 }
 
 /** Pulls what a reference names (its digest wins over its tag). */
