@@ -21,6 +21,7 @@ import {
   type SignedLayer,
 } from '../oci/index.ts';
 import {
+  checkBundleKey,
   IN_TOTO_PAYLOAD_TYPE,
   makeStatement,
   PredicateType,
@@ -98,7 +99,11 @@ export async function loadPrivateKey(ctx: Context, path: string): Promise<KeyObj
 export async function signingIdentity(ctx: Context, opts: SigningOptions): Promise<SigningIdentity> {
   if (opts.key && opts.keyless)
     throw new PithError('usage', 'BAD_SIGNING_OPTIONS', 'sign with a key or keyless, not both');
-  if (opts.key) return { kind: 'key', key: await loadPrivateKey(ctx, opts.key) };
+  if (opts.key) {
+    const key = await loadPrivateKey(ctx, opts.key);
+    checkBundleKey(key); // before anything is built or pushed
+    return { kind: 'key', key };
+  }
   if (!opts.keyless)
     throw new PithError('usage', 'BAD_SIGNING_OPTIONS', 'say how to sign: a key (--key FILE) or --keyless');
   const identityToken = opts.identityToken ?? ctx.env['SIGSTORE_ID_TOKEN'];

@@ -8,6 +8,7 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { dirname, resolve } from 'node:path';
 import {
+  cosignTagSize,
   parseTransportRef,
   type RemoteOptions,
   readArtifact,
@@ -210,7 +211,9 @@ export async function verify(ctx: Context, req: VerifyRequest): Promise<VerifyRe
     for (const img of images) {
       const image = imageOf(artifact, img.descriptor.digest);
       const platform = img.platform ?? (image.config ? formatPlatform(image.config.value) : undefined);
-      const candidates = [...(provenances.get(img.descriptor.digest) ?? []), ...(provenances.get(top) ?? [])];
+      const candidates = [
+        ...new Set([...(provenances.get(img.descriptor.digest) ?? []), ...(provenances.get(top) ?? [])]),
+      ];
       // several provenances (a rebuild attached another): the chain holds when one of them holds; when none
       // does, the one whose chain held longest is reported (its first broken link is the informative one)
       let check: ProvenanceCheck | undefined;
@@ -364,18 +367,20 @@ async function attachedTo(
   }
   if (ref.transport !== 'docker') return out;
   const tag = (kind: 'sig' | 'att') => `${digest.replace(':', '-')}.${kind}`;
-  if (trust.kind !== 'key') {
-    // cosign 1-2's keyless tag signatures carry a certificate and a Rekor bundle in annotations: not read
+  // keyless: cosign 1-2's tag signatures carry a certificate and a Rekor bundle in annotations, not read;
+  // a key with a trusted root asks for logged signatures, and the legacy tags are in no log
+  const unread =
+    trust.kind !== 'key'
+      ? 'found and not checked; pith checks keyless signatures in sigstore bundles only'
+      : trust.trustedRoot !== undefined
+        ? 'not counted: they are in no transparency log'
+        : undefined;
+  if (unread !== undefined || trust.kind !== 'key') {
     for (const kind of ['sig', 'att'] as const) {
       const via: FoundVia = kind === 'sig' ? 'sig-tag' : 'att-tag';
       await rejecting(out, via, async () => {
-        const layers = await readCosignTag(ref.ref, digest, kind, opts);
-        return layers.length
-          ? {
-              reason: `${tag(kind)}: ${layers.length} legacy layer(s) found and not checked; pith checks keyless signatures in sigstore bundles only`,
-              via,
-            }
-          : undefined;
+        const layers = await cosignTagSize(ref.ref, digest, kind, opts);
+        return layers ? { reason: `${tag(kind)}: ${layers} legacy layer(s) ${unread}`, via } : undefined;
       });
     }
     return out;
@@ -435,7 +440,14 @@ async function rejecting(
     const f = await check();
     if (f) out.push(f);
   } catch (err) {
-    if (!isPithError(err) || err.kind === 'internal' || err.code === 'TRUSTED_ROOT_INVALID') throw err;
+    // the environment failing (the network, a cancel) is no verdict on a signature: it stops the call
+    if (
+      !isPithError(err) ||
+      err.kind === 'internal' ||
+      err.kind === 'io' ||
+      err.code === 'TRUSTED_ROOT_INVALID'
+    )
+      throw err;
     out.push({ reason: err.message, via });
   }
 }

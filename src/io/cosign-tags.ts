@@ -60,6 +60,23 @@ export async function readCosignTag(
   return out;
 }
 
+/** How many layers a digest's `.sig` or `.att` tag holds (0 when it is missing), without reading them. */
+export async function cosignTagSize(
+  ref: ImageReference,
+  digest: Digest,
+  kind: 'sig' | 'att',
+  opts: RemoteOptions = {},
+): Promise<number> {
+  try {
+    const tag = cosignTag(digest, kind);
+    const artifact = await pullRemote({ ...ref, tag, digest: undefined } as ImageReference, opts);
+    return artifact.kind === 'image' ? artifact.layers.length : 0;
+  } catch (err) {
+    if (isPithError(err) && MISSING.has(err.code)) return 0;
+    throw err;
+  }
+}
+
 /** Puts `layers` under the digest's `.sig` or `.att` tag (the tag's whole content: read it first to append). */
 export async function writeCosignTag(
   ref: ImageReference,

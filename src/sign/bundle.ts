@@ -107,14 +107,19 @@ export async function verifyBundle(bytes: Buffer, trust: Trust, where: string): 
   if (trust.kind === 'key') {
     if (bundle.verificationMaterial.content.$case !== 'publicKey')
       throw invalid('signed with a certificate (keyless), not with a key');
-    // without a trusted root the transparency-log entries cannot be checked: they are set aside, and the
-    // key's signature alone decides (cosign's --insecure-ignore-tlog); with one, each entry must verify
+    // without a trusted root the transparency-log entries and timestamps cannot be checked: they are set
+    // aside, and the key's signature alone decides (cosign's --insecure-ignore-tlog); with one, the bundle
+    // must be logged, and each entry must verify
     const material = trust.trustedRoot === undefined ? undefined : await trustMaterial(trust.trustedRoot);
     const keyed = material
       ? entity
       : toSignedEntity({
           ...bundle,
-          verificationMaterial: { ...bundle.verificationMaterial, tlogEntries: [] },
+          verificationMaterial: {
+            ...bundle.verificationMaterial,
+            tlogEntries: [],
+            timestampVerificationData: { rfc3161Timestamps: [] },
+          },
         });
     let last: unknown;
     for (const key of trust.keys) {
@@ -188,7 +193,7 @@ export async function trustMaterial(json: unknown): Promise<TrustMaterial> {
 }
 
 /** Bundles are verified with SHA-256 for every ECDSA key (sigstore-js): P-384 and P-521 keys cannot sign them. */
-function checkBundleKey(key: KeyObject): void {
+export function checkBundleKey(key: KeyObject): void {
   const curve = key.asymmetricKeyDetails?.namedCurve;
   if (key.asymmetricKeyType === 'ec' && curve !== 'prime256v1')
     throw new PithError(

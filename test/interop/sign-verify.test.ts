@@ -4,6 +4,7 @@
 // keyless flow runs as whole CLI processes against sigstore's mock Fulcio and Rekor on 127.0.0.1, and
 // verifies offline afterwards with the trusted root. Registries, podman and skopeo: test/e2e/signing.test.ts.
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -115,6 +116,15 @@ it('keyless through the CLI: sign against mock Fulcio and Rekor, verify offline 
   ]);
   assert.equal(wrong.code, 6, wrong.stderr);
   assert.match(wrong.stderr, /did not verify/);
+  // a P-384 key cannot sign a bundle (sigstore-js checks ECDSA bundles with SHA-256): refused before writing
+  const p384 = join(dir, 'p384.pem');
+  await writeFile(
+    p384,
+    generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'pkcs8' }),
+  );
+  const refused = await runPith(['sign', ref, '--key', p384]);
+  assert.equal(refused.code, 3, refused.stderr);
+  assert.match(refused.stderr, /P-256/);
   const none = await runPith(['sign', ref, '--keyless']);
   assert.equal(none.code, 3);
   assert.match(none.stderr, /identity token/);
