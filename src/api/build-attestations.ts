@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import type { BuildResult } from '../assemble/index.ts';
 import type { TransportRef } from '../io/index.ts';
 import { formatPlatform } from '../oci/index.ts';
+import { debPurl } from '../sbom/index.ts';
 import { PredicateType, type ProvenanceInput, type SigningIdentity, slsaProvenance } from '../sign/index.ts';
 import { epochToRfc3339, PITH_TOOL } from '../util/index.ts';
 import type { Context } from './context.ts';
@@ -123,6 +124,12 @@ function provenanceInput(
       filename: p.filename,
       suite: p.origin.split('/')[0]!,
       component: p.origin.split('/')[1] ?? 'main',
+      purl: debPurl({
+        name: p.name,
+        version: p.version,
+        architecture: p.architecture,
+        source: { name: p.source, version: p.sourceVersion },
+      }),
     })),
     suites: result.inputs.suites.map((s) => ({
       suite: s.suite,

@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { fetchPackages } from '../apt-repo/index.ts';
 import { type Lock, readLock } from '../lockfile/index.ts';
 import type { Image } from '../oci/index.ts';
+import { parsePurl } from '../sbom/index.ts';
 import { ProvenanceAnnotation, type ProvenanceDeb, type Statement, subjectDigests } from '../sign/index.ts';
 import { isPithError } from '../util/index.ts';
 import type { Context } from './context.ts';
@@ -93,15 +94,15 @@ export async function checkProvenance(
 
 function debOf(r: Resource): Deb {
   const a = r.annotations ?? {};
-  const name = /^pkg:deb\/[^/]+\/([^@]+)@/.exec(r.uri ?? '')?.[1];
   return {
-    name: decodeURIComponent(name ?? r.name ?? '?'),
+    name: parsePurl(r.uri ?? '')?.name ?? r.name ?? '?',
     version: a[ProvenanceAnnotation.version] ?? '',
     architecture: a[ProvenanceAnnotation.architecture] ?? '',
     sha256: r.digest?.['sha256'] ?? '',
     filename: r.name ?? '',
     suite: a[ProvenanceAnnotation.suite] ?? '',
     component: a[ProvenanceAnnotation.component] ?? 'main',
+    purl: r.uri ?? '',
   };
 }
 

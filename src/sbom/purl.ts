@@ -68,7 +68,10 @@ export function distroQualifier(os: OsInfo | undefined): string | undefined {
  * os-release), the epoch moved to an `epoch` qualifier as trivy does, `arch`, `distro`, and syft's
  * `upstream` (the source package, `SOURCE@VERSION` when the source version is not the binary's).
  */
-export function debPurl(pkg: OsPackage, os?: OsInfo): string {
+export function debPurl(
+  pkg: Pick<OsPackage, 'name' | 'version' | 'architecture' | 'source'>,
+  os?: OsInfo,
+): string {
   const { epoch, version } = splitEpoch(pkg.version);
   const src = pkg.source;
   const upstream =

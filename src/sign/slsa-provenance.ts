@@ -28,6 +28,8 @@ export interface ProvenanceDeb {
   suite: string;
   /** The archive component whose index lists it (main, contrib…). */
   component: string;
+  /** Its package URL, as pith's SBOMs write it. */
+  purl: string;
 }
 
 export interface ProvenanceLayer {
@@ -68,11 +70,6 @@ export function layerPackage(createdBy: string | undefined): string | undefined 
   return m ? `${m[1]} ${m[2]} ${m[3]}` : undefined;
 }
 
-/** The `pkg:deb` purl of a .deb (what scanners and SBOMs call it). */
-export function debPurl(d: { name: string; version: string; architecture: string }): string {
-  return `pkg:deb/debian/${encodeURIComponent(d.name)}@${encodeURIComponent(d.version)}?arch=${d.architecture}`;
-}
-
 /** The SLSA v1 predicate of one image. */
 export function slsaProvenance(input: ProvenanceInput): Record<string, unknown> {
   const hex = (d: string) => d.replace(/^sha256:/, '');
@@ -84,7 +81,7 @@ export function slsaProvenance(input: ProvenanceInput): Record<string, unknown> 
     })),
     ...input.debs.map((d) => ({
       name: d.filename,
-      uri: debPurl(d),
+      uri: d.purl,
       digest: { sha256: d.sha256 },
       annotations: {
         [ProvenanceAnnotation.kind]: 'deb',

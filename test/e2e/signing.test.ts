@@ -17,6 +17,7 @@ import { basename, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { parseTransportRef, readArtifact, readCosignTag, writeCosignTag } from '../../src/io/index.ts';
 import { CosignAnnotation, type Image } from '../../src/oci/index.ts';
+import { parsePurl } from '../../src/sbom/index.ts';
 import type { Digest } from '../../src/util/index.ts';
 import { run, pith as runPith } from '../helpers.ts';
 import { type RegistryServer, startRegistry } from '../interop/registry-server.ts';
@@ -285,9 +286,12 @@ describe('signatures with a real registry, podman and skopeo', { timeout: 1_200_
         .trim()
         .split('\n')
         .map((l) => l.replace(/^\w+: /, ''));
-      assert.equal(
-        d.uri,
-        `pkg:deb/debian/${encodeURIComponent(pkg!)}@${encodeURIComponent(version!)}?arch=${arch}`,
+      const purl = parsePurl(d.uri ?? '');
+      const epoch = purl?.qualifiers?.['epoch'];
+      assert.deepEqual(
+        [purl?.name, `${epoch ? `${epoch}:` : ''}${purl?.version}`, purl?.qualifiers?.['arch']],
+        [pkg, version, arch],
+        d.name,
       );
       assert.ok(
         lock.archs.amd64.some((l) => l.name === pkg && l.sha256 === d.digest.sha256),
