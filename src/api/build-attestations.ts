@@ -15,9 +15,12 @@ import { signSubjectsOf } from './sign.ts';
 import {
   type AttestationItem,
   type AttestationWritten,
-  attestSubjects,
+  type PreparedAttestations,
+  type PreparedSignatures,
+  prepareAttestations,
+  prepareSignatures,
   type SignedDigest,
-  signSubjects,
+  writeSignatures,
 } from './signing.ts';
 
 /** The documents a build attests: each image's CycloneDX and SPDX SBOMs by manifest digest, the VEX. */
@@ -61,7 +64,17 @@ export function provenanceTimes(
   return { startedOn: started.toISOString(), finishedOn: new Date().toISOString() };
 }
 
-export async function signAndAttest(
+/** What a build signs and attests, made (and, keyless, logged) before the image is written. */
+export interface PreparedSigning {
+  signatures: PreparedSignatures;
+  attestations: PreparedAttestations;
+}
+
+/**
+ * Signs every manifest of the built artifact and attests each image, before anything is written: a signing
+ * service that fails leaves no unsigned image behind.
+ */
+export async function prepareSigning(
   ctx: Context,
   output: TransportRef,
   result: BuildResult,
@@ -73,10 +86,10 @@ export async function signAndAttest(
     externalParameters: Record<string, unknown>;
     times: { startedOn: string; finishedOn: string };
   },
-): Promise<{ signatures: SignedDigest[]; attestations: AttestationWritten[] }> {
+): Promise<PreparedSigning> {
   const subjects = signSubjectsOf(result.artifact, true);
-  const signatures = await signSubjects(ctx, output, subjects, who, { epoch: opts.epoch });
-  if (!opts.attest) return { signatures, attestations: [] };
+  const signatures = await prepareSignatures(ctx, subjects, who, opts.epoch);
+  if (!opts.attest) return { signatures, attestations: { referrers: [], attestations: [] } };
   ctx.emit({ type: 'phase', phase: 'attest', item: subjects[0]!.descriptor.digest });
   const items: AttestationItem[] = [];
   const params = await withFileHashes(opts.externalParameters);
@@ -100,8 +113,19 @@ export async function signAndAttest(
       predicateType: PredicateType.openvex,
       predicate: opts.documents.vex,
     });
-  const attestations = await attestSubjects(ctx, output, items, who, opts.epoch);
-  return { signatures, attestations };
+  return { signatures, attestations: await prepareAttestations(output, items, who, opts.epoch) };
+}
+
+/** Writes what prepareSigning made, once the image is written: the bundles, then the legacy `.sig` tags. */
+export async function writeSigning(
+  ctx: Context,
+  output: TransportRef,
+  prepared: PreparedSigning,
+  who: SigningIdentity,
+): Promise<{ signatures: SignedDigest[]; attestations: AttestationWritten[] }> {
+  const signatures = await writeSignatures(ctx, output, prepared.signatures, who);
+  await writeSignatures(ctx, output, { referrers: prepared.attestations.referrers, signatures: [] }, who);
+  return { signatures, attestations: prepared.attestations.attestations };
 }
 
 function provenanceInput(

@@ -25,8 +25,9 @@ import { checkEpoch, type Digest, PithError } from '../util/index.ts';
 import {
   type AttachedDocuments,
   externalParameters,
+  prepareSigning,
   provenanceTimes,
-  signAndAttest,
+  writeSigning,
 } from './build-attestations.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
@@ -131,6 +132,16 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     result.artifact,
     epoch,
   );
+  // signed (and for keyless, logged) before anything is written: a failing signing service leaves nothing
+  const prepared = who
+    ? await prepareSigning(ctx, output, result, who, {
+        epoch,
+        attest: req.sign?.attest !== false,
+        documents,
+        externalParameters: externalParameters(req),
+        times: provenanceTimes(ctx, epoch, startedOn),
+      })
+    : undefined;
   ctx.emit({ type: 'phase', phase: 'write', item: `${req.output} (${topDocument(result.artifact).digest})` });
   const pushOpts = {
     ...ctx.remote('push'),
@@ -144,15 +155,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     warnings.push(message);
     ctx.emit({ type: 'warning', code: 'REFERRERS_SKIPPED', message });
   }
-  const signed = who
-    ? await signAndAttest(ctx, output, result, who, {
-        epoch,
-        attest: req.sign?.attest !== false,
-        documents,
-        externalParameters: externalParameters(req),
-        times: provenanceTimes(ctx, epoch, startedOn),
-      })
-    : undefined;
+  const signed = who && prepared ? await writeSigning(ctx, output, prepared, who) : undefined;
   const debian = result.images.flatMap((i) => (i.debian ? [debianSummary(i.arch, i.debian)] : []));
   return {
     output: req.output,
@@ -204,7 +207,7 @@ async function attachments(
   // loaded here, not with the module: a build that fails earlier, or attaches nothing, never needs them
   const { inventoryImage } = await import('../inventory/index.ts');
   const { sbomJson, toCycloneDx, toSpdx } = await import('../sbom/index.ts');
-  if (req.sbom !== false || req.sign)
+  if (req.sbom !== false)
     for (const image of imagesOf(artifact)) {
       const inv = await inventoryImage(image, { where: req.output, signal: ctx.signal });
       const doc = toCycloneDx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch });
@@ -214,7 +217,6 @@ async function attachments(
           image.manifest.digest,
           toSpdx({ reference, digest: image.manifest.digest, images: [inv] }, { epoch }),
         );
-      if (req.sbom === false) continue;
       out.push(
         buildReferrer({
           subject: image.manifest.descriptor(),

@@ -1,8 +1,9 @@
-// Signing what is already written, shared by `pith sign` and `pith build --sign-key`: who signs (a key file,
-// or keyless through Fulcio and Rekor), then, per digest, a sigstore bundle (a DSSE in-toto statement of
-// predicate type cosign/sign/v1, as cosign v3 writes) attached as an OCI 1.1 referrer, and in a registry,
-// with a key, the legacy `sha256-<hex>.sig` tag podman, skopeo and older cosign read; and attestations
-// (SBOM, OpenVEX, SLSA provenance) as signed DSSE bundles attached the same way.
+// Signing, shared by `pith sign` and `pith build --sign-key`: who signs (a key file, or keyless through
+// Fulcio and Rekor), then, per digest, a sigstore bundle (a DSSE in-toto statement of predicate type
+// cosign/sign/v1, as cosign v3 writes) attached as an OCI 1.1 referrer, and in a registry, with a key, the
+// legacy `sha256-<hex>.sig` tag podman, skopeo and older cosign read; and attestations (SBOM, OpenVEX, SLSA
+// provenance) as signed DSSE bundles attached the same way. Making the bundles (prepare*) is apart from
+// writing them (write*), so a build signs before it writes anything.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
   type RemoteOptions,
@@ -18,6 +19,7 @@ import {
   CosignAnnotation,
   cosignTag,
   type Descriptor,
+  type Image,
   type SignedLayer,
 } from '../oci/index.ts';
 import {
@@ -133,6 +135,13 @@ export interface SignSubject {
   platform?: string;
 }
 
+export interface AttestationItem {
+  subject: Descriptor;
+  platform?: string;
+  predicateType: string;
+  predicate: unknown;
+}
+
 /**
  * Signs each subject: a bundle referrer for every transport that keeps referrers, and with a key in a
  * registry, a layer appended to the legacy `.sig` tag (unless the tag already holds this key's signature of
@@ -145,91 +154,128 @@ export async function signSubjects(
   who: SigningIdentity,
   opts: { epoch: number; identity?: string; legacyTag?: boolean },
 ): Promise<SignedDigest[]> {
-  const out: SignedDigest[] = [];
-  const push = pushOptions(ctx);
+  const prepared = await prepareSignatures(ctx, subjects, who, opts.epoch);
+  return writeSignatures(ctx, ref, prepared, who, opts);
+}
+
+/** Signatures made and not yet written: the bundle referrers, and what the report will say of each. */
+export interface PreparedSignatures {
+  referrers: Image[];
+  signatures: SignedDigest[];
+}
+
+/** Signs each subject into a bundle referrer (for keyless, Fulcio and Rekor are asked now); nothing is written. */
+export async function prepareSignatures(
+  ctx: Context,
+  subjects: readonly SignSubject[],
+  who: SigningIdentity,
+  epoch: number,
+): Promise<PreparedSignatures> {
+  const referrers: Image[] = [];
+  const signatures: SignedDigest[] = [];
   for (const s of subjects) {
     const digest = s.descriptor.digest as Digest;
     ctx.emit({ type: 'phase', phase: 'sign', item: digest });
     const statement = makeStatement([digest], PredicateType.cosignSign, {});
-    const [bundle] = await attachBundles(ctx, ref, [
-      { subject: s.descriptor, predicateType: PredicateType.cosignSign, statement, who, epoch: opts.epoch },
-    ]);
-    let legacyTag: string | undefined;
-    const identity = opts.identity ?? dockerReference(ref);
-    if (ref.transport === 'docker' && who.kind === 'key' && opts.legacyTag !== false && identity) {
-      legacyTag = await appendLegacySignature(ref, digest, identity, who.key, push);
-    }
-    out.push({
+    const referrer = await bundleReferrer(s.descriptor, PredicateType.cosignSign, statement, who, epoch);
+    referrers.push(referrer);
+    signatures.push({
       digest,
       ...(s.platform ? { platform: s.platform } : {}),
-      bundle: bundle!,
-      ...(legacyTag ? { legacyTag } : {}),
+      bundle: referrerDescriptor(referrer),
     });
+  }
+  return { referrers, signatures };
+}
+
+/**
+ * Writes prepared signatures: the bundle referrers, then (in a registry, with a key) a layer appended to each
+ * digest's legacy `.sig` tag, unless the tag already holds this key's signature of the same payload.
+ */
+export async function writeSignatures(
+  ctx: Context,
+  ref: TransportRef,
+  prepared: PreparedSignatures,
+  who: SigningIdentity,
+  opts: { identity?: string; legacyTag?: boolean } = {},
+): Promise<SignedDigest[]> {
+  await writeBundles(ctx, ref, prepared.referrers);
+  const identity = opts.identity ?? dockerReference(ref);
+  if (ref.transport !== 'docker' || who.kind !== 'key' || opts.legacyTag === false || !identity)
+    return prepared.signatures;
+  const out: SignedDigest[] = [];
+  for (const s of prepared.signatures) {
+    const legacyTag = await appendLegacySignature(
+      ref,
+      s.digest as Digest,
+      identity,
+      who.key,
+      pushOptions(ctx),
+    );
+    out.push({ ...s, legacyTag });
   }
   return out;
 }
 
-export interface AttestationItem {
-  subject: Descriptor;
-  platform?: string;
-  predicateType: string;
-  predicate: unknown;
+/** Attestations made and not yet written. */
+export interface PreparedAttestations {
+  referrers: Image[];
+  attestations: AttestationWritten[];
 }
 
-/** Attests each item: an in-toto statement about its subject, signed into a DSSE bundle referrer. */
-export async function attestSubjects(
-  ctx: Context,
+/** Signs an in-toto statement per item into a bundle referrer of its subject; nothing is written. */
+export async function prepareAttestations(
   ref: TransportRef,
   items: readonly AttestationItem[],
   who: SigningIdentity,
   epoch: number,
-): Promise<AttestationWritten[]> {
+): Promise<PreparedAttestations> {
   const name = dockerReference(ref)?.replace(/:[^/:]+$/, '');
-  const written = await attachBundles(
-    ctx,
-    ref,
-    items.map((i) => ({
-      subject: i.subject,
+  const referrers: Image[] = [];
+  const attestations: AttestationWritten[] = [];
+  for (const i of items) {
+    const statement = makeStatement([i.subject.digest as Digest], i.predicateType, i.predicate, name);
+    const referrer = await bundleReferrer(i.subject, i.predicateType, statement, who, epoch);
+    referrers.push(referrer);
+    attestations.push({
+      digest: i.subject.digest,
+      ...(i.platform ? { platform: i.platform } : {}),
       predicateType: i.predicateType,
-      statement: makeStatement([i.subject.digest as Digest], i.predicateType, i.predicate, name),
-      who,
-      epoch,
-    })),
-  );
-  return items.map((i, n) => ({
-    digest: i.subject.digest,
-    ...(i.platform ? { platform: i.platform } : {}),
-    predicateType: i.predicateType,
-    bundle: written[n]!,
-  }));
+      bundle: referrerDescriptor(referrer),
+    });
+  }
+  return { referrers, attestations };
 }
 
-/** Signs each statement into a bundle and writes it as a referrer of its subject; the referrers' descriptors. */
-async function attachBundles(
-  ctx: Context,
-  ref: TransportRef,
-  items: readonly {
-    subject: Descriptor;
-    predicateType: string;
-    statement: Buffer;
-    who: SigningIdentity;
-    epoch: number;
-  }[],
-): Promise<Descriptor[]> {
-  const referrers = [];
-  for (const i of items) {
-    const bundle = await signDsse(i.statement, IN_TOTO_PAYLOAD_TYPE, i.who);
-    referrers.push(
-      buildReferrer({
-        subject: i.subject,
-        artifactType: ArtifactType.sigstoreBundle,
-        content: bundle,
-        epoch: i.epoch,
-        annotations: { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE_TYPE]: i.predicateType },
-        layerAnnotations: { [Annotation.title]: `${i.subject.digest.replace(':', '-')}.sigstore.json` },
-      }),
-    );
-  }
+/** A statement signed into a bundle, in the referrer manifest cosign v3 writes for it. */
+async function bundleReferrer(
+  subject: Descriptor,
+  predicateType: string,
+  statement: Buffer,
+  who: SigningIdentity,
+  epoch: number,
+): Promise<Image> {
+  const bundle = await signDsse(statement, IN_TOTO_PAYLOAD_TYPE, who);
+  return buildReferrer({
+    subject,
+    artifactType: ArtifactType.sigstoreBundle,
+    content: bundle,
+    epoch,
+    annotations: { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE_TYPE]: predicateType },
+    layerAnnotations: { [Annotation.title]: `${subject.digest.replace(':', '-')}.sigstore.json` },
+  });
+}
+
+/** A referrer's manifest descriptor, as referrers lists give it. */
+function referrerDescriptor(r: Image): Descriptor {
+  return r.manifest.descriptor({
+    artifactType: ArtifactType.sigstoreBundle,
+    ...(r.manifest.value.annotations ? { annotations: r.manifest.value.annotations } : {}),
+  });
+}
+
+/** Writes bundle referrers next to what they sign; an archive has no place for them. */
+async function writeBundles(ctx: Context, ref: TransportRef, referrers: readonly Image[]): Promise<void> {
   const written = await writeReferrers(ref, referrers, pushOptions(ctx));
   if ('skipped' in written)
     throw new PithError(
@@ -237,12 +283,6 @@ async function attachBundles(
       'NO_PLACE_FOR_SIGNATURES',
       `signatures are kept as referrers, and ${written.skipped}: sign the image in a registry or an oci: layout`,
     );
-  return referrers.map((r) =>
-    r.manifest.descriptor({
-      artifactType: ArtifactType.sigstoreBundle,
-      ...(r.manifest.value.annotations ? { annotations: r.manifest.value.annotations } : {}),
-    }),
-  );
 }
 
 const PUSH = new WeakMap<Context, RemoteOptions>();

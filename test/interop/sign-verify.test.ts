@@ -5,6 +5,7 @@
 // verifies offline afterwards with the trusted root. Registries, podman and skopeo: test/e2e/signing.test.ts.
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
@@ -128,4 +129,35 @@ it('keyless through the CLI: sign against mock Fulcio and Rekor, verify offline 
   const none = await runPith(['sign', ref, '--keyless']);
   assert.equal(none.code, 3);
   assert.match(none.stderr, /identity token/);
+});
+
+it('a build whose keyless signing fails writes nothing: the signature is made before the image is written', async (t) => {
+  const dir = await tempDir(t);
+  await writeFile(join(dir, 'app'), 'app');
+  await writeFile(join(dir, 'pith.yaml'), 'accounts: false\nfiles:\n  - src: app\n    dst: /app\n');
+  const out = join(dir, 'out');
+  const r = await runPith(
+    [
+      'build',
+      join(dir, 'pith.yaml'),
+      '--output',
+      `oci:${out}`,
+      '--keyless',
+      '--fulcio-url',
+      'http://127.0.0.1:9',
+      '--rekor-url',
+      'http://127.0.0.1:9',
+    ],
+    {
+      env: {
+        SIGSTORE_ID_TOKEN: identityToken({
+          sub: 'https://ci.example/x',
+          iss: 'https://token.issuer.example',
+        }),
+      },
+    },
+  );
+  assert.equal(r.code, 5, r.stderr);
+  assert.match(r.stderr, /keyless signing failed/);
+  assert.equal(existsSync(out), false, 'no layout written');
 });
