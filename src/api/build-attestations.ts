@@ -84,6 +84,8 @@ export async function prepareSigning(
     attest: boolean;
     documents: AttachedDocuments;
     externalParameters: Record<string, unknown>;
+    /** The config file (when the build was given one) and the lock beside it, hashed into the parameters. */
+    files: { config?: string; lock: string };
     times: { startedOn: string; finishedOn: string };
   },
 ): Promise<PreparedSigning> {
@@ -92,7 +94,7 @@ export async function prepareSigning(
   if (!opts.attest) return { signatures, attestations: { referrers: [], attestations: [] } };
   ctx.emit({ type: 'phase', phase: 'attest', item: subjects[0]!.descriptor.digest });
   const items: AttestationItem[] = [];
-  const params = await withFileHashes(opts.externalParameters);
+  const params = await withFileHashes(opts.externalParameters, opts.files);
   for (const built of result.images) {
     const subject = built.image.manifest.descriptor();
     const platform = built.image.config ? formatPlatform(built.image.config.value) : built.arch;
@@ -173,23 +175,22 @@ function provenanceInput(
   };
 }
 
-/** The config file named by path, with its sha256 (and the lock's beside it), so the parameters pin them. */
-async function withFileHashes(params: Record<string, unknown>): Promise<Record<string, unknown>> {
+/** The config file and the lock beside it, each with its sha256 when it can be read, so the parameters pin them. */
+async function withFileHashes(
+  params: Record<string, unknown>,
+  files: { config?: string; lock: string },
+): Promise<Record<string, unknown>> {
   const { readFile } = await import('node:fs/promises');
-  const { dirname, join } = await import('node:path');
-  const config = params['config'];
-  if (typeof config !== 'string') return params;
   const hash = async (path: string) =>
     readFile(path).then(
       (b) => createHash('sha256').update(b).digest('hex'),
       () => undefined,
     );
-  const configSha = await hash(config);
-  const lockFile = join(dirname(config), 'pith.lock.json');
-  const lockSha = await hash(lockFile);
+  const configSha = files.config ? await hash(files.config) : undefined;
+  const lockSha = await hash(files.lock);
   return {
     ...params,
-    config: { path: config, ...(configSha ? { sha256: configSha } : {}) },
-    ...(lockSha ? { lock: { path: lockFile, sha256: lockSha } } : {}),
+    ...(files.config ? { config: { path: files.config, ...(configSha ? { sha256: configSha } : {}) } } : {}),
+    ...(lockSha ? { lock: { path: files.lock, sha256: lockSha } } : {}),
   };
 }

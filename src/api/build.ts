@@ -139,6 +139,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
         attest: req.sign?.attest !== false,
         documents,
         externalParameters: externalParameters(req),
+        files: { ...(typeof req.config === 'string' ? { config: loaded.file } : {}), lock: lockFile },
         times: provenanceTimes(ctx, epoch, startedOn),
       })
     : undefined;

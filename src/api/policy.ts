@@ -5,7 +5,7 @@
 import { dirname, resolve } from 'node:path';
 import { parseYamlDocument } from '../config/index.ts';
 import { parseTransportRef, readReferrers, type TransportRef } from '../io/index.ts';
-import { ArtifactType } from '../oci/index.ts';
+import { ArtifactType, BundleAnnotation, cosignTag } from '../oci/index.ts';
 import { evaluatePolicy, type Policy, policySchema, type RuleResult } from '../policy/index.ts';
 import { isPredicateType, PredicateType } from '../sign/index.ts';
 import { type Digest, readUserFile } from '../util/index.ts';
@@ -99,7 +99,7 @@ async function attachments(
   const bundles = referrers.filter(
     (r) => r.artifactType !== undefined && SIGNATURE_TYPES.has(r.artifactType),
   );
-  const predicateOf = (r: (typeof referrers)[number]) => r.annotations?.['dev.sigstore.bundle.predicateType'];
+  const predicateOf = (r: (typeof referrers)[number]) => r.annotations?.[BundleAnnotation.predicateType];
   const predicateTypes = bundles.flatMap((r) => {
     const t = predicateOf(r);
     return t && t !== PredicateType.cosignSign ? [t] : [];
@@ -115,7 +115,7 @@ async function attachments(
   });
   if (!signature && ref.transport === 'docker') {
     const tags = new Set(await listTags(ctx, `${ref.ref.registry}/${ref.ref.repository}`));
-    signature = digests.some((d) => tags.has(`${d.replace(':', '-')}.sig`));
+    signature = digests.some((d) => tags.has(cosignTag(d, 'sig')));
   }
   return { sbom, signature, predicateTypes };
 }

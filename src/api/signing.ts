@@ -15,6 +15,7 @@ import {
 import {
   Annotation,
   ArtifactType,
+  BundleAnnotation,
   buildReferrer,
   CosignAnnotation,
   cosignTag,
@@ -70,9 +71,6 @@ export interface AttestationWritten {
   bundle: Descriptor;
 }
 
-/** What the bundle referrers carry (briefs/oci.md §15, "New format"). */
-const BUNDLE_CONTENT = 'dev.sigstore.bundle.content';
-const BUNDLE_PREDICATE_TYPE = 'dev.sigstore.bundle.predicateType';
 const MAX_KEY_FILE = 64 << 10;
 
 /** The passphrase of encrypted keys: PITH_PASSWORD, else cosign's COSIGN_PASSWORD. */
@@ -261,7 +259,10 @@ async function bundleReferrer(
     artifactType: ArtifactType.sigstoreBundle,
     content: bundle,
     epoch,
-    annotations: { [BUNDLE_CONTENT]: 'dsse-envelope', [BUNDLE_PREDICATE_TYPE]: predicateType },
+    annotations: {
+      [BundleAnnotation.content]: 'dsse-envelope',
+      [BundleAnnotation.predicateType]: predicateType,
+    },
     layerAnnotations: { [Annotation.title]: `${subject.digest.replace(':', '-')}.sigstore.json` },
   });
 }

@@ -17,7 +17,14 @@ import {
   referrersOf,
   type TransportRef,
 } from '../io/index.ts';
-import { ArtifactType, CosignAnnotation, formatPlatform, type Image, topDocument } from '../oci/index.ts';
+import {
+  ArtifactType,
+  CosignAnnotation,
+  cosignTag,
+  formatPlatform,
+  type Image,
+  topDocument,
+} from '../oci/index.ts';
 import {
   ATTESTATION_NAMES,
   attestationType,
@@ -366,7 +373,7 @@ async function attachedTo(
     });
   }
   if (ref.transport !== 'docker') return out;
-  const tag = (kind: 'sig' | 'att') => `${digest.replace(':', '-')}.${kind}`;
+  const tag = (kind: 'sig' | 'att') => cosignTag(digest, kind);
   // keyless: cosign 1-2's tag signatures carry a certificate and a Rekor bundle in annotations, not read;
   // a key with a trusted root asks for logged signatures, and the legacy tags are in no log
   const unread =
@@ -413,8 +420,11 @@ async function attachedTo(
     return undefined;
   });
   await rejecting(out, 'att-tag', async () => {
-    for (const layer of await readCosignTag(ref.ref, digest, 'att', opts)) {
-      const v = legacyAttestation(layer.payload, trust.keys);
+    const layers = await readCosignTag(ref.ref, digest, 'att', opts);
+    // the DSSE pre-authentication encoding is sigstore's (the one bundles are signed over), loaded when needed
+    const { dsse } = layers.length ? await import('@sigstore/core') : { dsse: undefined };
+    for (const layer of layers) {
+      const v = legacyAttestation(layer.payload, trust.keys, dsse!);
       if ('reason' in v) out.push({ reason: `${tag('att')}: ${v.reason}`, via: 'att-tag' });
       else
         await rejecting(out, 'att-tag', async () =>
@@ -476,10 +486,11 @@ function fromStatement(statement: Statement, digest: Digest, signer: string, via
   return { kind: 'attestation', statement, signer, via, subjectMatches };
 }
 
-/** A DSSE envelope from a legacy `.att` layer, checked against the keys (PAE of its payload type and body). */
+/** A DSSE envelope from a legacy `.att` layer, checked against the keys (over the PAE of its payload type and body). */
 function legacyAttestation(
   bytes: Buffer,
   keys: readonly KeyObject[],
+  dsse: { preAuthEncoding(payloadType: string, payload: Buffer): Buffer },
 ): { payload: Buffer; signer: string } | { reason: string } {
   let env: { payloadType?: unknown; payload?: unknown; signatures?: { sig?: unknown }[] };
   try {
@@ -496,13 +507,7 @@ function legacyAttestation(
   if (env.payloadType !== IN_TOTO_PAYLOAD_TYPE)
     return { reason: `payload type ${env.payloadType} is not in-toto` };
   const payload = Buffer.from(env.payload, 'base64');
-  const type = Buffer.from(env.payloadType);
-  const pae = Buffer.concat([
-    Buffer.from(`DSSEv1 ${type.length} `),
-    type,
-    Buffer.from(` ${payload.length} `),
-    payload,
-  ]);
+  const pae = dsse.preAuthEncoding(env.payloadType, payload);
   for (const s of env.signatures) {
     if (typeof s?.sig !== 'string') continue;
     const key = keys.find((k) => verifyData(k, pae, Buffer.from(s.sig as string, 'base64')));

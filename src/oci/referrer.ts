@@ -24,6 +24,14 @@ export const ArtifactType = {
   sigstoreBundleParam: 'application/vnd.dev.sigstore.bundle+json;version=0.3',
 } as const;
 
+/** The manifest annotations of a sigstore bundle referrer (cosign's BUNDLE_SPEC), copied into referrers lists. */
+export const BundleAnnotation = {
+  /** `dsse-envelope` or `message-signature`. */
+  content: 'dev.sigstore.bundle.content',
+  /** The in-toto predicate type of a DSSE bundle's statement. */
+  predicateType: 'dev.sigstore.bundle.predicateType',
+} as const;
+
 export interface ReferrerParts {
   /** The image (or index) it is about. */
   subject: Descriptor;

@@ -9,7 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { createPith } from '../../src/api/index.ts';
-import { parseTransportRef, readArtifact, writeReferrers } from '../../src/io/index.ts';
+import { parseTransportRef, readArtifact, writeCosignTag, writeReferrers } from '../../src/io/index.ts';
 import { ArtifactType, buildReferrer, type Image } from '../../src/oci/index.ts';
 import {
   IN_TOTO_PAYLOAD_TYPE,
@@ -86,6 +86,35 @@ for (const referrers of [true, false]) {
       report.provenance?.[0]?.links.map((l) => `${l.link} ${l.ok}`),
       ['attestation true', 'layers true', 'subject true', 'inrelease true'],
     );
+    // cosign 1-2's legacy attestation tag: a DSSE envelope signed by the key, under sha256-<hex>.att
+    const key = readPrivateKey(await readFile(keys.privateKey), ENV.PITH_PASSWORD, keys.privateKey);
+    const vexStatement = makeStatement([built.digest as Digest], PredicateType.openvex, { statements: [] });
+    const envelope = (
+      JSON.parse((await signDsse(vexStatement, IN_TOTO_PAYLOAD_TYPE, { kind: 'key', key })).toString()) as {
+        dsseEnvelope: unknown;
+      }
+    ).dsseEnvelope;
+    const docker = parseTransportRef(ref);
+    assert.equal(docker.transport, 'docker');
+    if (docker.transport === 'docker')
+      await writeCosignTag(docker.ref, built.digest as Digest, 'att', [
+        {
+          mediaType: 'application/vnd.dsse.envelope.v1+json',
+          payload: Buffer.from(JSON.stringify(envelope)),
+          annotations: { predicateType: PredicateType.openvex },
+        },
+      ]);
+    const withAtt = await pith.verify({ reference: ref, keys: [keys.publicKey], attestations: ['openvex'] });
+    assert.equal(withAtt.verified, true, withAtt.problems.join('; '));
+    assert.equal(withAtt.attestations.find((a) => a.predicateType === PredicateType.openvex)?.via, 'att-tag');
+    const stranger = await pith.keygen({ prefix: join(dir, 'stranger') });
+    const other = await pith.verify({
+      reference: ref,
+      keys: [stranger.publicKey],
+      attestations: ['openvex'],
+    });
+    assert.equal(other.verified, false);
+    assert.ok(other.rejected.some((r) => r.via === 'att-tag' && /no signature verified/.test(r.reason)));
     // the provenance lists each .deb by sha256 and pool path, as the fake repository's index has them
     const statement = await provenanceOf(parseTransportRef(ref), built.digest);
     const debs = statement.predicate.buildDefinition.resolvedDependencies.filter(
