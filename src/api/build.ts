@@ -46,6 +46,11 @@ export interface BuildRequest extends ConfigRequest {
   epoch?: number;
   compression?: Compression;
   level?: number;
+  /**
+   * Reuse compressed layers from the cache directory when the same tar was compressed before, and keep
+   * the new ones there (default true). False compresses every layer again, in memory.
+   */
+  layerCache?: boolean;
   /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
   locked?: boolean;
   /**
@@ -120,6 +125,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     ...(req.level !== undefined ? { level: req.level } : {}),
     cacheDir: ctx.settings.cacheDir,
     offline: ctx.settings.offline,
+    ...(req.layerCache === false ? { layerCache: false } : {}),
     network: ctx.network(),
     env: ctx.env,
   });

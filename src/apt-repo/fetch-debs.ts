@@ -1,8 +1,7 @@
 // Downloads the .deb files of resolved packages: a few at a time, each checked against the size and
 // sha256 of the signed Packages index before it is cached or used; the cache answers first, and offline
-// mode uses only the cache. Concurrent builds may share the cache (see cache.ts).
-import { forEachBounded, PithError } from '../util/index.ts';
-import type { ContentCache } from './cache.ts';
+// mode uses only the cache. Concurrent builds may share the cache (see util/content-cache.ts).
+import { type ContentCache, forEachBounded, PithError } from '../util/index.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { PackageRecord } from './package-record.ts';
 import { checkHash } from './suite-client.ts';

@@ -1,10 +1,11 @@
 // Public surface of apt-repo: the Debian repository client and resolver as a library — deb822, dpkg
 // versions and relations, mirror discovery, verified InRelease and Packages, the download cache, the
 // package universe and the resolver. No image knowledge.
+
+export { ContentCache, defaultCacheDir } from '../util/index.ts';
 export * from './apt-sources.ts';
 export * from './arch.ts';
 export * from './behind-suite.ts';
-export * from './cache.ts';
 export * from './contents.ts';
 export * from './deb822.ts';
 export { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from './error-codes.ts';

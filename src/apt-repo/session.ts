@@ -2,9 +2,15 @@
 // (fetched once, shared by every architecture), each (suite, arch) Packages index, and the package
 // universe per architecture over the suite and its -updates and -security suites.
 
-import { type OnEvent, PithError, type PithEvent, redactUrl } from '../util/index.ts';
+import {
+  ContentCache,
+  defaultCacheDir,
+  type OnEvent,
+  PithError,
+  type PithEvent,
+  redactUrl,
+} from '../util/index.ts';
 import { type Mirrors, mirrorsFrom, readAptSources } from './apt-sources.ts';
-import { ContentCache, defaultCacheDir } from './cache.ts';
 import type { NetworkOptions } from './http.ts';
 import { debianArchiveKeys, type Key, readKeyring } from './keyring.ts';
 import type { PackageRecord } from './package-record.ts';

@@ -4,8 +4,7 @@
 // content-addressed cache; offline mode uses only the cache.
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
-import { PithError } from '../util/index.ts';
-import type { ContentCache } from './cache.ts';
+import { type ContentCache, PithError } from '../util/index.ts';
 import { parseDeb822 } from './deb822.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';

@@ -8,7 +8,7 @@ import { ContentCache, DebianSession, type NetworkOptions } from '../apt-repo/in
 import type { Compression } from '../compress/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import { type Arch, archPlatform, DEFAULT_SUITE, hostArch, withPreset } from '../config/index.ts';
-import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
+import { type BuiltLayer, type LayerOptions, LayerStore, layerFromEntries } from '../layer/index.ts';
 import {
   checkLockMatches,
   LOCK_VERSION,
@@ -62,6 +62,11 @@ export interface BuildOptions {
   cacheDir?: string;
   /** Use only cached downloads. */
   offline?: boolean;
+  /**
+   * Keep compressed layers in the cache directory and reuse them by diff_id (default true); false
+   * compresses every layer in memory.
+   */
+  layerCache?: boolean;
   /** Build exactly the packages of this lock (pith build --locked). */
   lock?: Lock;
   /** Where the lock came from, for messages. */
@@ -126,6 +131,9 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     epoch: opts.epoch,
     compression: opts.compression ?? 'gzip',
     ...(opts.level !== undefined ? { level: opts.level } : {}),
+    ...(opts.layerCache === false
+      ? {}
+      : { store: new LayerStore(new ContentCache(opts.cacheDir), opts.onEvent) }),
   };
   // files first: a dynamically linked binary on scratch brings the Debian packages it needs
   if (opts.lock) checkLockedTarballs(loaded, opts.lock, opts.lockFile ?? 'pith.lock.json');

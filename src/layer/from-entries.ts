@@ -1,10 +1,13 @@
-// Turns tar entries into a layer blob in one streaming pass: the tar stream is hashed for the diff_id while
-// it is compressed, and the compressed bytes are hashed and sized as they come out (image-spec layer.md).
+// Turns tar entries into a layer blob: the tar stream is hashed for the diff_id while it is compressed, and
+// the compressed bytes are hashed and sized as they come out (image-spec layer.md). With a layer store
+// (layer-store.ts), the tar is hashed first and the compressed blob comes from the cache when one is
+// recorded for that diff_id; otherwise it is compressed into the cache as a stream, never held in memory.
 import { createHash } from 'node:crypto';
 import { type Compression, compress } from '../compress/index.ts';
 import { type LayerBlob, memoryBlob, ociLayerType } from '../oci/index.ts';
 import { type TarEntry, writeTar } from '../tar/index.ts';
-import { counting, type Digest } from '../util/index.ts';
+import { counting, type Digest, digestStream, PithError } from '../util/index.ts';
+import { LayerStore } from './layer-store.ts';
 
 export interface LayerOptions {
   /** Every mtime newer than this (seconds) is clamped to it (SOURCE_DATE_EPOCH). */
@@ -13,6 +16,8 @@ export interface LayerOptions {
   level?: number;
   /** Recorded in the config history entry of this layer. */
   createdBy?: string;
+  /** The layer cache: compressed blobs are kept there and taken from there (default: built in memory). */
+  store?: LayerStore;
 }
 
 export interface BuiltLayer extends LayerBlob {
@@ -20,8 +25,13 @@ export interface BuiltLayer extends LayerBlob {
   readonly uncompressedSize: number;
 }
 
-/** Serialises entries (already in tar order) into a compressed layer held in memory. */
+/** Serialises entries (already in tar order) into a compressed layer, through the store when there is one. */
 export async function layerFromEntries(entries: Iterable<TarEntry>, opts: LayerOptions): Promise<BuiltLayer> {
+  return opts.store ? storedLayer([...entries], opts.store, opts) : memoryLayer(entries, opts);
+}
+
+/** A layer compressed into memory. */
+async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Promise<BuiltLayer> {
   const kind = opts.compression ?? 'gzip';
   const diff = createHash('sha256');
   let uncompressedSize = 0;
@@ -40,5 +50,37 @@ export async function layerFromEntries(entries: Iterable<TarEntry>, opts: LayerO
   const digest: Digest = `sha256:${hash.digest('hex')}`;
   const blob = memoryBlob({ mediaType: ociLayerType(kind), digest, size }, chunks);
   const diffId: Digest = `sha256:${diff.digest('hex')}`;
+  return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
+}
+
+/** A layer from the store: found by its diff_id, or compressed into it. */
+async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOptions): Promise<BuiltLayer> {
+  const kind = opts.compression ?? 'gzip';
+  const tar = () => writeTar(entries, { clampMtime: opts.epoch });
+  const { digest: diffId, size: uncompressedSize } = await digestStream(tar());
+  const key = LayerStore.key(diffId, kind, opts.level);
+  let descriptor = await store.find(key, diffId);
+  const how = descriptor ? 'cached' : 'built';
+  if (!descriptor) {
+    const again = createHash('sha256');
+    const source = counting(tar(), (c) => again.update(c));
+    descriptor = await store.keep(key, diffId, ociLayerType(kind), compress(source, kind, opts.level));
+    const second: Digest = `sha256:${again.digest('hex')}`;
+    if (second !== diffId)
+      throw new PithError(
+        'internal',
+        'LAYER_NOT_DETERMINISTIC',
+        `a layer's tar hashed to ${diffId}, then to ${second}`,
+      );
+  }
+  store.onEvent?.({
+    type: 'layer',
+    diffId,
+    digest: descriptor.digest,
+    size: descriptor.size,
+    how,
+    ...(opts.createdBy ? { item: opts.createdBy } : {}),
+  });
+  const blob = store.blob(descriptor);
   return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
 }

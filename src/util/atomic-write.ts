@@ -37,6 +37,11 @@ export function tempSibling(dest: string, signal?: AbortSignal): string {
   return tmp;
 }
 
+/** Stops tracking a temporary path from `tempSibling` (it was renamed into place or removed). */
+export function settleTemp(tmp: string): void {
+  pending.delete(tmp);
+}
+
 /** Removes every temporary output in progress (the process is about to exit): synchronous on purpose. */
 export function removePendingTemps(): void {
   // The set is kept: file system calls already queued on the thread pool may still re-create a path, so

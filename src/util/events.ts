@@ -28,6 +28,11 @@ export type PithEvent =
   | { type: 'bytes'; phase: 'pull' | 'push'; item: string; done: number; total?: number }
   /** A blob reached a registry or a layout: uploaded, mounted from another repository, or already there. */
   | { type: 'blob'; digest: string; size: number; how: 'uploaded' | 'mounted' | 'present' }
+  /**
+   * A layer is ready: compressed now (`built`), or found in the layer cache by its diff_id (`cached`, no
+   * compression done). `item` is the layer's history line.
+   */
+  | { type: 'layer'; diffId: string; digest: string; size: number; how: 'built' | 'cached'; item?: string }
   /** A Debian package is ready (downloaded and verified, or from the cache). */
   | { type: 'package'; name: string; version: string; arch: string; fromCache: boolean }
   /** A network attempt failed and will be tried again after `delayMs`. */

@@ -6,6 +6,7 @@ export * from './bounded-pool.ts';
 export * from './byte-queue.ts';
 export * from './canonical-json.ts';
 export * from './compare.ts';
+export * from './content-cache.ts';
 export * from './digest.ts';
 export * from './epoch.ts';
 export * from './error-codes.ts';

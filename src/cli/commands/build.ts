@@ -36,6 +36,10 @@ export function buildCommand(program: Command, cli: CliContext): void {
     )
     .option('--no-attest', 'with signing: sign only, write no attestations')
     .option('--offline', 'use only cached downloads')
+    .option(
+      '--no-layer-cache',
+      'compress every layer again instead of reusing the cached blob of the same tar',
+    )
     .option('--cache-dir <dir>', 'download cache (default: $XDG_CACHE_HOME/pith)')
     .option('--json', 'print the result as JSON')
     .option('-q, --quiet', 'no progress output')
@@ -57,6 +61,7 @@ export function buildCommand(program: Command, cli: CliContext): void {
         ...(opts.arch ? { archs: opts.arch as Arch[] } : {}),
         ...(opts.locked ? { locked: true } : {}),
         ...(opts.sbom === false ? { sbom: false } : {}),
+        ...(opts.layerCache === false ? { layerCache: false } : {}),
         ...(opts.vex ? { vex: opts.vex } : {}),
         ...(signing ? { sign: { ...signing, ...(opts.attest === false ? { attest: false } : {}) } } : {}),
       });

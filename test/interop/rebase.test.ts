@@ -11,8 +11,8 @@ import { describe, it } from 'node:test';
 import { createPith, isPithError, type Pith } from '../../src/api/index.ts';
 import { bytesEntry } from '../../src/tar/index.ts';
 import { startMemoryRegistry } from '../../src/testing/index.ts';
+import { imagesAt, topAnnotationsAt, writeLayout } from '../api/edit-helpers.ts';
 import { pith as cli, tempDir } from '../helpers.ts';
-import { imagesAt, topAnnotationsAt, writeLayout } from './edit-helpers.ts';
 
 const BASE_NAME = 'org.opencontainers.image.base.name';
 const BASE_DIGEST = 'org.opencontainers.image.base.digest';

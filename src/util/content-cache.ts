@@ -2,11 +2,16 @@
 // temporary name and renamed, so concurrent builds sharing the cache only ever see complete files, and
 // are re-hashed on every read: a tampered or truncated cache entry is discarded, never used. Named entries
 // (`pith/refs/<sha256 of the name>`, e.g. a suite's InRelease URL) point at content by its sha256, so the
-// last verified copy of a mutable file can be found offline; whoever reads one verifies it again.
-import { readFile, rm } from 'node:fs/promises';
+// last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
+// entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { sha256, writeFileAtomic } from '../util/index.ts';
+import { pipeline } from 'node:stream/promises';
+import { settleTemp, tempSibling, writeFileAtomic } from './atomic-write.ts';
+import { sha256 } from './digest.ts';
 
 /** The default cache directory: $XDG_CACHE_HOME/pith or ~/.cache/pith. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -23,6 +28,65 @@ export class ContentCache {
 
   #path(sha256: string): string {
     return join(this.dir, 'sha256', sha256);
+  }
+
+  /** The entry's bytes as a stream (for an entry `holds` has just checked). */
+  open(sha256: string): AsyncIterable<Buffer> {
+    return createReadStream(this.#path(sha256), { highWaterMark: 1 << 20 });
+  }
+
+  /**
+   * Whether the cache holds this content, of this size, read and hashed now (streamed). A corrupt or
+   * truncated entry is removed, so that the caller makes it again.
+   */
+  async holds(sha256: string, size: number): Promise<boolean> {
+    const h = createHash('sha256');
+    let read = 0;
+    try {
+      for await (const c of this.open(sha256) as AsyncIterable<Buffer>) {
+        read += c.length;
+        if (read > size) break;
+        h.update(c);
+      }
+    } catch {
+      return false;
+    }
+    if (read === size && h.digest('hex') === sha256) return true;
+    await rm(this.#path(sha256), { force: true });
+    return false;
+  }
+
+  /**
+   * Stores a stream under the sha256 it hashes to (computed while it is written), and returns that hash
+   * and the size. The bytes go to a temporary file first, renamed into place when complete.
+   */
+  async putStream(
+    source: AsyncIterable<Buffer>,
+    signal?: AbortSignal,
+  ): Promise<{ sha256: string; size: number }> {
+    const dir = join(this.dir, 'sha256');
+    await mkdir(dir, { recursive: true });
+    const tmp = tempSibling(join(dir, 'incoming'), signal);
+    const h = createHash('sha256');
+    let size = 0;
+    const hashing = async function* () {
+      for await (const c of source) {
+        h.update(c);
+        size += c.length;
+        yield c;
+      }
+    };
+    try {
+      await pipeline(hashing(), createWriteStream(tmp), { signal });
+      const sha256 = h.digest('hex');
+      await rename(tmp, this.#path(sha256));
+      return { sha256, size };
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    } finally {
+      settleTemp(tmp);
+    }
   }
 
   /** The cached bytes with this sha256, or undefined if absent or corrupt (corrupt entries are removed). */

@@ -13,7 +13,6 @@ import { after, before, describe, it } from 'node:test';
 import { createPith, type DebugRequest, isPithError } from '../../src/api/index.ts';
 import { bytesEntry, symlinkEntry, type TarEntry } from '../../src/tar/index.ts';
 import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
-import { pith as cli, tempDir } from '../helpers.ts';
 import {
   imagesAt,
   type LayoutSpec,
@@ -21,7 +20,8 @@ import {
   layerMember,
   topAnnotationsAt,
   writeLayout,
-} from './edit-helpers.ts';
+} from '../api/edit-helpers.ts';
+import { pith as cli, tempDir } from '../helpers.ts';
 
 const ARCHS = ['amd64', 'arm64'];
 const VERSIONS = { trixie: '1:1.37.0-18', bookworm: '1:1.35.0-4+b4' } as const;
