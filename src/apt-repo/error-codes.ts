@@ -45,6 +45,11 @@ export const APT_REPO_ERROR_CODES = {
   RELEASE_FROM_FUTURE: { kind: 'invalid', meaning: 'A Release is dated in the future (check the clock).' },
   BAD_RELEASE: { kind: 'invalid', meaning: 'A Release file is malformed.' },
   BAD_PACKAGES: { kind: 'invalid', meaning: 'A Packages index has a stanza without a required field.' },
+  BAD_COMPACT_INDEX: {
+    kind: 'invalid',
+    meaning:
+      'A cached compact Packages index is unreadable or of another format (it is made again from the index).',
+  },
   BAD_DEB822: { kind: 'invalid', meaning: 'A deb822 file (Release, Packages, sources) is malformed.' },
   BAD_RELATION: { kind: 'invalid', meaning: 'A package relation (Depends, Pre-Depends…) cannot be parsed.' },
   BAD_VERSION: { kind: 'invalid', meaning: 'A Debian version has bad syntax.' },

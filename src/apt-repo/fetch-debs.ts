@@ -55,7 +55,7 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
     bytes,
     { size: p.size, sha256: p.sha256 },
     where,
-    p.stanza.line ? `the verified ${p.origin} index` : 'pith.lock.json',
+    p.line ? `the verified ${p.origin} index` : 'pith.lock.json',
   );
   await opts.cache.put(p.sha256, bytes);
   opts.onReady?.(p, false);

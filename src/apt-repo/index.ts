@@ -6,6 +6,7 @@ export { ContentCache, defaultCacheDir } from '../util/index.ts';
 export * from './apt-sources.ts';
 export * from './arch.ts';
 export * from './behind-suite.ts';
+export * from './compact-index.ts';
 export * from './contents.ts';
 export * from './deb822.ts';
 export { APT_REPO_ERROR_CODES, type AptRepoErrorCode } from './error-codes.ts';

@@ -1,5 +1,5 @@
 // One binary package as a Packages index describes it: the fields the resolver, fetcher, lockfile and
-// scanner metadata need, parsed once; the stanza itself is kept for writing dpkg status entries.
+// scanner metadata need, parsed once (dpkg status entries are written from the .deb's own control file).
 import { PithError } from '../util/index.ts';
 import type { Stanza } from './deb822.ts';
 
@@ -23,7 +23,8 @@ export interface PackageRecord {
   origin: string;
   /** Where the .deb is downloaded from: the mirror base URL joined with Filename. */
   url: string;
-  stanza: Stanza;
+  /** The line of its stanza in the index; 0 for a record that comes from a lock. */
+  line: number;
 }
 
 /** Parses a Packages stanza; `where` names the index in errors, `base` is the mirror base URL. */
@@ -59,6 +60,6 @@ export function packageRecord(s: Stanza, origin: string, where: string, base = '
     installedSize: Number(s.get('Installed-Size') ?? '0'),
     origin,
     url: `${base.replace(/\/+$/, '')}/${need('Filename')}`,
-    stanza: s,
+    line: s.line,
   };
 }

@@ -13,10 +13,9 @@ import {
 import { type Mirrors, mirrorsFrom, readAptSources } from './apt-sources.ts';
 import type { NetworkOptions } from './http.ts';
 import { debianArchiveKeys, type Key, readKeyring } from './keyring.ts';
-import type { PackageRecord } from './package-record.ts';
 import type { Release } from './release.ts';
-import { fetchPackages, fetchRelease, type SuiteRef } from './suite-client.ts';
-import { buildUniverse, type Universe } from './universe.ts';
+import { fetchIndex, fetchRelease, type SuiteRef } from './suite-client.ts';
+import { type IndexSource, type Universe, universeOf } from './universe.ts';
 
 export interface SessionOptions {
   suite: string;
@@ -85,7 +84,7 @@ export class DebianSession {
   }
 
   async #loadUniverse(arch: string): Promise<Universe> {
-    const records: PackageRecord[] = [];
+    const indexes: IndexSource[] = [];
     const keys = await this.keys();
     for (const ref of await this.suites()) {
       const release = await this.release(ref);
@@ -97,10 +96,10 @@ export class DebianSession {
       for (const component of components) {
         this.#opts.onEvent?.({ type: 'phase', phase: 'read-index', item: `${ref.suite} ${component}`, arch });
         const opts = { keys, ...this.#clientOptions() };
-        records.push(...(await fetchPackages(ref, release, component, arch, opts)));
+        indexes.push(await fetchIndex(ref, release, component, arch, opts));
       }
     }
-    return buildUniverse(records, arch);
+    return universeOf(indexes, arch);
   }
 
   #clientOptions() {

@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
 import { type ContentCache, PithError } from '../util/index.ts';
+import { type CompactIndex, compactIndexName, readCompactIndex, writeCompactIndex } from './compact-index.ts';
 import { parseDeb822 } from './deb822.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';
@@ -112,6 +113,21 @@ export async function fetchPackages(
   arch: string,
   opts: ClientOptions,
 ): Promise<PackageRecord[]> {
+  return (await fetchIndex(ref, release, component, arch, opts)).all();
+}
+
+/**
+ * One component and architecture's Packages index, verified against the Release, in its compact form
+ * (compact-index.ts): from the cache by the sha256 the Release lists, else downloaded, checked, parsed once
+ * and kept.
+ */
+export async function fetchIndex(
+  ref: SuiteRef,
+  release: Release,
+  component: string,
+  arch: string,
+  opts: ClientOptions,
+): Promise<CompactIndex> {
   const dir = `${component}/binary-${arch}`;
   const format = INDEX_FORMATS.find((f) => release.files.has(`${dir}/Packages${f.ext}`));
   if (!format) {
@@ -123,16 +139,28 @@ export async function fetchPackages(
   }
   const entry = release.files.get(`${dir}/Packages${format.ext}`)!;
   const where = `${suiteUrl(ref)}/${entry.path}`;
+  const origin = `${ref.suite}/${component}`;
+  const name = compactIndexName(entry.sha256);
+  const cached = await opts.cache?.getNamed(name);
+  if (cached) {
+    try {
+      return readCompactIndex(cached, origin, ref.base, where);
+    } catch {
+      // an unreadable entry is made again below
+    }
+  }
   const bytes = await verifiedDownload(ref, release, dir, entry, opts, where);
   const chunks: Buffer[] = [];
   const source = (async function* () {
     yield bytes;
   })();
   for await (const c of format.kind === 'xz' ? unxz(source) : decompress(source, format.kind)) chunks.push(c);
-  const origin = `${ref.suite}/${component}`;
-  return parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
+  const records = parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
     packageRecord(s, origin, where, ref.base),
   );
+  const compact = writeCompactIndex(records);
+  await opts.cache?.putNamed(name, compact);
+  return readCompactIndex(compact, origin, ref.base, where);
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

@@ -134,7 +134,7 @@ export function lockedRecord(l: LockedPackage, base: string): PackageRecord {
     installedSize: 0,
     origin: `${l.suite}/main`,
     url: `${base.replace(/\/+$/, '')}/${l.filename}`,
-    stanza: { fields: new Map(), get: () => undefined, line: 0 },
+    line: 0,
   };
 }
 

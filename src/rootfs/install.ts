@@ -19,7 +19,7 @@ import { readDeb } from '../deb-archive/index.ts';
 import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
 import { type Lock, type LockedPackage, lockedRecord } from '../lockfile/index.ts';
 import { FileTree } from '../tar/index.ts';
-import { PithError } from '../util/index.ts';
+import { forEachBounded, PithError } from '../util/index.ts';
 import { busyboxTree } from './busybox.ts';
 import { cUtf8LocaleTree, LOCALE_PACKAGE } from './c-utf8-locale.ts';
 import { caBundleTree } from './ca-bundle.ts';
@@ -43,6 +43,9 @@ export interface InstallResult {
   /** The JVM /usr/bin/java runs (update-alternatives' choice among the installed JVMs). */
   java?: Jvm;
 }
+
+/** .deb files decoded at once ahead of the layout (each decode is mostly an xz child process). */
+const DECODE_AHEAD = 3;
 
 /** Built layers keyed by what determines their bytes, shared across architectures and images of a build. */
 export type LayerCache = Map<string, Promise<BuiltLayer>>;
@@ -179,13 +182,25 @@ export async function installDebian(
     onReady: (p, fromCache) =>
       session.emit({ type: 'package', name: p.name, version: p.version, arch: p.architecture, fromCache }),
   });
-  const read = async (p: PackageRecord) =>
-    readDeb(
-      (async function* () {
-        yield debs.get(p.sha256)!;
-      })(),
-      `${p.name}_${p.version}_${p.architecture}.deb`,
-    );
+  // each .deb is decoded once (its data.tar is xz: a child process each), a few at a time ahead of the
+  // loop below, which lays them out in order
+  const decoded = new Map<string, ReturnType<typeof readDeb>>();
+  const read = (p: PackageRecord) => {
+    let deb = decoded.get(p.sha256);
+    if (!deb) {
+      deb = readDeb(
+        (async function* () {
+          yield debs.get(p.sha256)!;
+        })(),
+        `${p.name}_${p.version}_${p.architecture}.deb`,
+      );
+      decoded.set(p.sha256, deb);
+    }
+    return deb;
+  };
+  forEachBounded(all, DECODE_AHEAD, async (p) => {
+    await read(p);
+  }).catch(() => {}); // a failure surfaces where the loop reads that package
   const opts = { mergedUsr: session.suite !== 'bookworm', keepDocs: config.keepDocs === true };
   const layers: BuiltLayer[] = [];
   const trees: FileTree[] = [];

@@ -3,11 +3,13 @@
 // missing signature, an expired Release and a tampered Packages index are each refused with a clear error
 // and nothing is written to the cache.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   ContentCache,
+  compactIndexName,
   debianArchiveKeys,
   fetchPackages,
   fetchRelease,
@@ -178,15 +180,23 @@ describe('suite client on a signed fake repository', () => {
     );
   });
 
-  it('discards a corrupted cache entry and downloads again', async (t) => {
+  it('discards a corrupted cache entry (compact form, then index) and makes it again', async (t) => {
     const dir = await tempDir(t);
     const cache = new ContentCache(dir);
     const r = await fetchRelease(ref(), { keys, cache });
     await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache });
     const hash = r.files.get('main/binary-amd64/Packages.xz')!.sha256;
-    const { writeFile } = await import('node:fs/promises');
-    await writeFile(join(dir, 'sha256', hash), 'garbage');
+    const { readFile, writeFile } = await import('node:fs/promises');
+    // the compact form of the index (what a warm run reads) is corrupted: made again from the cached index
+    const compactRef = createHash('sha256').update(compactIndexName(hash)).digest('hex');
+    const compact = await readFile(join(dir, 'refs', compactRef), 'utf8');
+    await writeFile(join(dir, 'sha256', compact), 'garbage');
     repo.requests.length = 0;
+    assert.equal((await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache })).length, 3);
+    assert.equal(repo.requests.length, 0, 'made from the cached index');
+    // both corrupted: the index is downloaded again
+    await writeFile(join(dir, 'sha256', compact), 'garbage');
+    await writeFile(join(dir, 'sha256', hash), 'garbage');
     assert.equal((await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache })).length, 3);
     assert.equal(repo.requests.length, 1, 'downloaded again');
   });

@@ -4,7 +4,6 @@
 // hold credentials: user information and every query value but a few known-harmless ones are redacted.
 // The code is the first distribution-spec code of the body that pith knows, else one for the status; the
 // kind is the code's, from io's catalog (error-codes.ts).
-import { STATUS_CODES } from 'node:http';
 import { type ErrorKind, messageOf, PithError, redactUrl } from '../../../util/index.ts';
 import {
   DISTRIBUTION_ERROR_CODES,
@@ -143,7 +142,7 @@ export function statusError(init: {
 }): RegistryError {
   const { method, status } = init;
   const errors = init.errors ?? (init.body === undefined ? [] : parseDiagnostics(init.body));
-  let what = `${status} ${STATUS_CODES[status] ?? ''}`.trim();
+  let what = `${status} ${statusText(status)}`.trim();
   if (errors.length) what += `: ${errors.map(describe).join('; ')}`;
   else if (method === 'HEAD') what += ' (HEAD responses have no body, use GET for details)';
   else if (init.body?.trim()) what += `: ${clip(init.body, 300)}`;
@@ -202,4 +201,12 @@ export function connectionLost(init: {
     cause: init.cause,
     attempts,
   });
+}
+
+/**
+ * The reason phrase of an HTTP status. node:http is reached through getBuiltinModule when a message is
+ * made: importing it as an ES module builds its whole facade, loading undici, a fifth of pith's start-up.
+ */
+function statusText(status: number): string {
+  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? '';
 }
