@@ -10,8 +10,9 @@ import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { settleTemp, tempSibling, writeFileAtomic } from './atomic-write.ts';
+import { settleTemp, tempSibling, withSourceErrors, writeFileAtomic } from './atomic-write.ts';
 import { sha256 } from './digest.ts';
+import { asSystemError } from './system-error.ts';
 
 /** The default cache directory: $XDG_CACHE_HOME/pith or ~/.cache/pith. */
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -65,25 +66,33 @@ export class ContentCache {
     signal?: AbortSignal,
   ): Promise<{ sha256: string; size: number }> {
     const dir = join(this.dir, 'sha256');
-    await mkdir(dir, { recursive: true });
+    // the file system's failures name the cache; the source's own pass through as they are
+    const cacheError = (err: unknown) =>
+      asSystemError(err, { action: `write the cache ${this.dir}`, writing: true });
+    await mkdir(dir, { recursive: true }).catch((err: unknown) => Promise.reject(cacheError(err)));
     const tmp = tempSibling(join(dir, 'incoming'), signal);
     const h = createHash('sha256');
     let size = 0;
-    const hashing = async function* () {
-      for await (const c of source) {
+    const fromSource = new WeakSet<object>();
+    const hashing = withSourceErrors(source, (err) => {
+      if (typeof err === 'object' && err !== null) fromSource.add(err);
+      return err;
+    });
+    const counted = async function* () {
+      for await (const c of hashing) {
         h.update(c);
         size += c.length;
         yield c;
       }
     };
     try {
-      await pipeline(hashing(), createWriteStream(tmp), { signal });
+      await pipeline(counted(), createWriteStream(tmp), { signal });
       const sha256 = h.digest('hex');
       await rename(tmp, this.#path(sha256));
       return { sha256, size };
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err;
+      throw fromSource.has(err as object) ? err : cacheError(err);
     } finally {
       settleTemp(tmp);
     }
