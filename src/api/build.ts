@@ -31,6 +31,7 @@ import {
 } from './build-attestations.ts';
 import { type ConfigRequest, lockPath, requestConfig } from './config-request.ts';
 import type { Context } from './context.ts';
+import { sharedStores } from './shared-stores.ts';
 import {
   type AttestationWritten,
   type SignedDigest,
@@ -51,6 +52,12 @@ export interface BuildRequest extends ConfigRequest {
    * the new ones there (default true). False compresses every layer again, in memory.
    */
   layerCache?: boolean;
+  /**
+   * A registry repository (`docker://HOST/REPO`) shared as a cache by many runners: layers and .deb files
+   * come from it before anything is compressed or downloaded, and what this build makes goes there.
+   * Default: the config's `cacheRepo`.
+   */
+  cacheRepo?: string;
   /** Build exactly what pith.lock.json (beside the config) lists, and refuse if it does not match. */
   locked?: boolean;
   /**
@@ -126,6 +133,7 @@ export async function build(ctx: Context, req: BuildRequest): Promise<BuildRepor
     cacheDir: ctx.settings.cacheDir,
     offline: ctx.settings.offline,
     ...(req.layerCache === false ? { layerCache: false } : {}),
+    ...withShared(sharedStores(ctx, loaded, req.cacheRepo)),
     network: ctx.network(),
     env: ctx.env,
   });
@@ -274,4 +282,8 @@ function debianSummary(
       ? { java: { home: d.java.home, ...(d.java.version ? { version: d.java.version } : {}) } }
       : {}),
   };
+}
+
+function withShared(shared: ReturnType<typeof sharedStores>) {
+  return shared ? { shared } : {};
 }

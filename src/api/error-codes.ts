@@ -40,6 +40,11 @@ export const API_ERROR_CODES = {
     meaning:
       'Signing or verifying was asked for without saying how (a key, or keyless with an identity), or with both.',
   },
+  BAD_CACHE_REPO: {
+    kind: 'input',
+    meaning:
+      'A cache repository (--cache-repo, cacheRepo, mirror.registry, pith mirror) is not docker://HOST/REPO without a tag.',
+  },
   NO_PLACE_FOR_SIGNATURES: {
     kind: 'input',
     meaning:

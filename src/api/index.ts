@@ -87,6 +87,7 @@ export type { InspectReport, ValidateReport } from './inspect.ts';
 export type { LddReport, LddRequest } from './ldd.ts';
 export type { LintReport, LintRequest } from './lint.ts';
 export type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
+export type { MirrorReport, MirrorRequest } from './mirror.ts';
 export type { PinFileReport, PinOptions } from './pin.ts';
 export { createPith, type Pith } from './pith.ts';
 export type { PolicyCheckRequest, PolicyImageResult, PolicyReport } from './policy.ts';

@@ -15,6 +15,7 @@ import type { Inventory } from './inventory.ts';
 import type { LddReport, LddRequest } from './ldd.ts';
 import type { LintReport, LintRequest } from './lint.ts';
 import type { LockReport, LockRequest, WhyReport, WhyRequest } from './lock.ts';
+import type { MirrorReport, MirrorRequest } from './mirror.ts';
 import type { PinFileReport, PinOptions } from './pin.ts';
 import type { PolicyCheckRequest, PolicyReport } from './policy.ts';
 import type { PresetReport } from './presets.ts';
@@ -34,6 +35,8 @@ export interface Pith {
   build(req: BuildRequest, call?: CallOptions): Promise<BuildReport>;
   /** Resolves a config's Debian packages and writes pith.lock.json beside it. */
   lock(req: LockRequest, call?: CallOptions): Promise<LockReport>;
+  /** Stores every .deb a lock pins in a registry repository, for --locked builds after Debian drops them. */
+  mirror(req: MirrorRequest, call?: CallOptions): Promise<MirrorReport>;
   /** Explains which requirement pulled a package into a config's image, per architecture. */
   why(req: WhyRequest, call?: CallOptions): Promise<WhyReport[]>;
   /** Summarises the artifact any transport reference names. */
@@ -110,6 +113,7 @@ export function createPith(options: PithOptions = {}): Pith {
     build: (req, call) => on(call).run(async (c) => (await import('./build.ts')).build(c, req)),
     lock: (req, call) => on(call).run(async (c) => (await import('./lock.ts')).lock(c, req)),
     why: (req, call) => on(call).run(async (c) => (await import('./lock.ts')).why(c, req)),
+    mirror: (req, call) => on(call).run(async (c) => (await import('./mirror.ts')).mirror(c, req)),
     inspect: (reference, call) =>
       on(call).run(async (c) => (await import('./inspect.ts')).inspect(c, reference)),
     validate: (reference, call) =>

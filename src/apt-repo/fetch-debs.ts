@@ -1,10 +1,24 @@
 // Downloads the .deb files of resolved packages: a few at a time, each checked against the size and
-// sha256 of the signed Packages index before it is cached or used; the cache answers first, and offline
-// mode uses only the cache. Concurrent builds may share the cache (see util/content-cache.ts).
-import { type ContentCache, forEachBounded, PithError } from '../util/index.ts';
+// sha256 of the signed Packages index (or the lock) before it is cached or used. Where each comes from, in
+// order: the local cache; the package stores asked first (a registry shared as a cache, `--cache-repo`);
+// the mirror; then the fallback stores (a registry `pith mirror` filled, for versions the archive has
+// dropped). Whatever a store or the mirror returns is verified the same way, so a store is never trusted.
+// A .deb fetched from the mirror is kept in the local cache and in every store asked first. Offline mode
+// uses only the local cache. Concurrent builds may share the cache (see util/content-cache.ts).
+import { type ContentCache, forEachBounded, isPithError, messageOf, PithError } from '../util/index.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { PackageRecord } from './package-record.ts';
 import { checkHash } from './suite-client.ts';
+
+/** Somewhere besides the mirror that may hold .deb files by sha256 (a registry repository). */
+export interface PackageStore {
+  /** Where it is, for messages (e.g. `docker://HOST/REPO`). */
+  readonly name: string;
+  /** The bytes it holds for this package's sha256 (unverified: the caller checks them), or undefined. */
+  fetch(pkg: PackageRecord): Promise<Buffer | undefined>;
+  /** Keeps a verified .deb (stores asked first); may fail without failing the build (the caller warns). */
+  keep?(pkg: PackageRecord, bytes: Buffer): Promise<void>;
+}
 
 export interface FetchDebsOptions {
   cache: ContentCache;
@@ -13,8 +27,14 @@ export interface FetchDebsOptions {
   concurrency?: number;
   /** Idle timeout and cancel signal of every download. */
   network?: NetworkOptions;
+  /** Stores asked before the mirror, and given what the mirror served. */
+  first?: readonly PackageStore[];
+  /** Stores asked when the mirror does not serve a package (or cannot be reached). */
+  fallback?: readonly PackageStore[];
   /** Called as each package is ready. */
   onReady?: (pkg: PackageRecord, fromCache: boolean) => void;
+  /** Told when a store could not keep a package (the build goes on). */
+  onStoreFailure?: (store: PackageStore, pkg: PackageRecord, err: unknown) => void;
 }
 
 /** The verified bytes of each package's .deb, keyed by sha256. */
@@ -44,6 +64,71 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
   const where = `${p.name} ${p.version} (${p.url})`;
   if (opts.offline)
     throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
+  const listedBy = p.line ? `the verified ${p.origin} index` : 'pith.lock.json';
+  const first = await fromStores(p, opts.first ?? [], listedBy);
+  for (const f of first.failures) opts.onStoreFailure?.(f.store, p, f.err);
+  let bytes = first.bytes;
+  if (!bytes) {
+    try {
+      bytes = await fromMirror(p, where, listedBy, opts);
+    } catch (err) {
+      // the archive dropped the version (or is unreachable): a store that kept it serves the same bytes
+      if (opts.network?.signal?.aborted) throw err;
+      const fallback = await fromStores(p, opts.fallback ?? [], listedBy);
+      if (!fallback.bytes) throw fallback.failures[0]?.err ?? err;
+      bytes = fallback.bytes;
+    }
+    for (const store of opts.first ?? [])
+      await store.keep?.(p, bytes).catch((err: unknown) => opts.onStoreFailure?.(store, p, err));
+  }
+  await opts.cache.put(p.sha256, bytes);
+  opts.onReady?.(p, false);
+  return bytes;
+}
+
+/**
+ * The first store's copy that verifies; every store that failed or served other bytes is listed (a refused
+ * copy is HASH_MISMATCH naming the store), and the next is asked.
+ */
+async function fromStores(
+  p: PackageRecord,
+  stores: readonly PackageStore[],
+  listedBy: string,
+): Promise<{ bytes?: Buffer; failures: { store: PackageStore; err: unknown }[] }> {
+  const failures: { store: PackageStore; err: unknown }[] = [];
+  for (const store of stores) {
+    try {
+      const bytes = await store.fetch(p);
+      if (!bytes) continue;
+      checkHash(
+        bytes,
+        { size: p.size, sha256: p.sha256 },
+        `${p.name} ${p.version} from ${store.name}`,
+        listedBy,
+      );
+      return { bytes, failures };
+    } catch (err) {
+      failures.push({ store, err: storeError(p, store, err) });
+    }
+  }
+  return { failures };
+}
+
+/** A store's failure, naming the package and the store (HASH_MISMATCH already names both). */
+function storeError(p: PackageRecord, store: PackageStore, err: unknown): unknown {
+  if (isPithError(err) && err.code === 'HASH_MISMATCH') return err;
+  const at = `${p.name} ${p.version} from ${store.name}`;
+  return isPithError(err)
+    ? new PithError(err.kind, err.code, `${at}: ${err.message}`, { cause: err })
+    : new PithError('io', 'FETCH_FAILED', `${at}: ${messageOf(err)}`, { cause: err });
+}
+
+async function fromMirror(
+  p: PackageRecord,
+  where: string,
+  listedBy: string,
+  opts: FetchDebsOptions,
+): Promise<Buffer> {
   const bytes = await fetchBytes(p.url, { maxBytes: p.size, ...opts.network });
   if (!bytes)
     throw new PithError(
@@ -51,13 +136,6 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
       'FETCH_FAILED',
       `${where}: not found on the mirror (the index may be newer than the mirror's pool)`,
     );
-  checkHash(
-    bytes,
-    { size: p.size, sha256: p.sha256 },
-    where,
-    p.line ? `the verified ${p.origin} index` : 'pith.lock.json',
-  );
-  await opts.cache.put(p.sha256, bytes);
-  opts.onReady?.(p, false);
+  checkHash(bytes, { size: p.size, sha256: p.sha256 }, where, listedBy);
   return bytes;
 }

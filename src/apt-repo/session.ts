@@ -11,6 +11,7 @@ import {
   redactUrl,
 } from '../util/index.ts';
 import { type Mirrors, mirrorsFrom, readAptSources } from './apt-sources.ts';
+import type { PackageStore } from './fetch-debs.ts';
 import type { NetworkOptions } from './http.ts';
 import { debianArchiveKeys, type Key, readKeyring } from './keyring.ts';
 import type { Release } from './release.ts';
@@ -28,6 +29,13 @@ export interface SessionOptions {
   /** Idle timeout and cancel signal of every request to the mirrors. */
   network?: NetworkOptions;
   onEvent?: OnEvent;
+  /** Where .deb files come from besides the mirror (fetch-debs.ts): stores asked first, and fallbacks. */
+  packageStores?: PackageStores;
+}
+
+export interface PackageStores {
+  first?: readonly PackageStore[];
+  fallback?: readonly PackageStore[];
 }
 
 export class DebianSession {
@@ -37,6 +45,7 @@ export class DebianSession {
   readonly network: NetworkOptions;
   /** The archive components read (default main). */
   readonly components: readonly string[];
+  readonly packageStores: PackageStores;
   readonly #opts: SessionOptions;
   #refs: Promise<SuiteRef[]> | undefined;
   #keys: Promise<Key[]> | undefined;
@@ -49,6 +58,7 @@ export class DebianSession {
     this.offline = opts.offline === true;
     this.network = opts.network ?? {};
     this.components = opts.components ?? ['main'];
+    this.packageStores = opts.packageStores ?? {};
     this.#opts = opts;
   }
 

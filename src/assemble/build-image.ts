@@ -4,11 +4,17 @@
 // in every pith image), the Node.js runtime, the files layer (written through the packages' directory
 // symlinks) and an app's layers (app-layers.ts). One image for one architecture, an OCI index for several.
 import { basename, resolve } from 'node:path';
-import { ContentCache, DebianSession, type NetworkOptions } from '../apt-repo/index.ts';
+import { ContentCache, DebianSession, type NetworkOptions, type PackageStores } from '../apt-repo/index.ts';
 import type { Compression } from '../compress/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import { type Arch, archPlatform, DEFAULT_SUITE, hostArch, withPreset } from '../config/index.ts';
-import { type BuiltLayer, type LayerOptions, LayerStore, layerFromEntries } from '../layer/index.ts';
+import {
+  type BuiltLayer,
+  type LayerOptions,
+  LayerStore,
+  layerFromEntries,
+  type RemoteLayers,
+} from '../layer/index.ts';
 import {
   checkLockMatches,
   LOCK_VERSION,
@@ -67,6 +73,12 @@ export interface BuildOptions {
    * compresses every layer in memory.
    */
   layerCache?: boolean;
+  /**
+   * Shared stores: a registry repository that caches layers and .deb files for many runners (asked
+   * before compressing or downloading, given what was made), and registries holding a lock's .deb files
+   * (asked when the archive no longer serves one).
+   */
+  shared?: { layers?: RemoteLayers; packages?: PackageStores };
   /** Build exactly the packages of this lock (pith build --locked). */
   lock?: Lock;
   /** Where the lock came from, for messages. */
@@ -133,7 +145,7 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
     ...(opts.level !== undefined ? { level: opts.level } : {}),
     ...(opts.layerCache === false
       ? {}
-      : { store: new LayerStore(new ContentCache(opts.cacheDir), opts.onEvent) }),
+      : { store: new LayerStore(new ContentCache(opts.cacheDir), opts.onEvent, opts.shared?.layers) }),
   };
   // files first: a dynamically linked binary on scratch brings the Debian packages it needs
   if (opts.lock) checkLockedTarballs(loaded, opts.lock, opts.lockFile ?? 'pith.lock.json');
@@ -229,8 +241,9 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
           images.map((i) => i.image),
           c.annotations,
         );
-  const suites: LockedSuite[] = [];
-  if (session)
+  // a locked build reads no Release: the lock records the ones its packages were verified against
+  const suites: LockedSuite[] = opts.lock && session ? [...opts.lock.suites] : [];
+  if (session && !opts.lock)
     for (const ref of await session.suites()) suites.push(lockedSuite(ref, await session.release(ref)));
   const tarballs = await lockedTarballs(loaded, tarballDownload(opts));
   return {
@@ -469,6 +482,7 @@ function newSession(loaded: LoadedConfig, opts: BuildOptions): DebianSession {
     ...(opts.offline ? { offline: true } : {}),
     ...(opts.network ? { network: opts.network } : {}),
     ...(opts.onEvent ? { onEvent: opts.onEvent } : {}),
+    ...(opts.shared?.packages ? { packageStores: opts.shared.packages } : {}),
   });
 }
 

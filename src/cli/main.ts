@@ -20,6 +20,7 @@ import { inventoryCommand } from './commands/inventory.ts';
 import { lddCommand } from './commands/ldd.ts';
 import { lintCommand } from './commands/lint.ts';
 import { lockCommand, whyCommand } from './commands/lock.ts';
+import { mirrorCommand } from './commands/mirror.ts';
 import { policyCommand } from './commands/policy.ts';
 import { presetsCommand } from './commands/presets.ts';
 import { pinCommand, registryCommands } from './commands/registry.ts';
@@ -82,6 +83,7 @@ export function makeProgram(signal: AbortSignal = new AbortController().signal):
   vexCommand(program, cli);
   presetsCommand(program, cli);
   lockCommand(program, cli);
+  mirrorCommand(program, cli);
   whyCommand(program, cli);
   registryCommands(program, cli);
   pinCommand(program, cli);

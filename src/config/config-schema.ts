@@ -127,6 +127,12 @@ export const contentEntry = z
   });
 
 const url = z.string().regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL');
+const registryRepo = z
+  .string()
+  .regex(
+    /^docker:\/\/[^\s:@]+(:[0-9]+)?\/[^\s:@]+$/,
+    'must be a registry repository, docker://HOST/REPO (no tag)',
+  );
 
 /** A package name, optionally with a version constraint: `libc6` or `libssl3t64 (>= 3.0)`. */
 const packageName = z
@@ -299,8 +305,18 @@ export const configSchema = z
         security: url
           .optional()
           .describe('Debian security archive base URL; default: from the host apt sources'),
+        registry: registryRepo
+          .optional()
+          .describe(
+            "A registry repository that pith mirror filled with the lock's .deb files: a --locked build fetches from it what the archive no longer serves",
+          ),
       })
       .optional(),
+    cacheRepo: registryRepo
+      .optional()
+      .describe(
+        'A registry repository shared as a cache by many runners: layers and .deb files are taken from it before anything is compressed or downloaded, and what is made is stored there (--cache-repo)',
+      ),
     components: z
       .array(z.string().regex(/^[a-z0-9-]+$/, 'must be an archive component such as main or contrib'))
       .min(1)

@@ -83,6 +83,11 @@ export const IO_ERROR_CODES = {
   NO_LOCATION: { kind: 'io', meaning: 'The registry answered an upload without a Location header.' },
   BAD_TOKEN_RESPONSE: { kind: 'io', meaning: "The registry's token service answered without a token." },
   BAD_TAG_LIST: { kind: 'invalid', meaning: "The registry's tag list is not a list of strings." },
+  BAD_CACHE_RECORD: {
+    kind: 'invalid',
+    meaning:
+      "A cache repository's layer record is not a pith layer-cache artifact for the key asked (it is ignored with a warning).",
+  },
   REFERRERS_PAGE: {
     kind: 'io',
     meaning: "A later page of the registry's referrers list is not an image index.",

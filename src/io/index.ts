@@ -18,6 +18,7 @@ export * from './layout/write.ts';
 export * from './read-artifact.ts';
 export * from './read-referrers.ts';
 export * from './registry/auth/index.ts';
+export * from './registry/cache-repo.ts';
 export { RegistryClient } from './registry/client.ts';
 export type { BlobProgress, OnProgress } from './registry/progress.ts';
 export * from './registry/remote.ts';

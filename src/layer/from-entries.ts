@@ -60,8 +60,13 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
   const { digest: diffId, size: uncompressedSize } = await digestStream(tar());
   const key = LayerStore.key(diffId, kind, opts.level);
   let descriptor = await store.find(key, diffId);
-  const how = descriptor ? 'cached' : 'built';
+  let how: 'built' | 'cached' | 'pulled' = 'cached';
   if (!descriptor) {
+    descriptor = await store.pull(key, diffId, kind);
+    how = 'pulled';
+  }
+  if (!descriptor) {
+    how = 'built';
     const again = createHash('sha256');
     const source = counting(tar(), (c) => again.update(c));
     descriptor = await store.keep(key, diffId, ociLayerType(kind), compress(source, kind, opts.level));
@@ -72,7 +77,11 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
         'LAYER_NOT_DETERMINISTIC',
         `a layer's tar hashed to ${diffId}, then to ${second}`,
       );
+    await store.share(key, diffId, descriptor);
   }
+  // a layer this runner had cached before the cache repository was given is shared too (its blob is sent
+  // only when the repository lacks it)
+  if (how === 'cached') await store.share(key, diffId, descriptor);
   store.onEvent?.({
     type: 'layer',
     diffId,

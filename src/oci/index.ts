@@ -1,5 +1,6 @@
 // Public surface of the OCI model: pure values and checks, no I/O.
 export * from './annotations.ts';
+export * from './artifact.ts';
 export * from './artifact-nodes.ts';
 export * from './blob.ts';
 export * from './cosign-signature.ts';

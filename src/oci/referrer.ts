@@ -5,13 +5,10 @@
 // layouts list it in index.json.
 import { epochToRfc3339, sha256 } from '../util/index.ts';
 import { Annotation } from './annotations.ts';
+import { buildArtifact } from './artifact.ts';
 import { memoryBlob } from './blob.ts';
 import type { Descriptor } from './descriptor.ts';
 import type { Image } from './image.ts';
-import { buildManifest } from './manifest.ts';
-import { MediaType } from './media-types.ts';
-
-const EMPTY = Buffer.from('{}');
 
 /** The artifact types of the referrers pith writes and looks for. */
 export const ArtifactType = {
@@ -49,35 +46,16 @@ export interface ReferrerParts {
 
 /** The referrer artifact: an image-shaped value whose blobs are in memory. */
 export function buildReferrer(parts: ReferrerParts): Image {
-  const config: Descriptor = {
-    mediaType: MediaType.ociEmpty,
-    digest: sha256(EMPTY),
-    size: EMPTY.length,
-    data: EMPTY.toString('base64'),
-  };
   const layer: Descriptor = {
     mediaType: parts.artifactType,
     digest: sha256(parts.content),
     size: parts.content.length,
     ...(parts.layerAnnotations ? { annotations: parts.layerAnnotations } : {}),
   };
-  const subject: Descriptor = {
-    mediaType: parts.subject.mediaType,
-    digest: parts.subject.digest,
-    size: parts.subject.size,
-  };
-  const manifest = buildManifest({
+  return buildArtifact({
     artifactType: parts.artifactType,
-    config,
-    layers: [layer],
-    subject,
+    layers: [memoryBlob(layer, parts.content)],
+    subject: parts.subject,
     annotations: { [Annotation.created]: epochToRfc3339(parts.epoch), ...parts.annotations },
   });
-  return {
-    kind: 'image',
-    manifest,
-    config: null,
-    configBlob: memoryBlob(config, EMPTY),
-    layers: [memoryBlob(layer, parts.content)],
-  };
 }

@@ -19,7 +19,7 @@ import { readDeb } from '../deb-archive/index.ts';
 import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
 import { type Lock, type LockedPackage, lockedRecord } from '../lockfile/index.ts';
 import { FileTree } from '../tar/index.ts';
-import { forEachBounded, PithError } from '../util/index.ts';
+import { forEachBounded, messageOf, PithError } from '../util/index.ts';
 import { busyboxTree } from './busybox.ts';
 import { cUtf8LocaleTree, LOCALE_PACKAGE } from './c-utf8-locale.ts';
 import { caBundleTree } from './ca-bundle.ts';
@@ -179,8 +179,15 @@ export async function installDebian(
     cache: session.cache,
     offline: session.offline,
     network: session.network,
+    ...session.packageStores,
     onReady: (p, fromCache) =>
       session.emit({ type: 'package', name: p.name, version: p.version, arch: p.architecture, fromCache }),
+    onStoreFailure: (store, p, err) =>
+      session.emit({
+        type: 'warning',
+        code: 'CACHE_REPO_FAILED',
+        message: `${store.name}: ${p.name} ${p.version}: ${messageOf(err)}; going on without it`,
+      }),
   });
   // each .deb is decoded once (its data.tar is xz: a child process each), a few at a time ahead of the
   // loop below, which lays them out in order

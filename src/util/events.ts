@@ -29,10 +29,18 @@ export type PithEvent =
   /** A blob reached a registry or a layout: uploaded, mounted from another repository, or already there. */
   | { type: 'blob'; digest: string; size: number; how: 'uploaded' | 'mounted' | 'present' }
   /**
-   * A layer is ready: compressed now (`built`), or found in the layer cache by its diff_id (`cached`, no
-   * compression done). `item` is the layer's history line.
+   * A layer is ready: compressed now (`built`), or found by its diff_id in the layer cache (`cached`) or
+   * the shared cache repository (`pulled`), with no compression done. `item` is the layer's history line.
    */
-  | { type: 'layer'; diffId: string; digest: string; size: number; how: 'built' | 'cached'; item?: string }
+  | {
+      type: 'layer';
+      diffId: string;
+      digest: string;
+      size: number;
+      /** Compressed now, found in the local layer cache, or pulled from the shared cache repository. */
+      how: 'built' | 'cached' | 'pulled';
+      item?: string;
+    }
   /** A Debian package is ready (downloaded and verified, or from the cache). */
   | { type: 'package'; name: string; version: string; arch: string; fromCache: boolean }
   /** A network attempt failed and will be tried again after `delayMs`. */
@@ -51,6 +59,8 @@ export type WarningCode =
   /** The registry of an image's base could not be asked whether the base is still its tag's newest build. */
   | 'BASE_UNCHECKED'
   /** A Node.js app's dependencies have install scripts, which pith never runs. */
-  | 'INSTALL_SCRIPTS_SKIPPED';
+  | 'INSTALL_SCRIPTS_SKIPPED'
+  /** The shared cache repository (--cache-repo) could not be read or written; the build went on without it. */
+  | 'CACHE_REPO_FAILED';
 
 export type OnEvent = (event: PithEvent) => void;

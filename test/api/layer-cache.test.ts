@@ -7,23 +7,14 @@ import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { createPith, type PithConfigInput, type PithEvent } from '../../src/api/index.ts';
-import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
+import type { FakeRepo } from '../../src/testing/index.ts';
 import { tempDir } from '../helpers.ts';
+import { startAppRepo } from './app-repo.ts';
 
 let repo: FakeRepo;
 
 before(async () => {
-  repo = await startFakeRepo([
-    {
-      name: 'trixie',
-      packages: [
-        { name: 'app', version: '1.0-1', depends: 'libfoo', files: { 'usr/bin/app': 'a'.repeat(50_000) } },
-        { name: 'libfoo', version: '2.0-1', files: { 'usr/lib/libfoo.so.2': 'f'.repeat(30_000) } },
-      ],
-    },
-    { name: 'trixie-updates', packages: [] },
-    { name: 'trixie-security', packages: [] },
-  ]);
+  repo = await startAppRepo();
 });
 after(() => repo.close());
 

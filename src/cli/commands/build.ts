@@ -37,6 +37,10 @@ export function buildCommand(program: Command, cli: CliContext): void {
     .option('--no-attest', 'with signing: sign only, write no attestations')
     .option('--offline', 'use only cached downloads')
     .option(
+      '--cache-repo <ref>',
+      'share layers and .deb files with other runners through this registry repository (docker://HOST/REPO)',
+    )
+    .option(
       '--no-layer-cache',
       'compress every layer again instead of reusing the cached blob of the same tar',
     )
@@ -62,6 +66,7 @@ export function buildCommand(program: Command, cli: CliContext): void {
         ...(opts.locked ? { locked: true } : {}),
         ...(opts.sbom === false ? { sbom: false } : {}),
         ...(opts.layerCache === false ? { layerCache: false } : {}),
+        ...(opts.cacheRepo ? { cacheRepo: opts.cacheRepo } : {}),
         ...(opts.vex ? { vex: opts.vex } : {}),
         ...(signing ? { sign: { ...signing, ...(opts.attest === false ? { attest: false } : {}) } } : {}),
       });
