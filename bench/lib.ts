@@ -2,6 +2,8 @@
 // users run them, start-up included), and result lines that print a throughput and the ratio against the
 // peer (>1 means pith is faster).
 import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export interface Timing {
@@ -35,6 +37,54 @@ export const MiB = 1024 * 1024;
 
 /** The pith command line as users run it (bin/pith.js: the built dist/, or the sources in a checkout). */
 export const PITH = `'${process.execPath}' '${join(import.meta.dirname, '..', 'bin', 'pith.js')}'`;
+
+/** The shell command line of `pith ARGS…` (progress off), for scripts such as peakMiB's. */
+export function pithLine(args: string): string {
+  return `${PITH} ${args} -q`;
+}
+
+/**
+ * Peak resident memory (MiB) of the largest process a shell script runs (GNU time's %M around `bash -c`:
+ * the maximum over the script's processes, a pipeline's included), failing on a non-zero exit.
+ */
+export async function peakMiB(script: string): Promise<number> {
+  const dir = await mkdtemp(join(tmpdir(), 'pith-bench-rss-'));
+  try {
+    const out = join(dir, 'rss');
+    await sh(
+      `/usr/bin/time -f %M -o '${out}' bash -o pipefail -c '${script.replaceAll("'", "'\\''")}' > /dev/null`,
+    );
+    return Number((await readFile(out, 'utf8')).trim().split('\n').at(-1)) / 1024;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** A result line for pith alone (no peer does this work). */
+export function reportAlone(name: string, pith: Timing): void {
+  process.stdout.write(
+    `${name}\n  pith        ${pith.median.toFixed(3)} s   (runs: ${pith.runs.map((r) => r.toFixed(3)).join(', ')})\n`,
+  );
+}
+
+/** A peak-memory line: pith's, and the peer's with the ratio. */
+export function reportMemory(pithMiB: number, peerName?: string, peerMiB?: number): void {
+  const peer =
+    peerName && peerMiB !== undefined
+      ? `; ${peerName} ${peerMiB.toFixed(0)} MiB (pith/peer ${(pithMiB / peerMiB).toFixed(1)}x)`
+      : '';
+  process.stdout.write(`  peak RSS    pith ${pithMiB.toFixed(0)} MiB${peer}\n`);
+}
+
+/** The issue's goal for a figure: `value` ≤ `limit` (`what` says how the limit is made), met or missed by how much. */
+export function reportGoal(what: string, value: number, limit: number, unit: 's' | 'MiB'): void {
+  const digits = unit === 's' ? 3 : 0;
+  const verdict =
+    value <= limit
+      ? 'met'
+      : `missed by ${(value - limit).toFixed(digits)} ${unit} (${(value / limit).toFixed(2)}x the goal)`;
+  process.stdout.write(`  goal        ${what} ≤ ${limit.toFixed(digits)} ${unit}: ${verdict}\n`);
+}
 
 /** Runs `pith ARGS…` as a whole process (progress off), failing on a non-zero exit; resolves to its stdout. */
 export function pith(args: string): Promise<string> {

@@ -7,6 +7,7 @@ import { inventoryCase } from './cases/inventory.ts';
 import { nodeAppCase } from './cases/node-app.ts';
 import { registryCase } from './cases/registry.ts';
 import { signingCase } from './cases/signing.ts';
+import { startupCase } from './cases/startup.ts';
 import { sh } from './lib.ts';
 
 const work = resolve(import.meta.dirname, '..', '.bench');
@@ -18,6 +19,7 @@ await sh(
 );
 // `npm run bench -- inventory registry` runs only the cases named
 const cases: [string, (dir: string) => Promise<void>][] = [
+  ['startup', startupCase],
   ['build-files', buildFilesCase],
   ['debian-base', debianBaseCase],
   ['registry', registryCase],

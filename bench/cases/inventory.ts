@@ -3,9 +3,9 @@
 // (the least any reader must do), with pith's peak RSS (issues 9 and 10 goal: ≤ 1.2× the time of gzip -dc,
 // < 200 MiB).
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MiB, PITH, pith, report, sh, time } from '../lib.ts';
+import { MiB, peakMiB, pith, pithLine, report, sh, time } from '../lib.ts';
 
 export async function inventoryCase(work: string): Promise<void> {
   const files = join(work, 'files');
@@ -29,11 +29,7 @@ export async function inventoryCase(work: string): Promise<void> {
     sh(`for b in ${layers}; do gzip -dc "$b" 2>/dev/null || true; done > /dev/null`),
   );
   const auditTime = await time(() => pith(`audit 'oci:${layout}' --json > /dev/null`));
-  const peak = async (verb: string) => {
-    const rss = join(work, `rss-${verb}`);
-    await sh(`/usr/bin/time -f %M -o '${rss}' ${PITH} ${verb} 'oci:${layout}' --json -q > /dev/null`);
-    return Number((await readFile(rss, 'utf8')).trim().split('\n').at(-1)) / 1024;
-  };
+  const peak = (verb: string) => peakMiB(pithLine(`${verb} 'oci:${layout}' --json`));
   report('inventory: 1 GiB image (256 files of 4 MiB)', 1024 * MiB, pithTime, 'gzip -dc', peer);
   process.stdout.write(`  peak RSS    pith inventory ${(await peak('inventory')).toFixed(0)} MiB\n`);
   report('audit: the same 1 GiB image', 1024 * MiB, auditTime, 'gzip -dc', peer);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MiB, pith, report, sh, time } from '../lib.ts';
+import { MiB, pith, report, reportGoal, sh, time } from '../lib.ts';
 
 const FIXTURE = join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'node-app');
 
@@ -66,5 +66,13 @@ export async function nodeAppCase(work: string): Promise<void> {
     rebuildTime,
     'gzip -6',
     gzip,
+  );
+  // issue 13: ≤ 1.2x (gzip of that layer + pith's start-up)
+  const startup = await time(() => pith('--version'), 5);
+  reportGoal(
+    '1.2x (gzip -6 + pith --version)',
+    rebuildTime.median,
+    1.2 * (gzip.median + startup.median),
+    's',
   );
 }

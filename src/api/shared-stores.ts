@@ -27,16 +27,19 @@ export function cacheRepoAt(ctx: Context, text: string, what: string): CacheRepo
       'BAD_CACHE_REPO',
       `${what} ${text}: must be a registry repository, docker://HOST/REPO (no tag or digest)`,
     );
-  return new CacheRepo(parsed.ref, clientFor(parsed.ref, ctx.remote('push')));
+  // the client's progress events are for the blobs it reads
+  return new CacheRepo(parsed.ref, clientFor(parsed.ref, ctx.remote('pull')));
 }
 
 /**
- * A cache repository that stops being asked after it fails once (unreachable, refused, broken): that first
- * failure is the one warning, and the build goes on without it. A malformed record fails only itself.
+ * A cache repository that stops being read after a read fails once (unreachable, refused, broken), and
+ * stops being written after a write fails once (a pull-only token, immutable tags): that first failure is
+ * the one warning, and the build goes on without it. A malformed record fails only itself.
  */
 export class GuardedRepo implements RemoteLayers {
   readonly repo: CacheRepo;
-  #down = false;
+  #readDown = false;
+  #writeDown = false;
 
   constructor(repo: CacheRepo) {
     this.repo = repo;
@@ -46,33 +49,59 @@ export class GuardedRepo implements RemoteLayers {
     return this.repo.name;
   }
 
-  async #call<T>(quiet: T, work: () => Promise<T>): Promise<T> {
-    if (this.#down) return quiet;
+  async #read<T>(work: () => Promise<T | undefined>): Promise<T | undefined> {
+    if (this.#readDown) return undefined;
     try {
       return await work();
     } catch (err) {
-      if (!(isPithError(err) && err.code === 'BAD_CACHE_RECORD')) this.#down = true;
+      if (!(isPithError(err) && err.code === 'BAD_CACHE_RECORD')) this.#readDown = true;
       throw err;
     }
   }
 
-  findLayer(key: string) {
-    return this.#call(undefined, () => this.repo.findLayer(key));
+  async #write(work: () => Promise<void>): Promise<void> {
+    if (this.#writeDown) return;
+    try {
+      await work();
+    } catch (err) {
+      this.#writeDown = true;
+      throw err;
+    }
   }
 
-  keepLayer(key: string, diffId: Digest, blob: Blob) {
-    return this.#call(undefined, () => this.repo.keepLayer(key, diffId, blob));
+  /** A blob's stream whose failure counts as a failed read. */
+  async *#stream(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+    try {
+      yield* source;
+    } catch (err) {
+      this.#readDown = true;
+      throw err;
+    }
+  }
+
+  async findLayer(key: string) {
+    const found = await this.#read(() => this.repo.findLayer(key));
+    if (!found) return undefined;
+    const { blob } = found;
+    return {
+      diffId: found.diffId,
+      blob: { descriptor: blob.descriptor, open: () => this.#stream(blob.open()) },
+    };
+  }
+
+  keepLayer(key: string, diffId: Digest, blob: Blob, opts?: { ifMissing?: boolean }) {
+    return this.#write(() => this.repo.keepLayer(key, diffId, blob, opts));
   }
 
   /** The repository as the Debian fetcher's package store (`keep`: given what the archive served). */
   packageStore(keep: boolean): PackageStore {
     return {
       name: this.name,
-      fetch: (p: PackageRecord) => this.#call(undefined, () => this.repo.fetchDeb(p.sha256, p.size)),
+      fetch: (p: PackageRecord) => this.#read(() => this.repo.fetchDeb(p.sha256, p.size)),
       ...(keep
         ? {
             keep: (p: PackageRecord, bytes: Buffer) =>
-              this.#call(undefined, async () => {
+              this.#write(async () => {
                 await this.repo.keepDeb(p.sha256, bytes, p.filename.split('/').at(-1)!);
               }),
           }
@@ -89,7 +118,8 @@ export function sharedStores(
 ): { layers?: RemoteLayers; packages?: PackageStores } | undefined {
   const cacheText = cacheRepo ?? loaded.config.cacheRepo;
   const mirrorText = loaded.config.mirror?.registry;
-  if (!cacheText && !mirrorText) return undefined;
+  // offline means no network at all: the local cache alone
+  if ((!cacheText && !mirrorText) || ctx.settings.offline) return undefined;
   const cache = cacheText
     ? new GuardedRepo(cacheRepoAt(ctx, cacheText, cacheRepo ? '--cache-repo' : 'cacheRepo'))
     : undefined;

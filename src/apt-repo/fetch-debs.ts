@@ -75,7 +75,7 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffe
       // the archive dropped the version (or is unreachable): a store that kept it serves the same bytes
       if (opts.network?.signal?.aborted) throw err;
       const fallback = await fromStores(p, opts.fallback ?? [], listedBy);
-      if (!fallback.bytes) throw fallback.failures[0]?.err ?? err;
+      if (!fallback.bytes) throw withMirrorReason(fallback.failures[0]?.err, err);
       bytes = fallback.bytes;
     }
     for (const store of opts.first ?? [])
@@ -112,6 +112,14 @@ async function fromStores(
     }
   }
   return { failures };
+}
+
+/** What the fallback stores said, after why the mirror did not serve the package (or the mirror's error alone). */
+function withMirrorReason(storeErr: unknown, mirrorErr: unknown): unknown {
+  if (!isPithError(storeErr)) return mirrorErr;
+  return new PithError(storeErr.kind, storeErr.code, `${messageOf(mirrorErr)}; ${storeErr.message}`, {
+    cause: storeErr,
+  });
 }
 
 /** A store's failure, naming the package and the store (HASH_MISMATCH already names both). */

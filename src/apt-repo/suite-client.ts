@@ -105,7 +105,10 @@ async function cachedRelease(ref: SuiteRef, opts: ClientOptions): Promise<Releas
   );
 }
 
-/** The packages of one component and architecture, verified against the Release. */
+/**
+ * The packages of one component and architecture, parsed from the index file itself, verified against the
+ * Release now (what a check that must not trust derived cache state reads: the provenance chain).
+ */
 export async function fetchPackages(
   ref: SuiteRef,
   release: Release,
@@ -113,13 +116,13 @@ export async function fetchPackages(
   arch: string,
   opts: ClientOptions,
 ): Promise<PackageRecord[]> {
-  return (await fetchIndex(ref, release, component, arch, opts)).all();
+  return (await verifiedIndex(ref, release, component, arch, opts)).records;
 }
 
 /**
- * One component and architecture's Packages index, verified against the Release, in its compact form
- * (compact-index.ts): from the cache by the sha256 the Release lists, else downloaded, checked, parsed once
- * and kept.
+ * One component and architecture's Packages index in its compact form (compact-index.ts): from the cache
+ * by the sha256 the Release lists, else downloaded, verified, parsed once and kept. The compact form is the
+ * cache owner's own state, trusted as apt trusts its lists (util/content-cache.ts).
  */
 export async function fetchIndex(
   ref: SuiteRef,
@@ -128,16 +131,7 @@ export async function fetchIndex(
   arch: string,
   opts: ClientOptions,
 ): Promise<CompactIndex> {
-  const dir = `${component}/binary-${arch}`;
-  const format = INDEX_FORMATS.find((f) => release.files.has(`${dir}/Packages${f.ext}`));
-  if (!format) {
-    throw new PithError(
-      'input',
-      'NO_SUCH_INDEX',
-      `${suiteUrl(ref)}: no Packages index for ${component}/${arch} (architectures: ${release.architectures.join(' ')}; components: ${release.components.join(' ')})`,
-    );
-  }
-  const entry = release.files.get(`${dir}/Packages${format.ext}`)!;
+  const entry = indexEntry(ref, release, component, arch);
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const origin = `${ref.suite}/${component}`;
   const name = compactIndexName(entry.sha256);
@@ -149,18 +143,47 @@ export async function fetchIndex(
       // an unreadable entry is made again below
     }
   }
-  const bytes = await verifiedDownload(ref, release, dir, entry, opts, where);
+  const { records } = await verifiedIndex(ref, release, component, arch, opts);
+  const compact = writeCompactIndex(records);
+  await opts.cache?.putNamed(name, compact);
+  return readCompactIndex(compact, origin, ref.base, where);
+}
+
+/** The Packages file the Release lists for a component and architecture (xz, else gz, else plain). */
+function indexEntry(ref: SuiteRef, release: Release, component: string, arch: string) {
+  const dir = `${component}/binary-${arch}`;
+  const format = INDEX_FORMATS.find((f) => release.files.has(`${dir}/Packages${f.ext}`));
+  if (!format) {
+    throw new PithError(
+      'input',
+      'NO_SUCH_INDEX',
+      `${suiteUrl(ref)}: no Packages index for ${component}/${arch} (architectures: ${release.architectures.join(' ')}; components: ${release.components.join(' ')})`,
+    );
+  }
+  return { ...release.files.get(`${dir}/Packages${format.ext}`)!, dir, kind: format.kind };
+}
+
+/** An index downloaded (or from the cache), checked against the Release, decompressed and parsed. */
+async function verifiedIndex(
+  ref: SuiteRef,
+  release: Release,
+  component: string,
+  arch: string,
+  opts: ClientOptions,
+): Promise<{ records: PackageRecord[] }> {
+  const entry = indexEntry(ref, release, component, arch);
+  const where = `${suiteUrl(ref)}/${entry.path}`;
+  const bytes = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
   const chunks: Buffer[] = [];
   const source = (async function* () {
     yield bytes;
   })();
-  for await (const c of format.kind === 'xz' ? unxz(source) : decompress(source, format.kind)) chunks.push(c);
+  for await (const c of entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind)) chunks.push(c);
+  const origin = `${ref.suite}/${component}`;
   const records = parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
     packageRecord(s, origin, where, ref.base),
   );
-  const compact = writeCompactIndex(records);
-  await opts.cache?.putNamed(name, compact);
-  return readCompactIndex(compact, origin, ref.base, where);
+  return { records };
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

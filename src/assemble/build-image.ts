@@ -246,6 +246,8 @@ export async function buildFromConfig(input: LoadedConfig, opts: BuildOptions): 
   if (session && !opts.lock)
     for (const ref of await session.suites()) suites.push(lockedSuite(ref, await session.release(ref)));
   const tarballs = await lockedTarballs(loaded, tarballDownload(opts));
+  // the layers given to a shared cache repository have reached it
+  await layerOpts.store?.settled();
   return {
     artifact,
     images,

@@ -2,10 +2,10 @@
 import type { ErrorCatalog } from '../util/index.ts';
 
 export const LAYER_ERROR_CODES = {
-  LAYER_NOT_DETERMINISTIC: {
-    kind: 'internal',
+  LAYER_CHANGED: {
+    kind: 'input',
     meaning:
-      "The same entries wrote two different tars while a layer was cached (a bug in pith's tar writer).",
+      "A layer's files changed while it was being written (its tar hashed differently the second time); build again.",
   },
 } as const satisfies ErrorCatalog;
 

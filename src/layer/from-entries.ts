@@ -4,9 +4,9 @@
 // recorded for that diff_id; otherwise it is compressed into the cache as a stream, never held in memory.
 import { createHash } from 'node:crypto';
 import { type Compression, compress } from '../compress/index.ts';
-import { type LayerBlob, memoryBlob, ociLayerType } from '../oci/index.ts';
+import { type Descriptor, type LayerBlob, memoryBlob, ociLayerType } from '../oci/index.ts';
 import { type TarEntry, writeTar } from '../tar/index.ts';
-import { counting, type Digest, digestStream, PithError } from '../util/index.ts';
+import { counting, type Digest, digestStream, isPithError } from '../util/index.ts';
 import { LayerStore } from './layer-store.ts';
 
 export interface LayerOptions {
@@ -53,35 +53,42 @@ async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Pro
   return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
 }
 
-/** A layer from the store: found by its diff_id, or compressed into it. */
+/** A layer from the store: found by its diff_id (locally, else remotely), or compressed into it. */
 async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOptions): Promise<BuiltLayer> {
+  if (store.off) return memoryLayer(entries, opts);
   const kind = opts.compression ?? 'gzip';
+  const mediaType = ociLayerType(kind);
   const tar = () => writeTar(entries, { clampMtime: opts.epoch });
   const { digest: diffId, size: uncompressedSize } = await digestStream(tar());
   const key = LayerStore.key(diffId, kind, opts.level);
-  let descriptor = await store.find(key, diffId);
+  let descriptor: Descriptor | undefined;
   let how: 'built' | 'cached' | 'pulled' = 'cached';
-  if (!descriptor) {
-    descriptor = await store.pull(key, diffId, kind);
-    how = 'pulled';
+  try {
+    descriptor = await store.find(key, diffId, mediaType);
+    if (!descriptor) {
+      how = 'pulled';
+      descriptor = await store.pull(key, diffId, kind, mediaType, uncompressedSize);
+    }
+    if (!descriptor) {
+      how = 'built';
+      const again = createHash('sha256');
+      const source = counting(tar(), (c) => again.update(c));
+      descriptor = await store.keep(key, diffId, mediaType, compress(source, kind, opts.level), () => {
+        return `sha256:${again.digest('hex')}`;
+      });
+    }
+  } catch (err) {
+    if (!isPithError(err) || err.code !== 'CACHE_UNWRITABLE') throw err;
+    // a read-only or full cache: this build goes on without it, as with --no-layer-cache
+    store.off = true;
+    store.onEvent?.({
+      type: 'warning',
+      code: 'CACHE_UNWRITABLE',
+      message: `${err.message}; layers are compressed in memory and not cached`,
+    });
+    return memoryLayer(entries, opts);
   }
-  if (!descriptor) {
-    how = 'built';
-    const again = createHash('sha256');
-    const source = counting(tar(), (c) => again.update(c));
-    descriptor = await store.keep(key, diffId, ociLayerType(kind), compress(source, kind, opts.level));
-    const second: Digest = `sha256:${again.digest('hex')}`;
-    if (second !== diffId)
-      throw new PithError(
-        'internal',
-        'LAYER_NOT_DETERMINISTIC',
-        `a layer's tar hashed to ${diffId}, then to ${second}`,
-      );
-    await store.share(key, diffId, descriptor);
-  }
-  // a layer this runner had cached before the cache repository was given is shared too (its blob is sent
-  // only when the repository lacks it)
-  if (how === 'cached') await store.share(key, diffId, descriptor);
+  if (how !== 'pulled') store.share(key, diffId, descriptor, how);
   store.onEvent?.({
     type: 'layer',
     diffId,

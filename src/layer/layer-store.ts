@@ -1,29 +1,46 @@
 // The layer cache: compressed layer blobs kept in the content cache, found again by what determines their
 // bytes — the diff_id (sha256 of the uncompressed tar, which covers every file's content and metadata),
-// the compression, its level and pith's layer format version. This is how BuildKit and containerd find a
-// compressed blob for an uncompressed one. A warm build still writes each tar to hash it (cheap), but
-// compresses only the layers whose tar changed. Records are named entries of the content cache, the blobs
-// its content; both are written atomically, so builds racing on one cache only ever see whole entries, and
-// every hit is read and hashed again before use: a corrupt entry is a miss, rebuilt and replaced.
+// the compression, its level, the compressor's version and pith's layer format version. This is how
+// BuildKit and containerd find a compressed blob for an uncompressed one. A warm build still writes each
+// tar to hash it (cheap), but compresses only the layers whose tar changed. Blobs are content, records are
+// named entries; both are written atomically, so builds racing on one cache only ever see whole entries,
+// and a record is written only after the blob is known to hold that tar. Every hit is read and hashed
+// again before use (a corrupt blob is a miss, rebuilt and replaced); records, like apt's lists, are the
+// cache owner's own state (see util/content-cache.ts). A remote cache (a registry, `--cache-repo`) is not
+// trusted: a layer from it is bounded in size and must unpack to the very tar this build would write.
 import { type Compression, decompress } from '../compress/index.ts';
 import { type Blob, checkDescriptor, type Descriptor } from '../oci/index.ts';
-import { type ContentCache, type Digest, digestStream, messageOf, type OnEvent } from '../util/index.ts';
+import {
+  type ContentCache,
+  type Digest,
+  digestStream,
+  messageOf,
+  type OnEvent,
+  PithError,
+} from '../util/index.ts';
 
 /** A shared cache of layers by the same key (a registry repository: io's CacheRepo). */
 export interface RemoteLayers {
   /** Where it is, for messages. */
   readonly name: string;
   findLayer(key: string): Promise<{ blob: Blob; diffId: Digest } | undefined>;
-  keepLayer(key: string, diffId: Digest, blob: Blob): Promise<void>;
+  /** Records a layer; with `ifMissing`, only when the remote has no record under `key` yet. */
+  keepLayer(key: string, diffId: Digest, blob: Blob, opts?: { ifMissing?: boolean }): Promise<void>;
 }
 
 /** Bumped whenever the bytes pith writes for the same tar and compression change (tar or gzip framing). */
 export const LAYER_FORMAT_VERSION = 1;
 
+/** Compressed bytes a remote layer may have beyond its tar's size (deflate and zstd framing, generously). */
+const overhead = (tarSize: number) => Math.ceil(tarSize / 100) + (1 << 20);
+
 export class LayerStore {
   readonly cache: ContentCache;
   readonly onEvent: OnEvent | undefined;
   readonly remote: RemoteLayers | undefined;
+  /** Set when the cache cannot be written: layers are then made in memory, as without a store. */
+  off = false;
+  readonly #sharing: Promise<void>[] = [];
 
   /** `remote`, when given, is asked on a local miss and given every layer compressed here. */
   constructor(cache: ContentCache, onEvent?: OnEvent, remote?: RemoteLayers) {
@@ -32,13 +49,19 @@ export class LayerStore {
     this.remote = remote;
   }
 
-  /** The cache key of a layer: its diff_id and how it is compressed. */
+  /** The cache key of a layer: its diff_id and how it is compressed (by which compressor version). */
   static key(diffId: Digest, compression: Compression, level: number | undefined): string {
-    return `pith-layer/v${LAYER_FORMAT_VERSION}/${compression}/${level ?? 'default'}/${diffId}`;
+    const coder =
+      compression === 'gzip'
+        ? `zlib-${process.versions.zlib}`
+        : compression === 'zstd'
+          ? `zstd-${process.versions['zstd'] ?? ''}`
+          : 'tar';
+    return `pith-layer/v${LAYER_FORMAT_VERSION}/${compression}/${level ?? 'default'}/${coder}/${diffId}`;
   }
 
-  /** The compressed blob recorded under `key`, if it is still whole; undefined for a miss. */
-  async find(key: string, diffId: Digest): Promise<Descriptor | undefined> {
+  /** The compressed blob recorded under `key`, if it is still whole and of `mediaType`; else undefined. */
+  async find(key: string, diffId: Digest, mediaType: string): Promise<Descriptor | undefined> {
     const record = await this.cache.getNamed(key);
     if (!record) return undefined;
     let blob: Descriptor;
@@ -49,59 +72,97 @@ export class LayerStore {
     } catch {
       return undefined;
     }
-    if (!blob.digest.startsWith('sha256:')) return undefined;
+    if (!blob.digest.startsWith('sha256:') || blob.mediaType !== mediaType) return undefined;
     return (await this.cache.holds(blob.digest.slice('sha256:'.length), blob.size)) ? blob : undefined;
   }
 
-  /** Stores a compressed layer's stream and records it under `key`; returns its descriptor. */
+  /**
+   * Stores a compressed layer's stream, then records it under `key` only when `tarDigest` (the digest of
+   * the tar that was compressed, known once the stream ends) is `diffId`: a file that changed while the
+   * layer was written fails the build and leaves no record.
+   */
   async keep(
     key: string,
     diffId: Digest,
     mediaType: string,
     compressed: AsyncIterable<Buffer>,
+    tarDigest: () => Digest,
   ): Promise<Descriptor> {
     const { sha256: hex, size } = await this.cache.putStream(compressed);
+    const second = tarDigest();
+    if (second !== diffId)
+      throw new PithError(
+        'input',
+        'LAYER_CHANGED',
+        `a layer's files changed while it was written (its tar hashed to ${diffId}, then to ${second}); build again`,
+      );
     const blob: Descriptor = { mediaType, digest: `sha256:${hex}`, size };
-    await this.cache.putNamed(key, Buffer.from(JSON.stringify({ diffId, blob })));
+    await this.#record(key, diffId, blob);
     return blob;
   }
 
   /**
-   * The layer recorded under `key` in the remote cache, copied into the local one (streamed, its digest
-   * checked on the way), or undefined for a miss. A remote that fails is warned about and counts as a miss.
+   * The layer recorded under `key` in the remote cache, copied into the local one, or undefined for a miss:
+   * its media type must be `mediaType`, its size within what a tar of `tarSize` bytes compresses to, its
+   * digest the record's, and it must unpack to exactly `tarSize` bytes hashing to `diffId`. A remote that
+   * fails, or a record that does not hold, is warned about and counts as a miss.
    */
-  async pull(key: string, diffId: Digest, compression: Compression): Promise<Descriptor | undefined> {
+  async pull(
+    key: string,
+    diffId: Digest,
+    compression: Compression,
+    mediaType: string,
+    tarSize: number,
+  ): Promise<Descriptor | undefined> {
     if (!this.remote) return undefined;
+    let hex: string | undefined;
     try {
       const found = await this.remote.findLayer(key);
-      if (!found || found.diffId !== diffId || !found.blob.descriptor.digest.startsWith('sha256:'))
-        return undefined;
+      if (!found || found.diffId !== diffId) return undefined;
       const { descriptor } = found.blob;
-      const { sha256: hex, size } = await this.cache.putStream(found.blob.open());
-      if (`sha256:${hex}` !== descriptor.digest || size !== descriptor.size) return undefined;
-      // the record's word is not taken: the blob must unpack to the very tar this build would write
-      const unpacked = await digestStream(decompress(this.cache.open(hex), compression));
-      if (unpacked.digest !== diffId) {
-        this.#warn(
-          `layer ${descriptor.digest}`,
-          new Error(`it unpacks to ${unpacked.digest}, not ${diffId}; ignored`),
+      if (descriptor.mediaType !== mediaType || !descriptor.digest.startsWith('sha256:'))
+        throw new Error(`its record names a ${descriptor.mediaType} blob, not ${mediaType}`);
+      if (descriptor.size > tarSize + overhead(tarSize))
+        throw new Error(
+          `its record names ${descriptor.size} bytes, more than a ${tarSize}-byte tar compresses to`,
         );
-        return undefined;
-      }
-      const blob: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size };
-      await this.cache.putNamed(key, Buffer.from(JSON.stringify({ diffId, blob })));
+      const stored = await this.cache.putStream(found.blob.open());
+      hex = stored.sha256;
+      if (`sha256:${hex}` !== descriptor.digest || stored.size !== descriptor.size)
+        throw new Error(`its blob is sha256:${hex} (${stored.size} bytes), not ${descriptor.digest}`);
+      const unpacked = await digestStream(bounded(decompress(this.cache.open(hex), compression), tarSize));
+      if (unpacked.digest !== diffId || unpacked.size !== tarSize)
+        throw new Error(`${descriptor.digest} unpacks to ${unpacked.digest}, not ${diffId}`);
+      const blob: Descriptor = { mediaType, digest: descriptor.digest, size: stored.size };
+      await this.#record(key, diffId, blob);
       return blob;
     } catch (err) {
-      this.#warn(`reading layer ${diffId}`, err);
+      // a refused blob is not left for anyone to find (a good one by that digest cannot be refused)
+      if (hex) await this.cache.drop(hex);
+      this.#warn(`layer ${diffId} ignored`, err);
       return undefined;
     }
   }
 
-  /** Gives a layer compressed here to the remote cache; a failure is warned about. */
-  async share(key: string, diffId: Digest, descriptor: Descriptor): Promise<void> {
-    await this.remote?.keepLayer(key, diffId, this.blob(descriptor)).catch((err: unknown) => {
-      this.#warn(`storing layer ${diffId}`, err);
-    });
+  /**
+   * Gives a layer to the remote cache in the background (`settled` waits for it): one compressed here
+   * always, one found in the local cache only when the remote has no record of it. Failures are warnings.
+   */
+  share(key: string, diffId: Digest, descriptor: Descriptor, how: 'built' | 'cached'): void {
+    if (!this.remote) return;
+    const sent = this.remote
+      .keepLayer(key, diffId, this.blob(descriptor), { ifMissing: how === 'cached' })
+      .catch((err: unknown) => this.#warn(`storing layer ${diffId}`, err));
+    this.#sharing.push(sent);
+  }
+
+  /** Waits for every layer being shared. */
+  async settled(): Promise<void> {
+    await Promise.all(this.#sharing);
+  }
+
+  async #record(key: string, diffId: Digest, blob: Descriptor): Promise<void> {
+    await this.cache.putNamed(key, Buffer.from(JSON.stringify({ diffId, blob })));
   }
 
   #warn(what: string, err: unknown): void {
@@ -116,5 +177,15 @@ export class LayerStore {
   blob(descriptor: Descriptor): Blob {
     const hex = descriptor.digest.slice('sha256:'.length);
     return { descriptor, open: () => this.cache.open(hex) };
+  }
+}
+
+/** A stream that fails once it has given more than `limit` bytes (a decompression bomb stops there). */
+async function* bounded(source: AsyncIterable<Buffer>, limit: number): AsyncIterable<Buffer> {
+  let n = 0;
+  for await (const c of source) {
+    n += c.length;
+    if (n > limit) throw new Error(`it unpacks to more than ${limit} bytes`);
+    yield c;
   }
 }

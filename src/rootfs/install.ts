@@ -205,107 +205,121 @@ export async function installDebian(
     }
     return deb;
   };
-  forEachBounded(all, DECODE_AHEAD, async (p) => {
-    await read(p);
-  }).catch(() => {}); // a failure surfaces where the loop reads that package
-  const opts = { mergedUsr: session.suite !== 'bookworm', keepDocs: config.keepDocs === true };
-  const layers: BuiltLayer[] = [];
-  const trees: FileTree[] = [];
-  let droppedBytes = 0;
-  let osRelease: string | undefined;
-  const jvms: Jvm[] = [];
-  for (const p of resolution.packages) {
-    const key = `${p.sha256}:${opts.mergedUsr}:${opts.keepDocs}`;
-    const deb = await read(p);
-    if (p.name === 'base-files')
-      osRelease = deb.entries
-        .find((e) => e.path === 'usr/lib/os-release' && e.type === 'file')
-        ?.data.toString('utf8');
-    jvms.push(...packageJvms(p, deb));
-    const built = debTree(p, deb, opts);
-    droppedBytes += built.droppedBytes;
-    trees.push(built.tree);
-    layers.push(
-      await cached(cache, key, () =>
-        layerFromEntries(built.tree.entries(), {
+  // stopped when the layout fails or the build is cancelled: no decode starts for nothing
+  const ahead = new AbortController();
+  const stop = session.network.signal
+    ? AbortSignal.any([ahead.signal, session.network.signal])
+    : ahead.signal;
+  forEachBounded(
+    all,
+    DECODE_AHEAD,
+    async (p) => {
+      await read(p);
+    },
+    stop,
+  ).catch(() => {}); // a failure surfaces where the loop reads that package
+  try {
+    const opts = { mergedUsr: session.suite !== 'bookworm', keepDocs: config.keepDocs === true };
+    const layers: BuiltLayer[] = [];
+    const trees: FileTree[] = [];
+    let droppedBytes = 0;
+    let osRelease: string | undefined;
+    const jvms: Jvm[] = [];
+    for (const p of resolution.packages) {
+      const key = `${p.sha256}:${opts.mergedUsr}:${opts.keepDocs}`;
+      const deb = await read(p);
+      if (p.name === 'base-files')
+        osRelease = deb.entries
+          .find((e) => e.path === 'usr/lib/os-release' && e.type === 'file')
+          ?.data.toString('utf8');
+      jvms.push(...packageJvms(p, deb));
+      const built = debTree(p, deb, opts);
+      droppedBytes += built.droppedBytes;
+      trees.push(built.tree);
+      layers.push(
+        await cached(cache, key, () =>
+          layerFromEntries(built.tree.entries(), {
+            ...layerOpts,
+            createdBy: `pith: debian ${p.name} ${p.version} ${p.architecture}`,
+          }),
+        ),
+      );
+    }
+    const meta = new FileTree();
+    if (osRelease)
+      meta.add('usr/lib/os-release', textNode(pithOsRelease(osRelease, 'base-files usr/lib/os-release')));
+    let caCertificates: number | undefined;
+    const caDeb = ca ? await read(ca) : undefined;
+    if (ca && caDeb && config.caCertificates) {
+      const { tree, certCount } = caBundleTree(ca, caDeb);
+      for (const e of tree.entries()) if (e.type === 'file') meta.add(e.path, { ...e });
+      caCertificates = certCount;
+    }
+    if (config.ldSoCache) {
+      // what `ldconfig` would write in the image, computed without running it (ld-so-cache.ts)
+      meta.add('etc/ld.so.cache', bytesNode(await ldSoCache(trees, plan.resolution.arch)));
+    }
+    if (meta.size) trees.push(meta);
+    if (meta.size)
+      layers.push(
+        await layerFromEntries(meta.entries(), {
           ...layerOpts,
-          createdBy: `pith: debian ${p.name} ${p.version} ${p.architecture}`,
+          createdBy: 'pith: os-release and CA certificates',
         }),
-      ),
-    );
+      );
+    const add = async (tree: FileTree, createdBy: string, key?: string) => {
+      trees.push(tree);
+      const make = () => layerFromEntries(tree.entries(), { ...layerOpts, createdBy });
+      layers.push(await (key ? cached(cache, key, make) : make()));
+    };
+    if (locale)
+      await add(
+        cUtf8LocaleTree(locale, await read(locale), opts),
+        `pith: C.utf8 locale from ${locale.name} ${locale.version}`,
+        `locale:${locale.sha256}:${opts.mergedUsr}`,
+      );
+    let javaCacerts: number | undefined;
+    if (ca && caDeb && config.javaCacerts) {
+      const keystore = javaCacertsTree(ca, caDeb, layerOpts.epoch);
+      javaCacerts = keystore.count;
+      await add(
+        keystore.tree,
+        `pith: Java keystore /etc/ssl/certs/java/cacerts (${keystore.count} certificates of ${ca.name} ${ca.version})`,
+        `java-cacerts:${ca.sha256}`,
+      );
+    }
+    const alternatives = jvmAlternatives(jvms, trees);
+    if (alternatives)
+      await add(
+        alternatives.tree,
+        `pith: update-alternatives links${alternatives.java ? ` (java: ${alternatives.java.name})` : ''}`,
+      );
+    if (busybox) {
+      const key = `busybox:${busybox.sha256}`;
+      const bbTree = busyboxTree(busybox, await read(busybox), session.suite);
+      trees.push(bbTree);
+      layers.push(
+        await cached(cache, key, async () =>
+          layerFromEntries(bbTree.entries(), {
+            ...layerOpts,
+            createdBy: `pith: busybox from ${busybox.name} ${busybox.version}`,
+          }),
+        ),
+      );
+    }
+    return {
+      layers,
+      packages: all,
+      resolution,
+      trees,
+      droppedBytes,
+      ...(caCertificates ? { caCertificates } : {}),
+      ...(javaCacerts ? { javaCacerts } : {}),
+      ...(alternatives?.java ? { java: alternatives.java } : {}),
+    };
+  } finally {
+    ahead.abort();
   }
-  const meta = new FileTree();
-  if (osRelease)
-    meta.add('usr/lib/os-release', textNode(pithOsRelease(osRelease, 'base-files usr/lib/os-release')));
-  let caCertificates: number | undefined;
-  const caDeb = ca ? await read(ca) : undefined;
-  if (ca && caDeb && config.caCertificates) {
-    const { tree, certCount } = caBundleTree(ca, caDeb);
-    for (const e of tree.entries()) if (e.type === 'file') meta.add(e.path, { ...e });
-    caCertificates = certCount;
-  }
-  if (config.ldSoCache) {
-    // what `ldconfig` would write in the image, computed without running it (ld-so-cache.ts)
-    meta.add('etc/ld.so.cache', bytesNode(await ldSoCache(trees, plan.resolution.arch)));
-  }
-  if (meta.size) trees.push(meta);
-  if (meta.size)
-    layers.push(
-      await layerFromEntries(meta.entries(), {
-        ...layerOpts,
-        createdBy: 'pith: os-release and CA certificates',
-      }),
-    );
-  const add = async (tree: FileTree, createdBy: string, key?: string) => {
-    trees.push(tree);
-    const make = () => layerFromEntries(tree.entries(), { ...layerOpts, createdBy });
-    layers.push(await (key ? cached(cache, key, make) : make()));
-  };
-  if (locale)
-    await add(
-      cUtf8LocaleTree(locale, await read(locale), opts),
-      `pith: C.utf8 locale from ${locale.name} ${locale.version}`,
-      `locale:${locale.sha256}:${opts.mergedUsr}`,
-    );
-  let javaCacerts: number | undefined;
-  if (ca && caDeb && config.javaCacerts) {
-    const keystore = javaCacertsTree(ca, caDeb, layerOpts.epoch);
-    javaCacerts = keystore.count;
-    await add(
-      keystore.tree,
-      `pith: Java keystore /etc/ssl/certs/java/cacerts (${keystore.count} certificates of ${ca.name} ${ca.version})`,
-      `java-cacerts:${ca.sha256}`,
-    );
-  }
-  const alternatives = jvmAlternatives(jvms, trees);
-  if (alternatives)
-    await add(
-      alternatives.tree,
-      `pith: update-alternatives links${alternatives.java ? ` (java: ${alternatives.java.name})` : ''}`,
-    );
-  if (busybox) {
-    const key = `busybox:${busybox.sha256}`;
-    const bbTree = busyboxTree(busybox, await read(busybox), session.suite);
-    trees.push(bbTree);
-    layers.push(
-      await cached(cache, key, async () =>
-        layerFromEntries(bbTree.entries(), {
-          ...layerOpts,
-          createdBy: `pith: busybox from ${busybox.name} ${busybox.version}`,
-        }),
-      ),
-    );
-  }
-  return {
-    layers,
-    packages: all,
-    resolution,
-    trees,
-    droppedBytes,
-    ...(caCertificates ? { caCertificates } : {}),
-    ...(javaCacerts ? { javaCacerts } : {}),
-    ...(alternatives?.java ? { java: alternatives.java } : {}),
-  };
 }
 
 function cached(cache: LayerCache, key: string, make: () => Promise<BuiltLayer>): Promise<BuiltLayer> {

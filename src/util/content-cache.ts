@@ -4,14 +4,19 @@
 // (`pith/refs/<sha256 of the name>`, e.g. a suite's InRelease URL) point at content by its sha256, so the
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
 // entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
+// Trust: content is re-hashed on every read, so corruption is never used. What pith derives and keeps here
+// (compact Packages indexes, layer records) is the cache owner's own state, trusted as apt trusts its
+// lists once verified: share a cache directory only between builds that trust each other, and a registry
+// (`--cache-repo`, verified on every read) across trust boundaries.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { settleTemp, tempSibling, withSourceErrors, writeFileAtomic } from './atomic-write.ts';
 import { sha256 } from './digest.ts';
+import { messageOf, PithError } from './errors.ts';
 import { asSystemError } from './system-error.ts';
 
 /** The default cache directory: $XDG_CACHE_HOME/pith or ~/.cache/pith. */
@@ -41,6 +46,9 @@ export class ContentCache {
    * truncated entry is removed, so that the caller makes it again.
    */
   async holds(sha256: string, size: number): Promise<boolean> {
+    const path = this.#path(sha256);
+    const before = await stat(path).catch(() => undefined);
+    if (!before) return false;
     const h = createHash('sha256');
     let read = 0;
     try {
@@ -53,7 +61,9 @@ export class ContentCache {
       return false;
     }
     if (read === size && h.digest('hex') === sha256) return true;
-    await rm(this.#path(sha256), { force: true });
+    // another build may have replaced the bad file with a good one meanwhile: remove only what was read
+    const now = await stat(path).catch(() => undefined);
+    if (now && now.ino === before.ino && now.dev === before.dev) await rm(path, { force: true });
     return false;
   }
 
@@ -67,8 +77,8 @@ export class ContentCache {
   ): Promise<{ sha256: string; size: number }> {
     const dir = join(this.dir, 'sha256');
     // the file system's failures name the cache; the source's own pass through as they are
-    const cacheError = (err: unknown) =>
-      asSystemError(err, { action: `write the cache ${this.dir}`, writing: true });
+    const cacheError = (err: unknown) => this.#unwritable(err);
+
     await mkdir(dir, { recursive: true }).catch((err: unknown) => Promise.reject(cacheError(err)));
     const tmp = tempSibling(join(dir, 'incoming'), signal);
     const h = createHash('sha256');
@@ -92,7 +102,7 @@ export class ContentCache {
       return { sha256, size };
     } catch (err) {
       await rm(tmp, { force: true });
-      throw fromSource.has(err as object) ? err : cacheError(err);
+      throw fromSource.has(err as object) || signal?.aborted ? err : cacheError(err);
     } finally {
       settleTemp(tmp);
     }
@@ -109,7 +119,20 @@ export class ContentCache {
 
   /** Stores bytes whose sha256 the caller has already verified. */
   async put(sha256: string, bytes: Buffer): Promise<void> {
-    await writeAtomic(join(this.dir, 'sha256'), sha256, bytes);
+    await writeAtomic(join(this.dir, 'sha256'), sha256, bytes).catch((err: unknown) =>
+      Promise.reject(this.#unwritable(err)),
+    );
+  }
+
+  /** Removes an entry (one refused by its reader). */
+  async drop(sha256: string): Promise<void> {
+    await rm(this.#path(sha256), { force: true });
+  }
+
+  /** A failure to write the cache, as CACHE_UNWRITABLE naming the cache (callers may go on without it). */
+  #unwritable(err: unknown): PithError {
+    const sys = asSystemError(err, { action: `write the cache ${this.dir}`, writing: true });
+    return new PithError('io', 'CACHE_UNWRITABLE', messageOf(sys), { cause: sys });
   }
 
   /** The bytes last stored under a name (undefined if none, or if the content is gone or corrupt). */
@@ -122,7 +145,9 @@ export class ContentCache {
   async putNamed(name: string, bytes: Buffer): Promise<void> {
     const sha256 = sha256Hex(bytes);
     await this.put(sha256, bytes);
-    await writeAtomic(join(this.dir, 'refs'), sha256Hex(name), Buffer.from(sha256));
+    await writeAtomic(join(this.dir, 'refs'), sha256Hex(name), Buffer.from(sha256)).catch((err: unknown) =>
+      Promise.reject(this.#unwritable(err)),
+    );
   }
 }
 

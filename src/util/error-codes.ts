@@ -56,6 +56,11 @@ export const ERRNO_ERROR_CODES = {
 export type ErrnoErrorCode = keyof typeof ERRNO_ERROR_CODES;
 
 export const UTIL_ERROR_CODES = {
+  CACHE_UNWRITABLE: {
+    kind: 'io',
+    meaning:
+      'The cache directory cannot be written (read-only, full, not a directory); a build then compresses layers in memory.',
+  },
   CREATE_REFUSED: {
     kind: 'io',
     meaning: 'The file system does not allow creating a file or directory there (e.g. under /proc).',

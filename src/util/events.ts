@@ -61,6 +61,8 @@ export type WarningCode =
   /** A Node.js app's dependencies have install scripts, which pith never runs. */
   | 'INSTALL_SCRIPTS_SKIPPED'
   /** The shared cache repository (--cache-repo) could not be read or written; the build went on without it. */
-  | 'CACHE_REPO_FAILED';
+  | 'CACHE_REPO_FAILED'
+  /** The cache directory cannot be written: layers are compressed in memory and not kept. */
+  | 'CACHE_UNWRITABLE';
 
 export type OnEvent = (event: PithEvent) => void;

@@ -2,12 +2,18 @@
 // warm rebuild compresses nothing and gives the same digest; changing one app file compresses exactly its
 // layer; a corrupted cached blob is found (read and hashed again), compressed again and replaced; two
 // builds racing on one empty cache both succeed with the same digest; `layerCache: false` compresses all.
+// Unit by unit: a tar that changes while compressed leaves no record; a remote record of another media type,
+// too large, or unpacking to another tar is refused; an unwritable cache directory is one warning.
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { createPith, type PithConfigInput, type PithEvent } from '../../src/api/index.ts';
+import { createPith, isPithError, type PithConfigInput, type PithEvent } from '../../src/api/index.ts';
+import { gzip } from '../../src/compress/index.ts';
+import { LayerStore } from '../../src/layer/index.ts';
+import { memoryBlob } from '../../src/oci/index.ts';
 import type { FakeRepo } from '../../src/testing/index.ts';
+import { ContentCache, sha256 } from '../../src/util/index.ts';
 import { tempDir } from '../helpers.ts';
 import { startAppRepo } from './app-repo.ts';
 
@@ -121,3 +127,86 @@ describe('layer cache', () => {
     assert.deepEqual(fresh.layers, [], 'no layer events: nothing goes through the cache');
   });
 });
+
+describe('layer store, unit by unit', () => {
+  const gzipType = 'application/vnd.oci.image.layer.v1.tar+gzip';
+  const tarOf = async (text: string) => {
+    const { writeTar, bytesEntry } = await import('../../src/tar/index.ts');
+    const chunks: Buffer[] = [];
+    for await (const c of writeTar([bytesEntry('a.txt', Buffer.from(text))], { clampMtime: 0 }))
+      chunks.push(c);
+    return Buffer.concat(chunks);
+  };
+
+  it('a tar that changes while it is compressed fails with LAYER_CHANGED and leaves no record', async (t) => {
+    const store = new LayerStore(new ContentCache(await tempDir(t)));
+    const tar = await tarOf('one');
+    const diffId = sha256(tar);
+    const key = LayerStore.key(diffId, 'gzip', undefined);
+    await assert.rejects(
+      store.keep(key, diffId, gzipType, gzip(one(tar)), () => sha256(Buffer.from('another tar'))),
+      (err: unknown) => isPithError(err) && err.code === 'LAYER_CHANGED' && err.kind === 'input',
+    );
+    assert.equal(await store.find(key, diffId, gzipType), undefined);
+  });
+
+  it('refuses a remote record of another media type, one too large, or one that unpacks to another tar', async (t) => {
+    const tar = await tarOf('the real layer');
+    const diffId = sha256(tar);
+    const key = LayerStore.key(diffId, 'gzip', undefined);
+    const good = Buffer.concat(await collect(gzip(one(tar))));
+    const other = Buffer.concat(await collect(gzip(one(await tarOf('something else')))));
+    const cases: [string, Buffer, string, number | undefined, RegExp][] = [
+      ['media type', good, 'application/vnd.oci.image.layer.v1.tar+zstd', undefined, /names a .*zstd blob/],
+      ['size', good, gzipType, 1 << 30, /more than a \d+-byte tar compresses to/],
+      ['content', other, gzipType, undefined, /unpacks to sha256:\w+, not/],
+    ];
+    for (const [what, bytes, mediaType, size, why] of cases) {
+      const warnings: string[] = [];
+      const descriptor = { mediaType, digest: sha256(bytes), size: size ?? bytes.length };
+      const remote = {
+        name: 'docker://remote.invalid/cache',
+        findLayer: async () => ({ diffId, blob: memoryBlob(descriptor, bytes) }),
+        keepLayer: async () => {},
+      };
+      const store = new LayerStore(
+        new ContentCache(await tempDir(t)),
+        (e) => (e.type === 'warning' ? warnings.push(e.message) : undefined),
+        remote,
+      );
+      assert.equal(await store.pull(key, diffId, 'gzip', gzipType, tar.length), undefined, what);
+      assert.match(warnings.join('\n'), why, what);
+      assert.equal(await store.find(key, diffId, gzipType), undefined, `${what}: nothing recorded`);
+    }
+  });
+
+  it('a cache directory that cannot be written is a warning; the layers are made in memory', async (t) => {
+    const dir = await tempDir(t);
+    await writeFile(join(dir, 'file'), 'x');
+    await writeFile(join(dir, 'a.txt'), 'a');
+    const warnings: string[] = [];
+    // the cache "directory" is a regular file
+    const report = await createPith({ cacheDir: join(dir, 'file'), env: {} }).build(
+      {
+        config: { archs: ['amd64'], files: [{ src: 'a.txt', dst: '/a.txt' }] },
+        baseDir: dir,
+        output: `oci:${join(dir, 'out')}`,
+        sbom: false,
+      },
+      { onEvent: (e) => (e.type === 'warning' ? warnings.push(`${e.code} ${e.message}`) : undefined) },
+    );
+    assert.ok(report.digest);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+    assert.match(warnings[0]!, /^CACHE_UNWRITABLE .*file.*compressed in memory/);
+  });
+});
+
+async function* one(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const c of source) out.push(c);
+  return out;
+}

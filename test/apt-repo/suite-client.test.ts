@@ -11,6 +11,7 @@ import {
   ContentCache,
   compactIndexName,
   debianArchiveKeys,
+  fetchIndex,
   fetchPackages,
   fetchRelease,
   type Key,
@@ -184,7 +185,7 @@ describe('suite client on a signed fake repository', () => {
     const dir = await tempDir(t);
     const cache = new ContentCache(dir);
     const r = await fetchRelease(ref(), { keys, cache });
-    await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache });
+    await fetchIndex(ref(), r, 'main', 'amd64', { keys, cache });
     const hash = r.files.get('main/binary-amd64/Packages.xz')!.sha256;
     const { readFile, writeFile } = await import('node:fs/promises');
     // the compact form of the index (what a warm run reads) is corrupted: made again from the cached index
@@ -192,12 +193,13 @@ describe('suite client on a signed fake repository', () => {
     const compact = await readFile(join(dir, 'refs', compactRef), 'utf8');
     await writeFile(join(dir, 'sha256', compact), 'garbage');
     repo.requests.length = 0;
-    assert.equal((await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache })).length, 3);
+    const index = () => fetchIndex(ref(), r, 'main', 'amd64', { keys, cache });
+    assert.equal((await index()).all().length, 3);
     assert.equal(repo.requests.length, 0, 'made from the cached index');
     // both corrupted: the index is downloaded again
     await writeFile(join(dir, 'sha256', compact), 'garbage');
     await writeFile(join(dir, 'sha256', hash), 'garbage');
-    assert.equal((await fetchPackages(ref(), r, 'main', 'amd64', { keys, cache })).length, 3);
+    assert.equal((await index()).all().length, 3);
     assert.equal(repo.requests.length, 1, 'downloaded again');
   });
 

@@ -110,13 +110,27 @@ export class CacheRepo {
         'BAD_CACHE_RECORD',
         `${where}: not a pith layer-cache record for this key`,
       );
-    const descriptor = checkDescriptor(m.layers[0], `${where} layers[0]`);
+    let descriptor: Descriptor;
+    try {
+      descriptor = checkDescriptor(m.layers[0], `${where} layers[0]`);
+    } catch (cause) {
+      throw new PithError('invalid', 'BAD_CACHE_RECORD', (cause as Error).message, { cause });
+    }
     const repo = this.ref.repository;
     return { diffId, blob: { descriptor, open: () => this.client.getBlob(repo, descriptor) } };
   }
 
-  /** Records a compressed layer under `key`, pushing its blob unless the repository has it. */
-  async keepLayer(key: string, diffId: Digest, blob: Blob): Promise<void> {
+  /**
+   * Records a compressed layer under `key`, pushing its blob unless the repository has it; with
+   * `ifMissing`, nothing is sent when a record stands under `key` already.
+   */
+  async keepLayer(
+    key: string,
+    diffId: Digest,
+    blob: Blob,
+    opts: { ifMissing?: boolean } = {},
+  ): Promise<void> {
+    if (opts.ifMissing && (await this.client.manifestDescriptor(this.ref.repository, layerTag(key)))) return;
     const artifact = buildArtifact({
       artifactType: CacheArtifactType.layer,
       layers: [blob],
