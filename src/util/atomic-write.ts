@@ -66,7 +66,7 @@ export async function writeFileAtomic(
     };
     const source = Buffer.isBuffer(data)
       ? Readable.from([data])
-      : Readable.from(withSourceErrors(data, mark));
+      : Readable.from(withSourceErrors(data, mark), { objectMode: false });
     await pipeline(source, createWriteStream(tmp, { mode: opts.mode ?? 0o644 }), { signal: opts.signal });
     opts.signal?.throwIfAborted();
     await rename(tmp, dest);

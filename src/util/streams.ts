@@ -33,3 +33,26 @@ export async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   for await (const c of chunks) parts.push(c);
   return Buffer.concat(parts);
 }
+
+/**
+ * Joins small chunks into ones of at least `min` bytes (the last may be shorter): a network body arrives
+ * in pieces of a few KiB, and every piece costs each stage after it (a hash update, a write call).
+ */
+export async function* coalesce(source: AsyncIterable<Buffer>, min = 1 << 20): AsyncIterable<Buffer> {
+  let parts: Buffer[] = [];
+  let size = 0;
+  for await (const c of source) {
+    if (size === 0 && c.length >= min) {
+      yield c;
+      continue;
+    }
+    parts.push(c);
+    size += c.length;
+    if (size >= min) {
+      yield Buffer.concat(parts, size);
+      parts = [];
+      size = 0;
+    }
+  }
+  if (size > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
+}

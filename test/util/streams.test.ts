@@ -1,9 +1,9 @@
-// Stream helpers: through() propagates errors from the source and the transform; counting, drain, memo.
+// Stream helpers: through() propagates errors from the source and the transform; counting, drain, memo, coalesce.
 import assert from 'node:assert/strict';
 import { PassThrough, Transform } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createGunzip } from 'node:zlib';
-import { counting, drain, memo, through } from '../../src/util/index.ts';
+import { coalesce, counting, drain, memo, through } from '../../src/util/index.ts';
 
 async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -104,3 +104,27 @@ describe('memo', () => {
     assert.equal(calls, 1);
   });
 });
+
+describe('coalesce', () => {
+  it('joins small chunks into ones of at least the minimum, the same bytes in order, the rest last', async () => {
+    const pieces = Array.from({ length: 300 }, (_, i) => Buffer.alloc(1000, i % 251));
+    const out: Buffer[] = [];
+    for await (const c of coalesce(from(pieces), 64 * 1024)) out.push(c);
+    assert.deepEqual(Buffer.concat(out), Buffer.concat(pieces));
+    assert.ok(out.slice(0, -1).every((c) => c.length >= 64 * 1024));
+    assert.equal(out.length, Math.ceil(300_000 / 66_000));
+  });
+
+  it('passes a chunk already large enough through as it is, and gives nothing for nothing', async () => {
+    const big = Buffer.alloc(2 << 20, 7);
+    const out: Buffer[] = [];
+    for await (const c of coalesce(from([big]))) out.push(c);
+    assert.equal(out.length, 1);
+    assert.equal(out[0], big);
+    for await (const _ of coalesce(from([]))) assert.fail('no chunk');
+  });
+});
+
+async function* from(chunks: Buffer[]): AsyncIterable<Buffer> {
+  yield* chunks;
+}

@@ -3,7 +3,7 @@
 // digest it was asked for before it is returned (size first, then digest), and a manifest's digest is always
 // that of the bytes received, never a header's word. Blob bodies resume where a dropped connection left them.
 import { checkCount, type Descriptor, LIMITS, parseJson, verifiedContent } from '../../oci/index.ts';
-import { type Digest, PithError, sha256 } from '../../util/index.ts';
+import { coalesce, type Digest, PithError, sha256 } from '../../util/index.ts';
 import { MANIFEST_ACCEPT } from './manifest-accept.ts';
 import { type OnProgress, withProgress } from './progress.ts';
 import { type ReadResponse, RegistryError, type RegistryTransport } from './transport/index.ts';
@@ -125,9 +125,11 @@ export class RegistryClient {
   getBlob(repo: string, desc: Descriptor): AsyncIterable<Buffer> {
     const where = this.where(repo);
     const open = () =>
-      this.transport.stream(
-        { method: 'GET', path: `/v2/${repo}/blobs/${desc.digest}`, scope: pull(repo), expect: [200] },
-        desc.size,
+      coalesce(
+        this.transport.stream(
+          { method: 'GET', path: `/v2/${repo}/blobs/${desc.digest}`, scope: pull(repo), expect: [200] },
+          desc.size,
+        ),
       );
     return withProgress(verifiedContent({ descriptor: desc, open }, where), desc, this.#onProgress);
   }
