@@ -4,6 +4,7 @@
 // Invariants: one pass over the stream, no seeking; readDebControl stops (and closes the source) right
 // after control.tar; every error is PithError('invalid', …) whose message starts with `where`.
 import type { ReadEntry } from '../tar/index.ts';
+import type { ContentCache } from '../util/index.ts';
 import { type ArMember, readAr } from './ar.ts';
 import { type DebControl, parseControlTar } from './control-tar.ts';
 import { debError } from './deb-error.ts';
@@ -19,17 +20,21 @@ export interface DebContents {
 const MAX_VERSION_SIZE = 1024;
 
 /**
- * Reads a .deb: 'debian-binary' first and of major version 2, then control.tar{,.gz,.xz,.zst}, then
+ * Reads a .deb (with `cache`, members decoded before are read decoded: tar-member.ts): 'debian-binary' first and of major version 2, then control.tar{,.gz,.xz,.zst}, then
  * data.tar{,.gz,.xz,.zst}; '_'-prefixed members are ignored. Decompression follows the member's extension,
  * cross-checked with its magic bytes. Throws PithError('invalid') with BAD_AR, BAD_DEB_VERSION,
  * BAD_DEB_MEMBER, BAD_DEB_CONTROL, BAD_DEB_COMPRESSION, UNSUPPORTED_DEB_COMPRESSION (bzip2, lzma), or the
  * tar/decompressor code (BAD_TAR, BAD_XZ, BAD_GZIP, BAD_ZSTD); `where` (the package file) leads the message.
  */
-export async function readDeb(source: AsyncIterable<Buffer>, where: string): Promise<DebContents> {
+export async function readDeb(
+  source: AsyncIterable<Buffer>,
+  where: string,
+  opts: { cache?: ContentCache } = {},
+): Promise<DebContents> {
   const members = new MemberCursor(source, where);
   try {
-    const control = await readControlPart(members, where);
-    const entries = await collect(readTarMember(await members.expect('data'), where));
+    const control = await readControlPart(members, where, opts.cache);
+    const entries = await collect(readTarMember(await members.expect('data'), where, opts.cache));
     await members.expectEnd();
     return { control, entries };
   } finally {
@@ -47,9 +52,13 @@ export async function readDebControl(source: AsyncIterable<Buffer>, where: strin
   }
 }
 
-async function readControlPart(members: MemberCursor, where: string): Promise<DebControl> {
+async function readControlPart(
+  members: MemberCursor,
+  where: string,
+  cache?: ContentCache,
+): Promise<DebControl> {
   await checkVersion(await members.first(), where);
-  return parseControlTar(await collect(readTarMember(await members.expect('control'), where)), where);
+  return parseControlTar(await collect(readTarMember(await members.expect('control'), where, cache)), where);
 }
 
 /** Accepts 'debian-binary' holding "2.<minor>\n" (dpkg reads any 2.x). */

@@ -2,8 +2,13 @@
 // cross-checked against the magic bytes, then parsed with the tar reader.
 // Invariants: the whole compressed member is decoded even after the tar end-of-archive marker, so a broken
 // xz/gzip/zstd check at the end is never missed; every error names the package and the member.
+// With a cache (util's ContentCache), a member's decoded bytes are kept under the sha256 of its compressed
+// bytes and read from there next time: decoding xz (a child process per member) is most of reading a .deb,
+// and a warm build reads every .deb again. Only a member that decoded without error is kept.
+import { createHash } from 'node:crypto';
 import { detectCompression, gunzip, unxz, unzstd } from '../compress/index.ts';
 import { type ReadEntry, readTar } from '../tar/index.ts';
+import type { ContentCache } from '../util/index.ts';
 import type { ArMember } from './ar.ts';
 import { debError, inMember } from './deb-error.ts';
 
@@ -40,9 +45,13 @@ export function tarMemberKind(name: string): TarMemberKind | null {
  * naming `where` and the member: UNSUPPORTED_DEB_COMPRESSION (bzip2, lzma), BAD_DEB_MEMBER (unknown
  * extension), BAD_DEB_COMPRESSION (extension and magic bytes disagree), BAD_GZIP/BAD_XZ/BAD_ZSTD/BAD_TAR.
  */
-export async function* readTarMember(member: ArMember, where: string): AsyncIterable<ReadEntry> {
+export async function* readTarMember(
+  member: ArMember,
+  where: string,
+  cache?: ContentCache,
+): AsyncIterable<ReadEntry> {
   const codec = codecOf(member.name, where);
-  const decoded = (await decode(member, codec, where))[Symbol.asyncIterator]();
+  const decoded = (await decode(member, codec, where, cache))[Symbol.asyncIterator]();
   try {
     // readTar closes its source at the end-of-archive marker; keep ours open to decode the rest.
     yield* readTar({ [Symbol.asyncIterator]: () => ({ next: () => decoded.next() }) });
@@ -76,7 +85,12 @@ function codecOf(name: string, where: string): Codec {
 }
 
 /** The member's decompressed bytes, after checking its magic against the extension. */
-async function decode(member: ArMember, codec: Codec, where: string): Promise<AsyncIterable<Buffer>> {
+async function decode(
+  member: ArMember,
+  codec: Codec,
+  where: string,
+  cache?: ContentCache,
+): Promise<AsyncIterable<Buffer>> {
   const { head, stream } = await peek(member.body, MAGIC_BYTES);
   const found = detectCompression(head);
   if (found !== codec) {
@@ -87,10 +101,38 @@ async function decode(member: ArMember, codec: Codec, where: string): Promise<As
       { member: member.name, expected: codec, found },
     );
   }
-  if (codec === 'gzip') return gunzip(stream);
-  if (codec === 'xz') return unxz(stream);
-  if (codec === 'zstd') return unzstd(stream);
-  return stream;
+  if (codec === 'none') return stream;
+  return cache ? cachedDecode(stream, codec, cache) : decoder(codec)(stream);
+}
+
+function decoder(codec: Exclude<Codec, 'none'>): (s: AsyncIterable<Buffer>) => AsyncIterable<Buffer> {
+  return codec === 'gzip' ? gunzip : codec === 'xz' ? unxz : unzstd;
+}
+
+/** Decoded bytes from the cache, else decoded now (and kept); lazy, so failures surface while reading. */
+async function* cachedDecode(
+  stream: AsyncIterable<Buffer>,
+  codec: Exclude<Codec, 'none'>,
+  cache: ContentCache,
+): AsyncIterable<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of stream) parts.push(c);
+  const compressed = Buffer.concat(parts);
+  const name = `deb-member/v1/${createHash('sha256').update(compressed).digest('hex')}`;
+  const hit = await cache.getNamed(name);
+  if (hit) {
+    yield hit;
+    return;
+  }
+  const out: Buffer[] = [];
+  for await (const c of decoder(codec)(one(compressed))) out.push(c);
+  const decoded = Buffer.concat(out);
+  await cache.putNamed(name, decoded).catch(() => {}); // a cache that cannot be written only costs speed
+  yield decoded;
+}
+
+async function* one(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
 }
 
 /** The first `n` bytes of a stream (fewer if it is shorter) and the whole stream, still unread. */

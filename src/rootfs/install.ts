@@ -200,6 +200,7 @@ export async function installDebian(
           yield debs.get(p.sha256)!;
         })(),
         `${p.name}_${p.version}_${p.architecture}.deb`,
+        { cache: session.cache },
       );
       decoded.set(p.sha256, deb);
     }
