@@ -2,6 +2,7 @@
 // themselves up, and the podman invocation this machine supports (runc, cgroupfs, no network).
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { TestContext } from 'node:test';
@@ -76,3 +77,12 @@ export const PODMAN_RUN = [
  * process still reaches a checkout that only root may read (a clone in a 0700 temporary directory).
  */
 export const WITHOUT_CAPABILITIES = ['--bounding-set=-all', '--inh-caps=-all'];
+
+/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((done) => server.close(() => done()));
+  return port;
+}

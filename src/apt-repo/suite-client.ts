@@ -116,7 +116,7 @@ export async function fetchPackages(
   arch: string,
   opts: ClientOptions,
 ): Promise<PackageRecord[]> {
-  return (await verifiedIndex(ref, release, component, arch, opts)).records;
+  return verifiedRecords(ref, release, component, indexEntry(ref, release, component, arch), opts);
 }
 
 /**
@@ -143,8 +143,7 @@ export async function fetchIndex(
       // an unreadable entry is made again below
     }
   }
-  const { records } = await verifiedIndex(ref, release, component, arch, opts);
-  const compact = writeCompactIndex(records);
+  const compact = writeCompactIndex(await verifiedRecords(ref, release, component, entry, opts));
   await opts.cache?.putNamed(name, compact);
   return readCompactIndex(compact, origin, ref.base, where);
 }
@@ -164,14 +163,13 @@ function indexEntry(ref: SuiteRef, release: Release, component: string, arch: st
 }
 
 /** An index downloaded (or from the cache), checked against the Release, decompressed and parsed. */
-async function verifiedIndex(
+async function verifiedRecords(
   ref: SuiteRef,
   release: Release,
   component: string,
-  arch: string,
+  entry: ReturnType<typeof indexEntry>,
   opts: ClientOptions,
-): Promise<{ records: PackageRecord[] }> {
-  const entry = indexEntry(ref, release, component, arch);
+): Promise<PackageRecord[]> {
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const bytes = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
   const chunks: Buffer[] = [];
@@ -180,10 +178,9 @@ async function verifiedIndex(
   })();
   for await (const c of entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind)) chunks.push(c);
   const origin = `${ref.suite}/${component}`;
-  const records = parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
+  return parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
     packageRecord(s, origin, where, ref.base),
   );
-  return { records };
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

@@ -17,6 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { settleTemp, tempSibling, withSourceErrors, writeFileAtomic } from './atomic-write.ts';
 import { sha256 } from './digest.ts';
 import { messageOf, PithError } from './errors.ts';
+import { counting } from './streams.ts';
 import { asSystemError } from './system-error.ts';
 
 /** The default cache directory: $XDG_CACHE_HOME/pith or ~/.cache/pith. */
@@ -84,19 +85,16 @@ export class ContentCache {
     const h = createHash('sha256');
     let size = 0;
     const fromSource = new WeakSet<object>();
-    const hashing = withSourceErrors(source, (err) => {
+    const marked = withSourceErrors(source, (err) => {
       if (typeof err === 'object' && err !== null) fromSource.add(err);
       return err;
     });
-    const counted = async function* () {
-      for await (const c of hashing) {
-        h.update(c);
-        size += c.length;
-        yield c;
-      }
-    };
+    const counted = counting(marked, (c) => {
+      h.update(c);
+      size += c.length;
+    });
     try {
-      await pipeline(counted(), createWriteStream(tmp), { signal });
+      await pipeline(counted, createWriteStream(tmp), { signal });
       const sha256 = h.digest('hex');
       await rename(tmp, this.#path(sha256));
       return { sha256, size };

@@ -6,14 +6,13 @@
 // writing, not a failure, and is not asked again.
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createPith, type PithEvent } from '../../src/api/index.ts';
 import { CacheRepo, clientFor } from '../../src/io/index.ts';
 import { LayerStore } from '../../src/layer/index.ts';
 import { memoryBlob, parseReference } from '../../src/oci/index.ts';
-import { tempDir } from '../helpers.ts';
+import { closedPort, tempDir } from '../helpers.ts';
 import { appRepoAndRegistry } from './app-repo.ts';
 
 const servers = appRepoAndRegistry();
@@ -113,10 +112,7 @@ describe('--cache-repo', () => {
   });
 
   it('a cache repository nobody answers at is a warning, and the build goes on', async (t) => {
-    const server = createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as { port: number };
-    await new Promise<void>((done) => server.close(() => done()));
+    const port = await closedPort();
     const result = await (await runner(t, `docker://127.0.0.1:${port}/fleet`)).build();
     assert.ok(result.layers.every((l) => l.how === 'built'));
     // one warning for reading and one for writing; neither is tried again

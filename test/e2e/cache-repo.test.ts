@@ -5,11 +5,10 @@
 // .deb downloaded — and gets the same digest. Needs the mirror (the first runner) and docker-registry.
 import assert from 'node:assert/strict';
 import { copyFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createPith, type PithEvent } from '../../src/api/index.ts';
-import { tempDir } from '../helpers.ts';
+import { closedPort, tempDir } from '../helpers.ts';
 import { type RegistryServer, startRegistry } from '../interop/registry-server.ts';
 
 let registry: RegistryServer;
@@ -17,15 +16,6 @@ before(async () => {
   registry = await startRegistry();
 });
 after(() => registry.stop());
-
-/** A port of 127.0.0.1 nothing listens on (taken, then released). */
-async function deadPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}
 
 type LayerEvent = Extract<PithEvent, { type: 'layer' }>;
 
@@ -48,7 +38,7 @@ test('a second runner builds base from the cache repository alone, with the same
 
   // the second runner: another directory and cache, the same lock, and a mirror nobody answers at
   const two = await tempDir(t);
-  const dead = `http://127.0.0.1:${await deadPort()}/debian`;
+  const dead = `http://127.0.0.1:${await closedPort()}/debian`;
   await writeFile(
     join(two, 'pith.yaml'),
     `preset: base\narchs: [amd64]\nmirror:\n  archive: ${dead}\n  security: ${dead}-security\n`,

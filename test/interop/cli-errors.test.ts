@@ -6,13 +6,12 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { writeDockerArchive, writeLayoutDir } from '../../src/io/index.ts';
-import { CLI, pith, type RunResult, run, tempDir, WITHOUT_CAPABILITIES } from '../helpers.ts';
+import { CLI, closedPort, pith, type RunResult, run, tempDir, WITHOUT_CAPABILITIES } from '../helpers.ts';
 import { tempLeftovers } from '../io/unit/helpers.ts';
 import { smallImage } from '../oci/fixtures.ts';
 
@@ -270,10 +269,7 @@ describe('environment failures in a private mount namespace (root only)', { time
 
 describe('the network', { timeout: 60_000 }, () => {
   it('docker:// to a closed port → 5, one line', async () => {
-    const server = createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as { port: number };
-    await new Promise((done) => server.close(done));
+    const port = await closedPort();
     assertOneLine(await pith(['inspect', `docker://127.0.0.1:${port}/x/y:1`]), 5, /ECONNREFUSED/);
   });
 });

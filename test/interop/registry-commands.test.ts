@@ -5,13 +5,12 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pushRemote } from '../../src/io/index.ts';
 import { parseReference } from '../../src/oci/index.ts';
 import { type MemoryRegistry, startMemoryRegistry } from '../../src/testing/index.ts';
-import { CLI, pith, tempDir } from '../helpers.ts';
+import { CLI, closedPort, pith, tempDir } from '../helpers.ts';
 import { smallImage } from '../oci/fixtures.ts';
 
 let reg: MemoryRegistry;
@@ -172,12 +171,3 @@ describe('registry commands', () => {
     }
   });
 });
-
-/** A port on 127.0.0.1 that nothing listens on (bound, then closed). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((done) => server.close(() => done()));
-  return port;
-}

@@ -3,7 +3,7 @@
 // names the attempt, a cause chain is looked through, and anything else is left alone.
 import assert from 'node:assert/strict';
 import { lstat, mkdir, open, readFile, writeFile } from 'node:fs/promises';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import {
@@ -13,7 +13,7 @@ import {
   PithError,
   systemErrorCode,
 } from '../../src/util/index.ts';
-import { tempDir } from '../helpers.ts';
+import { closedPort, tempDir } from '../helpers.ts';
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
   try {
@@ -61,10 +61,7 @@ describe('fromSystemError', () => {
   });
 
   it('a refused connection is io (5), naming the address, through a cause chain', async () => {
-    const server = createServer();
-    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-    const { port } = server.address() as { port: number };
-    await new Promise((done) => server.close(done));
+    const port = await closedPort();
     const refused = await new Promise<Error>((done) => connect(port, '127.0.0.1').on('error', done));
     const wrapped = new TypeError('fetch failed', { cause: refused });
     assert.equal(systemErrorCode(wrapped), 'ECONNREFUSED');

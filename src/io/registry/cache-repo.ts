@@ -16,7 +16,7 @@ import {
   type ImageReference,
   memoryBlob,
 } from '../../oci/index.ts';
-import { type Digest, isDigest, PithError, sha256 } from '../../util/index.ts';
+import { type Digest, isDigest, PithError, readAll, sha256 } from '../../util/index.ts';
 import type { RegistryClient } from './client.ts';
 import { pushArtifact } from './push.ts';
 import { RegistryError } from './transport/index.ts';
@@ -53,10 +53,11 @@ export class CacheRepo {
   /** The bytes of the .deb with this sha256 and size, or undefined when the repository has none. */
   async fetchDeb(hex: string, size: number): Promise<Buffer | undefined> {
     const desc: Descriptor = { mediaType: CacheArtifactType.deb, digest: `sha256:${hex}`, size };
-    if (!(await this.client.hasBlob(this.ref.repository, desc.digest))) return undefined;
-    const parts: Buffer[] = [];
-    for await (const c of this.client.getBlob(this.ref.repository, desc)) parts.push(c);
-    return Buffer.concat(parts);
+    // one GET: a 404 is a miss
+    return readAll(this.client.getBlob(this.ref.repository, desc)).catch((err: unknown) => {
+      if (err instanceof RegistryError && err.status === 404) return undefined;
+      throw err;
+    });
   }
 
   /** Stores a verified .deb (and its tag); says whether its blob was sent or was there already. */
