@@ -1,6 +1,7 @@
 // `npm run bench [-- CASE…]`: every case compares pith against its named peer in the same run and prints a ratio.
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { BUNDLE_DIR, bundle } from '../scripts/bundle.ts';
 import { buildFilesCase } from './cases/build-files.ts';
 import { debianBaseCase } from './cases/debian-base.ts';
 import { inventoryCase } from './cases/inventory.ts';
@@ -8,15 +9,12 @@ import { nodeAppCase } from './cases/node-app.ts';
 import { registryCase } from './cases/registry.ts';
 import { signingCase } from './cases/signing.ts';
 import { startupCase } from './cases/startup.ts';
-import { sh } from './lib.ts';
 
 const work = resolve(import.meta.dirname, '..', '.bench');
 process.stdout.write(`pith benchmarks (Node ${process.version}, ${process.arch})\n\n`);
 await mkdir(work, { recursive: true });
-// pith runs as users run it, bin/pith.js on the compiled dist/: compile the sources as they are now
-await sh(
-  `'${resolve(import.meta.dirname, '..', 'node_modules', '.bin', 'tsc')}' -p '${resolve(import.meta.dirname, '..', 'tsconfig.build.json')}'`,
-);
+// pith runs as users run it, bin/pith.js on the bundle in dist/bundle/: bundle the sources as they are now
+await bundle();
 // `npm run bench -- inventory registry` runs only the cases named
 const cases: [string, (dir: string) => Promise<void>][] = [
   ['startup', startupCase],
@@ -34,6 +32,6 @@ if (unknown.length)
 try {
   for (const [name, run] of cases) if (only.length === 0 || only.includes(name)) await run(join(work, name));
 } finally {
-  // bin/pith.js prefers dist/ when it exists: leave none behind, or the checkout would run this build later
-  await rm(resolve(import.meta.dirname, '..', 'dist'), { recursive: true, force: true });
+  // bin/pith.js prefers the bundle when it exists: leave none behind, or the checkout would run this one later
+  await rm(BUNDLE_DIR, { recursive: true, force: true });
 }

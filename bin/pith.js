@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// pith command-line entry: checks the Node.js version, then runs the compiled CLI (dist/), or the
-// TypeScript sources directly in a development checkout that has not been built.
+// pith command-line entry: checks the Node.js version, then runs the bundled CLI (dist/bundle/, made by
+// scripts/bundle.ts when `npm ci` or `npm run build` runs), or the TypeScript sources directly in a
+// development checkout that has not been built.
 import { existsSync } from 'node:fs';
 import * as nodeModule from 'node:module';
 
@@ -14,8 +15,8 @@ if (major < 22 || (major === 22 && minor < 18)) {
 }
 // V8's compiled code is cached on disk (Node's compile cache, in the OS temp dir): startup drops by a third
 nodeModule.enableCompileCache?.();
-const compiled = new URL('../dist/cli/main.js', import.meta.url);
+const bundled = new URL('../dist/bundle/cli.js', import.meta.url);
 const { run } = await import(
-  existsSync(compiled) ? compiled.href : new URL('../src/cli/main.ts', import.meta.url).href
+  existsSync(bundled) ? bundled.href : new URL('../src/cli/main.ts', import.meta.url).href
 );
 process.exitCode = await run(process.argv.slice(2));

@@ -4,18 +4,17 @@
 // fails (reset, broken framing, timeout) errors with the real cause, not Node's bare "aborted". node:https
 // rather than fetch, so that an extra CA bundle (caFile) is trusted by this transport alone (oci.md §16).
 import { readFile } from 'node:fs/promises';
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-  STATUS_CODES,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates } from 'node:tls';
 import { DEFAULT_IDLE_TIMEOUT_MS, messageOf, PithError, throwIfAborted } from '../../../util/index.ts';
+
+// node:http and node:https are reached through getBuiltinModule, not imported: an ES import builds
+// node:http's whole facade, whose lazy getters load undici (30 ms of every command's start-up)
+const http = () => process.getBuiltinModule('node:http');
+const https = () => process.getBuiltinModule('node:https');
 
 /** A response head, its body still unread in `message`. */
 export interface Exchange {
@@ -44,7 +43,7 @@ export class Connections {
   readonly #caFile: string | undefined;
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal | undefined;
-  readonly #http = new HttpAgent({ keepAlive: true });
+  #http: HttpAgent | undefined;
   #https: Promise<HttpsAgent> | undefined;
 
   constructor(opts: { caFile?: string; timeoutMs?: number; signal?: AbortSignal | undefined } = {}) {
@@ -56,7 +55,7 @@ export class Connections {
   /** Sends one request; resolves when the response head arrives, rejects on a connection failure. */
   async send(url: URL, init: ExchangeInit): Promise<Exchange> {
     const secure = url.protocol === 'https:';
-    const agent = secure ? await this.#httpsAgent() : this.#http;
+    const agent = secure ? await this.#httpsAgent() : this.#httpAgent();
     const headers = { ...init.headers };
     const { body } = init;
     if (Buffer.isBuffer(body) && headers['content-length'] === undefined) {
@@ -66,7 +65,7 @@ export class Connections {
     }
     throwIfAborted(this.#signal);
     const signal = this.#signal;
-    const req = (secure ? httpsRequest : httpRequest)(url, {
+    const req = (secure ? https().request : http().request)(url, {
       method: init.method,
       headers,
       agent,
@@ -77,11 +76,16 @@ export class Connections {
 
   /** Closes every pooled connection. */
   close(): void {
-    this.#http.destroy();
+    this.#http?.destroy();
     this.#https?.then(
       (a) => a.destroy(),
       () => {},
     );
+  }
+
+  #httpAgent(): HttpAgent {
+    this.#http ??= new (http().Agent)({ keepAlive: true });
+    return this.#http;
   }
 
   #httpsAgent(): Promise<HttpsAgent> {
@@ -90,7 +94,7 @@ export class Connections {
   }
 
   async #createHttpsAgent(): Promise<HttpsAgent> {
-    if (this.#caFile === undefined) return new HttpsAgent({ keepAlive: true });
+    if (this.#caFile === undefined) return new (https().Agent)({ keepAlive: true });
     let pem: string;
     try {
       pem = await readFile(this.#caFile, 'utf8');
@@ -110,7 +114,7 @@ export class Connections {
       throw new PithError('input', 'BAD_CA_FILE', `${this.#caFile} holds no PEM certificate`);
     }
     // `ca` replaces the trusted set, so keep the default roots (bundled, system, NODE_EXTRA_CA_CERTS) too
-    return new HttpsAgent({ keepAlive: true, ca: [...getCACertificates('default'), pem] });
+    return new (https().Agent)({ keepAlive: true, ca: [...getCACertificates('default'), pem] });
   }
 }
 
@@ -143,7 +147,7 @@ function exchange(req: ClientRequest, url: URL, init: ExchangeInit, idleMs: numb
         method: init.method,
         url,
         status,
-        statusText: res.statusMessage || STATUS_CODES[status] || '',
+        statusText: res.statusMessage || http().STATUS_CODES[status] || '',
         headers: toHeaders(res.rawHeaders),
         message: res,
       });
