@@ -135,7 +135,7 @@ export async function fetchIndex(
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const origin = `${ref.suite}/${component}`;
   const name = compactIndexName(entry.sha256);
-  const cached = await opts.cache?.getNamed(name);
+  const cached = await opts.cache?.namedPath(name);
   if (cached) {
     try {
       return readCompactIndex(cached, origin, ref.base, where);

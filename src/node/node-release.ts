@@ -4,7 +4,7 @@
 // - a release dist URL: SHASUMS256.txt.asc verified with the Node.js release keys, then the tarball's
 //   sha256 checked against its line.
 // What was used is pinned (LockedNode: version, URL, sha256, integrity, signing keys), so a --locked build
-// fetches exactly those bytes again, from the cache when it holds them.
+// fetches exactly those bytes again, from the cache when it holds them, and bin/node is kept unpacked.
 import semver from 'semver';
 import { type ContentCache, fetchBytes } from '../apt-repo/index.ts';
 import type { Arch, NodeRuntime } from '../config/index.ts';
@@ -186,6 +186,8 @@ async function fetchPinned(
   how: NodeFetch,
 ): Promise<{ node: Buffer; license: Buffer }> {
   const what = `Node.js ${pin.version} for ${arch} (${redactUrl(pin.url)})`;
+  const kept = await keptBinary(how.cache, pin.sha256);
+  if (kept) return kept;
   const bytes = await pinnedBytes(pin, what, how.cache, how);
   let node: Buffer | undefined;
   let license: Buffer | undefined;
@@ -196,7 +198,27 @@ async function fetchPinned(
   }
   if (!node || !license)
     throw new PithError('invalid', 'NODE_BINARY_MISSING', `${what}: has no ${node ? 'LICENSE' : 'bin/node'}`);
+  // a cache that cannot be written only costs speed
+  await how.cache.putNamed(keptName(pin.sha256, 'bin/node'), node).catch(() => {});
+  await how.cache.putNamed(keptName(pin.sha256, 'LICENSE'), license).catch(() => {});
   return { node, license };
+}
+
+/**
+ * bin/node and LICENSE as a verified tarball held them, kept under its sha256 (derived state, like the
+ * decoded .deb members): a warm build neither reads the 30-50 MiB tarball again nor decompresses it.
+ */
+function keptName(tarballSha256: string, member: 'bin/node' | 'LICENSE'): string {
+  return `node-release/v1/${tarballSha256}/${member}`;
+}
+
+async function keptBinary(
+  cache: ContentCache,
+  tarballSha256: string,
+): Promise<{ node: Buffer; license: Buffer } | undefined> {
+  const license = await cache.getNamed(keptName(tarballSha256, 'LICENSE'));
+  const node = license && (await cache.getNamed(keptName(tarballSha256, 'bin/node')));
+  return license && node ? { node, license } : undefined;
 }
 
 async function pinnedBytes(

@@ -5,9 +5,10 @@
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
 // entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
 // Trust: content is re-hashed on every read, so corruption is never used. What pith derives and keeps here
-// (compact Packages indexes, layer records) is the cache owner's own state, trusted as apt trusts its
-// lists once verified: share a cache directory only between builds that trust each other, and a registry
-// (`--cache-repo`, verified on every read) across trust boundaries.
+// (compact Packages indexes, layer records, decoded members) is the cache owner's own state, trusted as apt
+// trusts its lists once verified (a compact index is even read in place, unhashed: namedPath): share a
+// cache directory only between builds that trust each other, and a registry (`--cache-repo`, verified on
+// every read) across trust boundaries.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
@@ -135,8 +136,24 @@ export class ContentCache {
 
   /** The bytes last stored under a name (undefined if none, or if the content is gone or corrupt). */
   async getNamed(name: string): Promise<Buffer | undefined> {
+    const ref = await this.#ref(name);
+    return ref ? this.get(ref) : undefined;
+  }
+
+  async #ref(name: string): Promise<string | undefined> {
     const ref = await readFile(join(this.dir, 'refs', sha256Hex(name)), 'utf8').catch(() => undefined);
-    return ref && /^[0-9a-f]{64}$/.test(ref) ? this.get(ref) : undefined;
+    return ref && /^[0-9a-f]{64}$/.test(ref) ? ref : undefined;
+  }
+
+  /**
+   * The file a name points at, not read or hashed: only for derived state the reader checks as it parses
+   * (a compact index, read in parts), never for downloads. Undefined if the name or its file is missing.
+   */
+  async namedPath(name: string): Promise<string | undefined> {
+    const ref = await this.#ref(name);
+    if (!ref) return undefined;
+    const path = this.#path(ref);
+    return (await stat(path).catch(() => undefined))?.isFile() ? path : undefined;
   }
 
   /** Stores bytes and points a name at them, replacing what the name pointed at before. */

