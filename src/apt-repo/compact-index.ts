@@ -146,7 +146,8 @@ export function readCompactIndex(
     )
       throw unreadable('has another format');
     const body: Body = (start, end) => read(PREFIX + length + start, end - start);
-    const index = new CompactIndex(body, header, origin, base.replace(/\/+$/, ''), where);
+    const file = typeof source === 'string' ? `; remove ${source} and build again` : '';
+    const index = new CompactIndex(body, header, origin, base.replace(/\/+$/, ''), where, file);
     if (fd !== undefined) closing.register(index, fd);
     return index;
   } catch (cause) {
@@ -161,13 +162,16 @@ export class CompactIndex implements IndexSource {
   readonly #origin: string;
   readonly #base: string;
   readonly #where: string;
+  /** What to do about an unreadable record (remove the cache file), for its error message. */
+  readonly #remedy: string;
 
-  constructor(body: Body, header: Header, origin: string, base: string, where: string) {
+  constructor(body: Body, header: Header, origin: string, base: string, where: string, remedy: string) {
     this.#body = body;
     this.#header = header;
     this.#origin = origin;
     this.#base = base;
     this.#where = where;
+    this.#remedy = remedy;
   }
 
   named(name: string): readonly PackageRecord[] {
@@ -182,7 +186,7 @@ export class CompactIndex implements IndexSource {
       throw new PithError(
         'invalid',
         'BAD_COMPACT_INDEX',
-        `${this.#where}: the cached compact index's records of ${name} are not readable; remove the cache entry`,
+        `${this.#where}: the cached compact index's records of ${name} are not readable${this.#remedy}`,
         { cause },
       );
     }

@@ -204,7 +204,9 @@ describe('suite client on a signed fake repository', () => {
     const cut = await index();
     assert.throws(() => cut.all(), {
       code: 'BAD_COMPACT_INDEX',
-      message: /Packages\.xz: the cached compact index's records of \S+ are not readable/,
+      message: new RegExp(
+        `Packages\\.xz: the cached compact index's records of \\S+ are not readable; remove ${join(dir, 'sha256', made)} and build again`,
+      ),
     });
     // both corrupted: the index is downloaded again
     await writeFile(join(dir, 'sha256', compact), 'garbage');
