@@ -126,7 +126,7 @@ describe('Debian packages from a signed fake repository', () => {
   for (const [what, match, code, message] of [
     [
       'a tampered .deb',
-      '.deb',
+      'app_1.0-1_amd64.deb',
       'HASH_MISMATCH',
       /app 1\.0-1 \(.*app_1\.0-1_amd64\.deb\): got \d+ bytes with sha256 [0-9a-f]{64}; the verified trixie\/main index lists/,
     ],
