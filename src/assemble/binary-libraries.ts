@@ -3,6 +3,7 @@
 // *.node), and ldd.ts looks up each one's interpreter and DT_NEEDED libraries in the image as it stands —
 // Debian packages installed, files added — before any Contents index is read. Only what is missing becomes
 // a package to add; a dynamic binary is refused naming the soname no package ships.
+import { open } from 'node:fs/promises';
 import type { DebianSession } from '../apt-repo/index.ts';
 import type { Arch, PithConfig } from '../config/index.ts';
 import { readElf } from '../rootfs/index.ts';
@@ -43,6 +44,12 @@ function candidate(e: TarEntry): boolean {
 }
 
 async function contentOf(e: TarEntry): Promise<Buffer | undefined> {
+  // a kept file (the Node.js binary, 100+ MiB) is read at once, not streamed and joined
+  if (e.file) {
+    const { file, ...streamed } = e;
+    // not there, or not whole: its content stream says why
+    return (await readExactly(file, e.size).catch(() => undefined)) ?? contentOf(streamed);
+  }
   const chunks: Buffer[] = [];
   let first = true;
   for await (const c of e.content!()) {
@@ -52,6 +59,23 @@ async function contentOf(e: TarEntry): Promise<Buffer | undefined> {
     chunks.push(c);
   }
   return Buffer.concat(chunks);
+}
+
+/**
+ * A file of `size` bytes read in as few calls as the kernel allows (readFile reads 512 KiB per event-loop
+ * turn: 250 of them for the Node.js binary), or undefined when it is not exactly that long.
+ */
+async function readExactly(path: string, size: number): Promise<Buffer | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    for (let n = -1; got < size && n !== 0; got += n)
+      n = (await fh.read(buf, got, size - got, got)).bytesRead;
+    return got === size && (await fh.read(Buffer.alloc(1), 0, 1, size)).bytesRead === 0 ? buf : undefined;
+  } finally {
+    await fh.close();
+  }
 }
 
 /**

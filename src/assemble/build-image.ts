@@ -28,6 +28,7 @@ import {
 } from '../lockfile/index.ts';
 import {
   NODE_BIN,
+  NODE_LAYOUT_VERSION,
   type NodeBinary,
   type NodeFetch,
   nodeBinaries,
@@ -407,6 +408,7 @@ async function runtimeLayer(
     layer = layerFromEntries(tree.entries(), {
       ...layerOpts,
       createdBy: `pith: Node.js ${node.locked.version} (/nodejs/bin/node, from the ${source})`,
+      inputs: `nodejs ${node.locked.sha256} layout=${NODE_LAYOUT_VERSION}`,
     });
     cache.set(key, layer);
   }

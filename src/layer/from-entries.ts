@@ -18,6 +18,12 @@ export interface LayerOptions {
   createdBy?: string;
   /** The layer cache: compressed blobs are kept there and taken from there (default: built in memory). */
   store?: LayerStore;
+  /**
+   * Everything besides `epoch` that determines the entries' bytes, as a string (a .deb's sha256, the
+   * layout options and the version of the code that lays it out): with a store, the diff_id recorded for
+   * these inputs finds the layer without writing its tar. Leave it out when the entries are the key.
+   */
+  inputs?: string;
 }
 
 export interface BuiltLayer extends LayerBlob {
@@ -53,11 +59,19 @@ async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Pro
   return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
 }
 
-/** A layer from the store: found by its diff_id (locally, else remotely), or compressed into it. */
+/** A layer from the store: found by its inputs or its diff_id (locally, else remotely), or compressed into it. */
 async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOptions): Promise<BuiltLayer> {
   if (store.off) return memoryLayer(entries, opts);
   const kind = opts.compression ?? 'gzip';
   const mediaType = ociLayerType(kind);
+  const inputs = opts.inputs === undefined ? undefined : LayerStore.inputsKey(opts.inputs, opts.epoch);
+  if (inputs) {
+    // the tar these inputs made before, if its compressed blob is still whole: no tar is written
+    const tar = await store.tarOf(inputs);
+    const key = tar && LayerStore.key(tar.diffId, kind, opts.level);
+    const descriptor = tar && key ? await store.find(key, tar.diffId, mediaType) : undefined;
+    if (tar && key && descriptor) return found(store, { key, ...tar }, descriptor, 'cached', opts);
+  }
   const tar = () => writeTar(entries, { clampMtime: opts.epoch });
   const { digest: diffId, size: uncompressedSize } = await digestStream(tar());
   const key = LayerStore.key(diffId, kind, opts.level);
@@ -77,6 +91,7 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
         return `sha256:${again.digest('hex')}`;
       });
     }
+    if (inputs) await store.recordTar(inputs, diffId, uncompressedSize);
   } catch (err) {
     if (!isPithError(err) || err.code !== 'CACHE_UNWRITABLE') throw err;
     // a read-only or full cache: this build goes on without it, as with --no-layer-cache
@@ -88,6 +103,18 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
     });
     return memoryLayer(entries, opts);
   }
+  return found(store, { key, diffId, size: uncompressedSize }, descriptor, how, opts);
+}
+
+/** A layer the store holds: shared with the remote cache (unless it came from there) and reported. */
+function found(
+  store: LayerStore,
+  tar: { key: string; diffId: Digest; size: number },
+  descriptor: Descriptor,
+  how: 'built' | 'cached' | 'pulled',
+  opts: LayerOptions,
+): BuiltLayer {
+  const { key, diffId } = tar;
   if (how !== 'pulled') store.share(key, diffId, descriptor, how);
   store.onEvent?.({
     type: 'layer',
@@ -98,5 +125,10 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
     ...(opts.createdBy ? { item: opts.createdBy } : {}),
   });
   const blob = store.blob(descriptor);
-  return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
+  return {
+    blob,
+    diffId,
+    uncompressedSize: tar.size,
+    ...(opts.createdBy ? { createdBy: opts.createdBy } : {}),
+  };
 }

@@ -1,8 +1,10 @@
 // The layer cache: compressed layer blobs kept in the content cache, found again by what determines their
 // bytes — the diff_id (sha256 of the uncompressed tar, which covers every file's content and metadata),
 // the compression, its level, the compressor's version and pith's layer format version. This is how
-// BuildKit and containerd find a compressed blob for an uncompressed one. A warm build still writes each
-// tar to hash it (cheap), but compresses only the layers whose tar changed. Blobs are content, records are
+// BuildKit and containerd find a compressed blob for an uncompressed one. A warm build writes each tar to
+// hash it, but compresses only the layers whose tar changed. A layer whose inputs are few and known (a
+// .deb's sha256, the layout options and the layout code's version: `inputs`) also records the diff_id its
+// tar had, so a warm build finds it without writing the tar at all (as BuildKit's cache keys do for a step). Blobs are content, records are
 // named entries; both are written atomically, so builds racing on one cache only ever see whole entries,
 // and a record is written only after the blob is known to hold that tar. Every hit is read and hashed
 // again before use (a corrupt blob is a miss, rebuilt and replaced); records, like apt's lists, are the
@@ -16,7 +18,9 @@ import {
   digestStream,
   messageOf,
   type OnEvent,
+  PITH_TOOL,
   PithError,
+  sha256,
 } from '../util/index.ts';
 
 /** A shared cache of layers by the same key (a registry repository: io's CacheRepo). */
@@ -58,6 +62,34 @@ export class LayerStore {
           ? `zstd-${process.versions['zstd'] ?? ''}`
           : 'tar';
     return `pith-layer/v${LAYER_FORMAT_VERSION}/${compression}/${level ?? 'default'}/${coder}/${diffId}`;
+  }
+
+  /**
+   * The key of the tar made from `inputs` at `epoch`: pith's version and layer format are part of it, so a
+   * release that lays files out differently never reuses a tar recorded by another.
+   */
+  static inputsKey(inputs: string, epoch: number): string {
+    const what = sha256(`${inputs}\n${epoch}`).slice('sha256:'.length);
+    return `pith-layer-inputs/v${LAYER_FORMAT_VERSION}/${PITH_TOOL.name}-${PITH_TOOL.version}/${what}`;
+  }
+
+  /** The diff_id and size of the tar recorded under an inputs key, if any. */
+  async tarOf(inputsKey: string): Promise<{ diffId: Digest; size: number } | undefined> {
+    const record = await this.cache.getNamed(inputsKey);
+    if (!record) return undefined;
+    try {
+      const r = JSON.parse(record.toString('utf8')) as { diffId?: unknown; size?: unknown };
+      if (typeof r.diffId !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(r.diffId)) return undefined;
+      if (typeof r.size !== 'number' || !Number.isSafeInteger(r.size) || r.size < 0) return undefined;
+      return { diffId: r.diffId as Digest, size: r.size };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Records which tar `inputs` made (after its layer is kept under that diff_id). */
+  async recordTar(inputsKey: string, diffId: Digest, size: number): Promise<void> {
+    await this.cache.putNamed(inputsKey, Buffer.from(JSON.stringify({ diffId, size })));
   }
 
   /** The compressed blob recorded under `key`, if it is still whole and of `mediaType`; else undefined. */
@@ -173,10 +205,10 @@ export class LayerStore {
     });
   }
 
-  /** A cached blob, read from the cache each time it is opened. */
+  /** A blob just found, kept or pulled (so checked): read from the cache each time it is opened. */
   blob(descriptor: Descriptor): Blob {
     const hex = descriptor.digest.slice('sha256:'.length);
-    return { descriptor, open: () => this.cache.open(hex) };
+    return { descriptor, open: () => this.cache.open(hex), file: this.cache.file(hex) };
   }
 }
 

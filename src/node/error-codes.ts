@@ -32,6 +32,11 @@ export const NODE_ERROR_CODES = {
     kind: 'invalid',
     meaning: 'A Node.js package or tarball has no bin/node (or no LICENSE).',
   },
+  KEPT_NODE_CORRUPT: {
+    kind: 'invalid',
+    meaning:
+      'The copy of bin/node kept in the cache no longer has the bytes it was kept with; it is removed, and the next build unpacks the tarball again.',
+  },
   NOT_A_NODE_PROJECT: {
     kind: 'input',
     meaning: 'app.node names a directory without package.json, or its package.json is not valid JSON.',

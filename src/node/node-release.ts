@@ -5,6 +5,7 @@
 //   sha256 checked against its line.
 // What was used is pinned (LockedNode: version, URL, sha256, integrity, signing keys), so a --locked build
 // fetches exactly those bytes again, from the cache when it holds them, and bin/node is kept unpacked.
+import { createHash } from 'node:crypto';
 import semver from 'semver';
 import { type ContentCache, fetchBytes } from '../apt-repo/index.ts';
 import type { Arch, NodeRuntime } from '../config/index.ts';
@@ -19,8 +20,17 @@ import { tgzEntries } from './tarball.ts';
 export interface NodeBinary {
   arch: Arch;
   locked: LockedNode;
-  node: Buffer;
+  node: NodeExecutable;
   license: Buffer;
+}
+
+/** bin/node, read only when its bytes are needed (its layer is usually in the layer cache already). */
+export interface NodeExecutable {
+  size: number;
+  /** The bytes, checked as they stream. */
+  content(): AsyncIterable<Buffer>;
+  /** Where the cache keeps it, for a reader that wants it whole at once (see TarEntry.file). */
+  file?: string;
 }
 
 export interface NodeFetch extends NpmFetch {
@@ -184,7 +194,7 @@ async function fetchPinned(
   pin: LockedNode,
   arch: Arch,
   how: NodeFetch,
-): Promise<{ node: Buffer; license: Buffer }> {
+): Promise<{ node: NodeExecutable; license: Buffer }> {
   const what = `Node.js ${pin.version} for ${arch} (${redactUrl(pin.url)})`;
   const kept = await keptBinary(how.cache, pin.sha256);
   if (kept) return kept;
@@ -201,7 +211,11 @@ async function fetchPinned(
   // a cache that cannot be written only costs speed
   await how.cache.putNamed(keptName(pin.sha256, 'bin/node'), node).catch(() => {});
   await how.cache.putNamed(keptName(pin.sha256, 'LICENSE'), license).catch(() => {});
-  return { node, license };
+  const unpacked = node;
+  const content = async function* () {
+    yield unpacked;
+  };
+  return { node: { size: unpacked.length, content }, license };
 }
 
 /**
@@ -215,10 +229,32 @@ function keptName(tarballSha256: string, member: 'bin/node' | 'LICENSE'): string
 async function keptBinary(
   cache: ContentCache,
   tarballSha256: string,
-): Promise<{ node: Buffer; license: Buffer } | undefined> {
+): Promise<{ node: NodeExecutable; license: Buffer } | undefined> {
   const license = await cache.getNamed(keptName(tarballSha256, 'LICENSE'));
-  const node = license && (await cache.getNamed(keptName(tarballSha256, 'bin/node')));
-  return license && node ? { node, license } : undefined;
+  const node = license && (await cache.namedFile(keptName(tarballSha256, 'bin/node')));
+  if (!license || !node) return undefined;
+  // not read now: a warm build finds the runtime layer by the tarball's sha256 and never needs the bytes
+  return { node: { size: node.size, file: node.path, content: () => checkedKept(cache, node) }, license };
+}
+
+/** A kept binary's bytes, hashed as they stream; a copy that changed is removed and refused at its end. */
+async function* checkedKept(
+  cache: ContentCache,
+  kept: { sha256: string; path: string },
+): AsyncIterable<Buffer> {
+  const h = createHash('sha256');
+  for await (const c of cache.open(kept.sha256)) {
+    h.update(c);
+    yield c;
+  }
+  const got = h.digest('hex');
+  if (got === kept.sha256) return;
+  await cache.drop(kept.sha256);
+  throw new PithError(
+    'invalid',
+    'KEPT_NODE_CORRUPT',
+    `the kept copy of bin/node ${kept.path} hashes to sha256:${got}, not sha256:${kept.sha256}; it is removed: build again to unpack the tarball again`,
+  );
 }
 
 async function pinnedBytes(

@@ -21,12 +21,12 @@ export interface DepsTreeOptions extends NpmFetch {
 /** The tree of node_modules for the packages given (in lock order, so the result is deterministic). */
 export async function npmDepsTree(pkgs: readonly LockPackage[], opts: DepsTreeOptions): Promise<FileTree> {
   const bytes = new Map<string, Buffer>();
-  const registry = pkgs.some((p) => !p.resolved) ? await npmRegistry(opts.cwd, opts.env) : '';
   await forEachBounded(
     pkgs,
     8,
     async (p) => {
-      const url = p.resolved ?? registryTarball(registry, p.name, p.version);
+      const url =
+        p.resolved ?? (async () => registryTarball(await npmRegistry(opts.cwd, opts.env), p.name, p.version));
       bytes.set(p.path, await npmTarball(url, p.integrity, `${p.name}@${p.version} (${p.path})`, opts));
     },
     opts.signal,

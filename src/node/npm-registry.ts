@@ -121,7 +121,7 @@ function parsePackument(bytes: Buffer, name: string, url: string): NpmPackument 
 
 /** A package tarball whose bytes have `integrity` (from the cache, or downloaded and then cached). */
 export async function npmTarball(
-  url: string,
+  where: string | (() => Promise<string>),
   integrity: string,
   what: string,
   how: NpmFetch,
@@ -132,6 +132,8 @@ export async function npmTarball(
     checkIntegrity(cached, integrity, what);
     return cached;
   }
+  // the URL only when the cache lacks it: finding the registry may mean asking npm (a process)
+  const url = typeof where === 'string' ? where : await where();
   if (how.offline)
     throw new PithError('input', 'OFFLINE', `--offline: ${what} (${redactUrl(url)}) is not in the cache`);
   const bytes = await fetchBytes(url, { ...how.network, maxBytes: MAX_TARBALL });

@@ -7,6 +7,12 @@ export interface Blob {
   readonly descriptor: Descriptor;
   /** The stored bytes (for layers: the compressed blob), streamed. May be called more than once. */
   open(): AsyncIterable<Buffer>;
+  /**
+   * A local file that held exactly these bytes, read and hashed when this blob was made (a layer cache
+   * hit): a sink writing to a local file system may copy it (copy_file_range, or a reflink) instead of
+   * streaming and hashing it again.
+   */
+  readonly file?: string;
 }
 
 /** A blob held in memory as one or more chunks. */

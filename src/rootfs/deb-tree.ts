@@ -8,6 +8,13 @@ import type { PackageRecord } from '../apt-repo/index.ts';
 import type { DebContents } from '../deb-archive/index.ts';
 import { FileTree, type ReadEntry, type TreeNode } from '../tar/index.ts';
 
+/**
+ * The version of how a .deb becomes a layer (this file, c-utf8-locale.ts): part of the key under which a
+ * layer cache finds a package's layer without laying it out again, so bump it with any change to the bytes
+ * they give (test/layer/layout-versions.test.ts pins them, and fails until it is bumped).
+ */
+export const DEB_LAYOUT_VERSION = 1;
+
 export interface DebTreeOptions {
   mergedUsr: boolean;
   keepDocs: boolean;

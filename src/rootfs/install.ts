@@ -23,7 +23,7 @@ import { forEachBounded, messageOf, PithError } from '../util/index.ts';
 import { busyboxTree } from './busybox.ts';
 import { cUtf8LocaleTree, LOCALE_PACKAGE } from './c-utf8-locale.ts';
 import { caBundleTree } from './ca-bundle.ts';
-import { bytesNode, debTree, textNode } from './deb-tree.ts';
+import { bytesNode, DEB_LAYOUT_VERSION, type DebTreeOptions, debTree, textNode } from './deb-tree.ts';
 import { javaCacertsTree } from './java-keystore.ts';
 import { type Jvm, jvmAlternatives, packageJvms } from './jvm-alternatives.ts';
 import { ldSoCache } from './ld-so-cache.ts';
@@ -242,6 +242,7 @@ export async function installDebian(
           layerFromEntries(built.tree.entries(), {
             ...layerOpts,
             createdBy: `pith: debian ${p.name} ${p.version} ${p.architecture}`,
+            inputs: `debian ${layoutInputs(p, opts)}`,
           }),
         ),
       );
@@ -268,9 +269,10 @@ export async function installDebian(
           createdBy: 'pith: os-release and CA certificates',
         }),
       );
-    const add = async (tree: FileTree, createdBy: string, key?: string) => {
+    const add = async (tree: FileTree, createdBy: string, key?: string, inputs?: string) => {
       trees.push(tree);
-      const make = () => layerFromEntries(tree.entries(), { ...layerOpts, createdBy });
+      const make = () =>
+        layerFromEntries(tree.entries(), { ...layerOpts, createdBy, ...(inputs ? { inputs } : {}) });
       layers.push(await (key ? cached(cache, key, make) : make()));
     };
     if (locale)
@@ -278,6 +280,7 @@ export async function installDebian(
         cUtf8LocaleTree(locale, await read(locale), opts),
         `pith: C.utf8 locale from ${locale.name} ${locale.version}`,
         `locale:${locale.sha256}:${opts.mergedUsr}`,
+        `C.utf8 ${layoutInputs(locale, { ...opts, keepDocs: false })}`,
       );
     let javaCacerts: number | undefined;
     if (ca && caDeb && config.javaCacerts) {
@@ -321,6 +324,11 @@ export async function installDebian(
   } finally {
     ahead.abort();
   }
+}
+
+/** What a package's layer is made from besides the epoch: its .deb, the layout options, the layout code. */
+function layoutInputs(p: PackageRecord, opts: DebTreeOptions): string {
+  return `${p.sha256} mergedUsr=${opts.mergedUsr} keepDocs=${opts.keepDocs} layout=${DEB_LAYOUT_VERSION}`;
 }
 
 function cached(cache: LayerCache, key: string, make: () => Promise<BuiltLayer>): Promise<BuiltLayer> {

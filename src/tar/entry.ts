@@ -26,6 +26,11 @@ export interface TarEntry {
   xattrs?: ReadonlyMap<string, Buffer>;
   /** 'file' only: yields exactly `size` bytes; may be called once per write. */
   content?: () => AsyncIterable<Buffer>;
+  /**
+   * 'file' only, optional: a local file holding the same bytes as `content` (which checks them as it
+   * streams), for a reader that wants the whole content at once and trusts where it is kept (the cache).
+   */
+  file?: string;
 }
 
 /** A root-owned 0644 regular file holding `data`, mtime 0: the common entry of generated archives. */
@@ -42,6 +47,11 @@ export function bytesEntry(path: string, data: Buffer): TarEntry {
       yield data;
     },
   };
+}
+
+/** A root-owned 0755 directory, mtime 0. */
+export function dirEntry(path: string): TarEntry {
+  return { path, type: 'dir', mode: 0o755, uid: 0, gid: 0, mtime: 0, size: 0 };
 }
 
 /** A root-owned symbolic link to `target` (stored as written), mtime 0. */

@@ -113,14 +113,28 @@ export function isZeroBlock(block: Buffer): boolean {
 export function readNumber(block: Buffer, field: Field, offset: number): number {
   const [off, len] = F[field];
   if (block[off]! & 0x80) return readBase256(block.subarray(off, off + len), field, offset);
-  let end = block.indexOf(0, off);
-  if (end < 0 || end > off + len) end = off + len;
-  const text = block.toString('latin1', off, end).trim();
-  if (text === '') return 0;
-  if (!/^[0-7]+$/.test(text)) throw badTar(offset, `${field} field is not octal: ${JSON.stringify(text)}`);
-  const n = Number.parseInt(text, 8);
+  // by hand, not toString + regex + parseInt: every header of every tar pith reads has six of these
+  let end = off;
+  while (end < off + len && block[end] !== 0) end++;
+  let start = off;
+  while (start < end && isBlank(block[start]!)) start++;
+  while (end > start && isBlank(block[end - 1]!)) end--;
+  let n = 0;
+  for (let i = start; i < end; i++) {
+    const digit = block[i]! - 0x30;
+    if (digit < 0 || digit > 7) {
+      const text = block.toString('latin1', start, end);
+      throw badTar(offset, `${field} field is not octal: ${JSON.stringify(text)}`);
+    }
+    n = n * 8 + digit;
+  }
   if (!Number.isSafeInteger(n)) throw badTar(offset, `${field} field is too large`);
   return n;
+}
+
+/** What String.prototype.trim removes from a latin1 field: space, \t to \r, and no-break space. */
+function isBlank(byte: number): boolean {
+  return byte === 0x20 || (byte >= 0x09 && byte <= 0x0d) || byte === 0xa0;
 }
 
 function readBase256(b: Buffer, field: Field, offset: number): number {

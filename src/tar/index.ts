@@ -1,7 +1,7 @@
 // Public surface of tar: a deterministic writer with binary-exact xattrs, a streaming reader and an on-disk
 // indexer sharing one header parser, safe in-image paths, names as raw bytes (not only UTF-8), and
 // FileTree (the rootfs a layer is built from).
-export { bytesEntry, type EntryType, symlinkEntry, type TarEntry } from './entry.ts';
+export { bytesEntry, dirEntry, type EntryType, symlinkEntry, type TarEntry } from './entry.ts';
 export { TAR_ERROR_CODES, type TarErrorCode } from './error-codes.ts';
 export { isZeroBlock, verifyChecksum } from './fields.ts';
 export type { ArchiveNames } from './header-decode.ts';

@@ -215,5 +215,6 @@ function toEntry(path: string, n: TreeNode): TarEntry {
   }
   if (n.xattrs && n.xattrs.size > 0) e.xattrs = n.xattrs;
   if (n.content && n.type === 'file') e.content = n.content;
+  if (n.file !== undefined && n.type === 'file') e.file = n.file;
   return e;
 }

@@ -3,8 +3,8 @@
 // of the file system (a parent that is a file, a read-only or full disk, /proc) become one clear error
 // naming the destination; failures of the data being written pass through as they are.
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, rmSync } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { constants, createWriteStream, rmSync } from 'node:fs';
+import { chmod, copyFile, mkdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, parse, relative, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -74,6 +74,28 @@ export async function writeFileAtomic(
     await rm(tmp, { force: true });
     if (opts.signal?.aborted) throw abortedError(opts.signal, `not writing ${dest}`);
     throw fromData.has(err as object) ? err : writeError(err, dest);
+  } finally {
+    pending.delete(tmp);
+  }
+}
+
+/**
+ * Copies a file to `dest` atomically (0644), letting the kernel move the bytes: a reflink where the file
+ * system has them, else copy_file_range. Nothing reads or hashes them here: only for a file just checked.
+ */
+export async function copyFileAtomic(src: string, dest: string, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) throw abortedError(signal, `not writing ${dest}`);
+  await makeParentDir(dest);
+  const tmp = tempSibling(dest, signal);
+  try {
+    await copyFile(src, tmp, constants.COPYFILE_FICLONE);
+    await chmod(tmp, 0o644);
+    signal?.throwIfAborted();
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    if (signal?.aborted) throw abortedError(signal, `not writing ${dest}`);
+    throw writeError(err, dest);
   } finally {
     pending.delete(tmp);
   }

@@ -38,6 +38,11 @@ export class ContentCache {
     return join(this.dir, 'sha256', sha256);
   }
 
+  /** The file holding an entry (for an entry `holds` has just checked: e.g. to copy it as it is). */
+  file(sha256: string): string {
+    return this.#path(sha256);
+  }
+
   /** The entry's bytes as a stream (for an entry `holds` has just checked). */
   open(sha256: string): AsyncIterable<Buffer> {
     return createReadStream(this.#path(sha256), { highWaterMark: 1 << 20 });
@@ -150,10 +155,19 @@ export class ContentCache {
    * (a compact index, read in parts), never for downloads. Undefined if the name or its file is missing.
    */
   async namedPath(name: string): Promise<string | undefined> {
+    return (await this.namedFile(name))?.path;
+  }
+
+  /**
+   * The entry a name points at, not read or hashed (its sha256 is what it must hash to; whoever streams it
+   * checks that), with the file holding it and that file's size. Undefined if the name or its file is missing.
+   */
+  async namedFile(name: string): Promise<{ sha256: string; path: string; size: number } | undefined> {
     const ref = await this.#ref(name);
     if (!ref) return undefined;
     const path = this.#path(ref);
-    return (await stat(path).catch(() => undefined))?.isFile() ? path : undefined;
+    const s = await stat(path).catch(() => undefined);
+    return s?.isFile() ? { sha256: ref, path, size: s.size } : undefined;
   }
 
   /** Stores bytes and points a name at them, replacing what the name pointed at before. */

@@ -180,6 +180,37 @@ describe('layer store, unit by unit', () => {
     }
   });
 
+  it('a layer recorded for its inputs is found without reading its files; a lost blob or record is made again', async (t) => {
+    const { layerFromEntries } = await import('../../src/layer/index.ts');
+    const { bytesEntry } = await import('../../src/tar/index.ts');
+    const cache = new ContentCache(await tempDir(t));
+    const events: LayerEvent[] = [];
+    const store = new LayerStore(cache, (e) => (e.type === 'layer' ? events.push(e) : undefined));
+    let reads = 0;
+    const entry = { ...bytesEntry('a.txt', Buffer.from('the package')), mtime: 5 };
+    const counted = { ...entry, content: () => (reads++, entry.content!()) };
+    const layer = async (inputs: string, epoch = 100) => {
+      reads = 0;
+      const built = await layerFromEntries([counted], { epoch, store, inputs });
+      return { diffId: built.diffId, digest: built.blob.descriptor.digest, how: events.at(-1)!.how, reads };
+    };
+    const cold = await layer('pkg.deb sha256:1');
+    assert.deepEqual([cold.how, cold.reads > 0], ['built', true]);
+    const warm = await layer('pkg.deb sha256:1');
+    assert.deepEqual(warm, { ...cold, how: 'cached', reads: 0 }, 'found by its inputs: no tar written');
+    // other inputs, or another epoch, are another key: the tar is written and found by its diff_id
+    assert.deepEqual(await layer('pkg.deb sha256:2'), { ...cold, how: 'cached', reads: 1 });
+    assert.deepEqual(await layer('pkg.deb sha256:1', 200), { ...cold, how: 'cached', reads: 1 });
+    // the blob is gone: compressed again from the files, and found by its inputs after
+    await cache.drop(cold.digest.slice('sha256:'.length));
+    assert.deepEqual(await layer('pkg.deb sha256:1'), { ...cold, how: 'built', reads: 2 });
+    assert.equal((await layer('pkg.deb sha256:1')).reads, 0);
+    // an unreadable record is no record
+    await cache.putNamed(LayerStore.inputsKey('pkg.deb sha256:1', 100), Buffer.from('{"diffId": 7}'));
+    assert.deepEqual(await layer('pkg.deb sha256:1'), { ...cold, how: 'cached', reads: 1 });
+    assert.equal((await layer('pkg.deb sha256:1')).reads, 0, 'and it is recorded again');
+  });
+
   it('a cache directory that cannot be written is a warning; the layers are made in memory', async (t) => {
     const dir = await tempDir(t);
     await writeFile(join(dir, 'file'), 'x');

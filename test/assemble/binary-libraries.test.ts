@@ -70,6 +70,43 @@ async function setup(name: string, yaml: string) {
 const names = (r: { debian?: { packages: { name: string }[] }[] }) =>
   r.debian?.[0]?.packages.map((p) => p.name) ?? [];
 
+describe('dynamicElfFiles', () => {
+  it('reads a file kept on disk at once; one gone or of another size is streamed instead', async () => {
+    const { dynamicElfFiles } = await import('../../src/assemble/binary-libraries.ts');
+    const { FileTree } = await import('../../src/tar/index.ts');
+    const prog = await readFile(join(work, 'prog'));
+    const node = (file: string, content: () => AsyncIterable<Buffer>) => ({
+      type: 'file' as const,
+      mode: 0o755,
+      uid: 0,
+      gid: 0,
+      mtime: 0,
+      size: prog.length,
+      content,
+      file,
+    });
+    const never = (): AsyncIterable<Buffer> => {
+      throw new Error('streamed, though the file was there');
+    };
+    const streamed = async function* () {
+      yield prog;
+    };
+    const tree = new FileTree();
+    tree.add('kept', node(join(work, 'prog'), never));
+    tree.add('gone', node(join(work, 'not-there'), streamed));
+    tree.add('short', node(join(work, 'static'), streamed)); // another size than the entry's
+    const found = await dynamicElfFiles([tree], 'amd64');
+    assert.deepEqual(
+      found.map((f) => [f.path, f.bytes.equals(prog)]),
+      [
+        ['/gone', true],
+        ['/kept', true],
+        ['/short', true],
+      ],
+    );
+  });
+});
+
 describe('the packages a build adds for its binaries', () => {
   it('a dynamic program on scratch gets libc6 and its library; the lock pins them', async () => {
     const { dir, pith, config } = await setup(

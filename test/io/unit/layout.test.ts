@@ -60,6 +60,31 @@ describe('writeLayoutDir + readLayout', { timeout: 60_000 }, () => {
     assert.deepEqual(await validate(back), []);
   });
 
+  it('copies a blob kept in a checked file as it is (0644); a file gone meanwhile is streamed and checked', async (t) => {
+    const dir = await tempDir(t);
+    const img = await smallImage();
+    const [first, second] = img.layers as [Image['layers'][0], Image['layers'][0]];
+    const kept = join(dir, 'kept');
+    await writeFile(kept, Buffer.concat(await collect(first.open())), { mode: 0o600 });
+    const fromFile = (b: typeof first, file: string) => ({ descriptor: b.descriptor, open: b.open, file });
+    const out = join(dir, 'out');
+    await writeLayoutDir(out, {
+      ...img,
+      layers: [fromFile(first, kept), fromFile(second, join(dir, 'gone'))],
+    });
+    const copy = blobFile(out, first.descriptor.digest);
+    assert.deepEqual(await readFile(copy), await readFile(kept));
+    assert.equal((await stat(copy)).mode & 0o777, 0o644);
+    assert.deepEqual(await validate(await readLayout(dirSource(out))), [], 'the streamed one is whole too');
+    // and a blob whose bytes do not hold is still refused when it has to be streamed
+    const bad = await imageWithBadBlob();
+    const badLayers = [bad.layers[0]!, fromFile(bad.layers[1]!, join(dir, 'gone'))];
+    await assert.rejects(
+      writeLayoutDir(join(dir, 'bad'), { ...bad, layers: badLayers }),
+      /SIZE_MISMATCH|DIGEST_MISMATCH|hashes/,
+    );
+  });
+
   it('stores every blob under blobs/sha256 by its digest, and nothing else', async (t) => {
     const dir = join(await tempDir(t), 'out');
     const img = await smallImage();
@@ -411,3 +436,9 @@ describe('readArtifact / writeArtifact over oci:', { timeout: 60_000 }, () => {
     await assert.rejects(stat(dir));
   });
 });
+
+async function collect(source: AsyncIterable<Buffer>): Promise<Buffer[]> {
+  const out: Buffer[] = [];
+  for await (const c of source) out.push(c);
+  return out;
+}
