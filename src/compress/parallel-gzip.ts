@@ -2,8 +2,12 @@
 // blocks, each deflated independently with the previous block's last 32 KiB as dictionary and ended with
 // a sync flush (the last with finish), then the raw deflate pieces are concatenated between one gzip
 // header and the CRC-32/ISIZE trailer. Hand-written because no npm package does parallel gzip
-// (briefs/deps.md §3: ×1.7 at level 6 on 2 cores). Output depends only on the input, the level and the
-// fixed block size — never on timing or the number of threads — so layers stay reproducible.
+// (briefs/deps.md §3: ×1.7 at level 6 on 2 cores). A block that does not compress (random bytes: already
+// compressed assets, archives, encrypted data) is stored, not searched for matches it does not have, as
+// zstd does: deflate at level 6 spends several times as long on such bytes as on text only to store them
+// anyway. Whether it compresses is judged from samples spread over the block, deflated at level 1.
+// Output depends only on the input, the level and the fixed block size — never on timing or the number of
+// threads — so layers stay reproducible.
 import { promisify } from 'node:util';
 import { constants, crc32, deflateRaw } from 'node:zlib';
 
@@ -13,6 +17,11 @@ export const BLOCK_SIZE = 1 << 20;
 const WINDOW = 32 * 1024;
 /** Blocks compressed at once; more than the pool's threads keeps every thread busy. */
 const IN_FLIGHT = 8;
+/** Samples of a block deflated to judge whether it compresses: how many, and how long each is. */
+const SAMPLES = 4;
+const SAMPLE = 16 * 1024;
+/** A block whose samples deflate to at least this share of their size is stored. */
+const INCOMPRESSIBLE = 0.97;
 /** RFC 1952 header: ID1 ID2 CM=8 FLG=0 MTIME=0 XFL=0 OS=255 (unknown). */
 const HEADER = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0x00, 0xff]);
 
@@ -43,13 +52,29 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, level: number
 }
 
 function deflateBlock(block: Buffer, level: number, last: boolean, dictionary?: Buffer): Promise<Buffer> {
-  const p = deflateRawAsync(block, {
-    level,
-    finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
-    ...(dictionary ? { dictionary } : {}),
-  });
+  const p = (async () => {
+    const stored = level > 1 && (await incompressible(block));
+    return deflateRawAsync(block, {
+      level: stored ? 0 : level,
+      finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+      ...(dictionary && !stored ? { dictionary } : {}),
+    });
+  })();
   p.catch(() => {}); // awaited in order later; this only stops an early failure counting as unhandled
   return p;
+}
+
+/**
+ * Whether samples spread over the block do not compress at level 1 (a small block is just compressed);
+ * judged on the thread pool too, off the thread that reads, hashes and writes.
+ */
+export async function incompressible(block: Buffer): Promise<boolean> {
+  if (block.length <= 2 * SAMPLES * SAMPLE) return false;
+  const step = Math.floor((block.length - SAMPLE) / (SAMPLES - 1));
+  const sample = Buffer.concat(
+    Array.from({ length: SAMPLES }, (_, i) => block.subarray(i * step, i * step + SAMPLE)),
+  );
+  return (await deflateRawAsync(sample, { level: 1 })).length >= sample.length * INCOMPRESSIBLE;
 }
 
 /** Re-chunks a stream into blocks of exactly BLOCK_SIZE bytes (the last may be shorter). */

@@ -32,8 +32,11 @@ export interface RemoteLayers {
   keepLayer(key: string, diffId: Digest, blob: Blob, opts?: { ifMissing?: boolean }): Promise<void>;
 }
 
-/** Bumped whenever the bytes pith writes for the same tar and compression change (tar or gzip framing). */
-export const LAYER_FORMAT_VERSION = 1;
+/**
+ * Bumped whenever the bytes pith writes for the same tar and compression change (tar or gzip framing).
+ * 2: gzip stores blocks that do not compress.
+ */
+export const LAYER_FORMAT_VERSION = 2;
 
 /** Compressed bytes a remote layer may have beyond its tar's size (deflate and zstd framing, generously). */
 const overhead = (tarSize: number) => Math.ceil(tarSize / 100) + (1 << 20);

@@ -12,6 +12,7 @@ import {
   unzstd,
   zstd,
 } from '../../src/compress/index.ts';
+import { incompressible } from '../../src/compress/parallel-gzip.ts';
 
 async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -21,6 +22,19 @@ async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
 
 async function* pieces(b: Buffer, piece = 4096): AsyncIterable<Buffer> {
   for (let i = 0; i < b.length; i += piece) yield b.subarray(i, i + piece);
+}
+
+/** Deterministic bytes that do not compress (xorshift32). */
+function noise(n: number): Buffer {
+  const b = Buffer.alloc(n);
+  let x = 2463534242;
+  for (let i = 0; i < n; i += 4) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b.writeUInt32LE(x >>> 0, i);
+  }
+  return b;
 }
 
 /** Deterministic, mildly compressible bytes. */
@@ -81,6 +95,31 @@ describe('gzip', { timeout: 30_000 }, () => {
     assert.notDeepEqual(fast, best);
     assert.deepEqual(gunzipSync(fast), data);
     assert.deepEqual(gunzipSync(best), data);
+  });
+
+  it('stores a block that does not compress; a block with anything compressible in it is deflated', async () => {
+    const MiB = 1 << 20;
+    const random = noise(MiB);
+    const text = Buffer.from('a layer of text, compressible '.repeat(MiB / 30 + 1)).subarray(0, MiB);
+    const half = Buffer.concat([random.subarray(0, MiB / 2), text.subarray(0, MiB / 2)]);
+    assert.equal(await incompressible(random), true);
+    assert.equal(await incompressible(text), false);
+    assert.equal(await incompressible(half), false, 'half of it compresses');
+    assert.equal(
+      await incompressible(random.subarray(0, 100_000)),
+      false,
+      'a small block is just compressed',
+    );
+    // the first deflate block's header (RFC 1951 3.2.3): BTYPE 00 is stored
+    const btype = (gz: Buffer) => (gz[10]! >> 1) & 3;
+    const data = Buffer.concat([random, text, half]);
+    const gz = await collect(gzip(pieces(data, 65536)));
+    assert.equal(btype(gz), 0, 'the random block is stored');
+    assert.equal(btype(await collect(gzip(pieces(text)))), 2, 'text: dynamic Huffman');
+    assert.deepEqual(gunzipSync(gz), data);
+    // 1 MiB stored, the text to almost nothing, the half-text block to its random half
+    assert.ok(gz.length < 1.55 * MiB, `${gz.length} bytes: the text and half-text blocks compressed`);
+    assert.deepEqual(gunzipSync(await collect(gzip(pieces(data), 1))), data, 'level 1: nothing judged');
   });
 
   it('gunzip accepts multi-member input, as gzip(1) does', async () => {

@@ -8,6 +8,7 @@ test('exports the agreed API and nothing else at runtime', () => {
     'FileTree',
     'TAR_ERROR_CODES',
     'bytesEntry',
+    'dirEntry',
     'indexTarFile',
     'isZeroBlock',
     'nameFromBytes',
