@@ -153,7 +153,7 @@ export class SuiteContents {
   async #load(arch: string): Promise<LibraryContents> {
     const session = this.#session;
     const opts: ClientOptions = {
-      keys: await session.keys(),
+      keys: () => session.keys(),
       cache: session.cache,
       offline: session.offline,
       network: session.network,

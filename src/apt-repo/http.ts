@@ -2,8 +2,9 @@
 // slow link is fine while bytes flow), retries with backoff on 5xx/429 and on connections that fail before
 // or during the body (Retry-After honoured), a body cut short resumed with `Range: bytes=N-` when the
 // mirror answers 206 (else read again from the start), a size cap, and one error naming the URL and how far
-// it got when attempts run out. The npm registry's metadata and tarballs are fetched the same way. Redirects are followed only to http(s) URLs; nothing here carries
-// credentials. Callers verify the hash of the whole file.
+// it got when attempts run out. The npm registry's metadata and tarballs are fetched the same way. Each
+// attempt is one node:http GET (http-get.ts): redirects are followed only to http(s) URLs, and nothing here
+// carries credentials. Callers verify the hash of the whole file.
 import {
   abortedError,
   backoffMs,
@@ -18,6 +19,7 @@ import {
   type RetryPolicy,
   redactUrl,
 } from '../util/index.ts';
+import { type Answer, httpGet } from './http-get.ts';
 
 /** What every request to a mirror is told by its caller: the idle timeout and the cancel signal. */
 export interface NetworkOptions {
@@ -164,31 +166,36 @@ async function once(
     const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
     const res = await send(url, got.size, signal, headers);
     if (res.status === 404 || res.status === 410) {
-      await res.body?.cancel();
+      res.cancel();
       return { status: 'absent' };
     }
     if (res.status === 304 && (headers['if-none-match'] || headers['if-modified-since'])) {
-      await res.body?.cancel();
+      res.cancel();
       return { status: 'not-modified' };
     }
     if (RETRYABLE.has(res.status)) {
-      await res.body?.cancel();
+      res.cancel();
       throw new Retryable(`HTTP ${res.status}`, {
-        retryAfterMs: parseRetryAfter(res.headers.get('retry-after')),
+        retryAfterMs: parseRetryAfter(res.header('retry-after')),
       });
     }
-    if (!res.ok) {
-      await res.body?.cancel();
+    if (res.status < 200 || res.status > 299) {
+      res.cancel();
       throw new PithError(
         'io',
         'FETCH_FAILED',
         `GET ${redactUrl(url)}: HTTP ${res.status} ${res.statusText}`,
       );
     }
-    continueFrom(res, got);
-    await readInto(res, got, url, opts.maxBytes ?? 1 << 30, idle);
-    const etag = res.headers.get('etag');
-    const lastModified = res.headers.get('last-modified');
+    try {
+      continueFrom(res, got);
+      await readInto(res, got, url, opts.maxBytes ?? 1 << 30, idle);
+    } catch (err) {
+      res.cancel(); // an unread body would hold its connection (and the process) open
+      throw err;
+    }
+    const etag = res.header('etag');
+    const lastModified = res.header('last-modified');
     return {
       status: 'ok',
       body: Buffer.concat(got.parts, got.size),
@@ -206,24 +213,20 @@ async function send(
   from: number,
   signal: AbortSignal,
   conditional: Record<string, string>,
-): Promise<Response> {
+): Promise<Answer> {
+  const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : { ...conditional };
   try {
-    const headers: Record<string, string> = from > 0 ? { range: `bytes=${from}-` } : { ...conditional };
-    return await fetch(url, { signal, redirect: 'follow', headers });
+    return await httpGet(url, headers, signal);
   } catch (err) {
-    // fetch rejects a request it cannot even make (a URL with credentials, an unknown scheme) with a
-    // TypeError that has no cause: that is the caller's mistake, not the network's, so it is not retried
-    if (err instanceof TypeError && err.cause === undefined)
-      throw new PithError('input', 'BAD_MIRROR_URL', `GET ${redactUrl(url)}: ${err.message.split(':')[0]}`, {
-        cause: err,
-      });
+    // a URL that cannot be fetched (not http(s), credentials) is the caller's mistake: not retried
+    if (err instanceof PithError) throw err;
     throw new Retryable(`cannot connect: ${reason(err)}`, { cause: err });
   }
 }
 
 /** Keeps what arrived when the answer is a 206 from there; starts again from zero on a 200. */
-function continueFrom(res: Response, got: Received): void {
-  const range = parseContentRange(res.headers.get('content-range'));
+function continueFrom(res: Answer, got: Received): void {
+  const range = parseContentRange(res.header('content-range'));
   if (res.status === 206) {
     if (range?.start === got.size && range.total !== undefined) {
       got.total = range.total;
@@ -231,15 +234,15 @@ function continueFrom(res: Response, got: Received): void {
     }
     const asked = got.size;
     got.reset(); // not the part asked for: the next attempt asks for the whole file
-    void res.body?.cancel();
-    throw new Retryable(`asked for bytes from ${asked}, got ${res.headers.get('content-range')}`);
+    res.cancel();
+    throw new Retryable(`asked for bytes from ${asked}, got ${res.header('content-range')}`);
   }
   got.reset();
-  const length = Number(res.headers.get('content-length') ?? Number.NaN);
+  const length = Number(res.header('content-length') ?? Number.NaN);
   got.total = res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
 }
 
-async function readInto(res: Response, got: Received, url: string, max: number, idle: IdleTimer) {
+async function readInto(res: Answer, got: Received, url: string, max: number, idle: IdleTimer) {
   if (got.total !== undefined && got.total > max)
     throw new PithError(
       'io',
@@ -247,11 +250,13 @@ async function readInto(res: Response, got: Received, url: string, max: number, 
       `${redactUrl(url)}: ${got.total} bytes is over the ${max}-byte limit`,
     );
   try {
-    for await (const c of res.body ?? []) {
+    for await (const c of res.body) {
       idle.touch();
-      if (got.size + c.length > max)
+      if (got.size + c.length > max) {
+        res.cancel();
         throw new PithError('io', 'TOO_LARGE', `${redactUrl(url)}: more than ${max} bytes`);
-      got.add(Buffer.from(c));
+      }
+      got.add(c);
     }
   } catch (err) {
     if (err instanceof PithError) throw err;

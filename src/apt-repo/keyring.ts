@@ -1,5 +1,6 @@
 // The OpenPGP keys InRelease signatures are checked against: the Debian archive keys shipped in keys/
 // (copied from debian-archive-keyring, see keys/README.md), or a user keyring given instead.
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import type * as OpenPGP from 'openpgp';
 import { messageOf, PithError, readUserFile } from '../util/index.ts';
@@ -18,6 +19,23 @@ export const SHIPPED_KEY_FILES = [
   'debian-archive-trixie-security-automatic.gpg',
   'debian-archive-trixie-stable.gpg',
 ];
+
+/**
+ * What identifies a set of keyring files without parsing them (no openpgp): the sha256 over their
+ * bytes, in order. A signature found good with these keys is remembered under it (suite-client.ts).
+ */
+export async function keyringDigest(files: readonly string[] = shippedKeyFiles()): Promise<string> {
+  const h = createHash('sha256');
+  for (const file of files) {
+    const bytes = await readUserFile(file, 16 << 20, 'keyring');
+    h.update(createHash('sha256').update(bytes).digest());
+  }
+  return h.digest('hex');
+}
+
+function shippedKeyFiles(): string[] {
+  return SHIPPED_KEY_FILES.map((f) => join(SHIPPED_KEYS_DIR, f));
+}
 
 /** Reads keys from binary or ASCII-armored keyring files. */
 export async function readKeyring(files: readonly string[]): Promise<Key[]> {
@@ -56,7 +74,7 @@ let shipped: Promise<Key[]> | undefined;
 
 /** The Debian archive keys shipped with pith (read once; a failed read is tried again next time). */
 export function debianArchiveKeys(): Promise<Key[]> {
-  shipped ??= readKeyring(SHIPPED_KEY_FILES.map((f) => join(SHIPPED_KEYS_DIR, f))).catch((err: unknown) => {
+  shipped ??= readKeyring(shippedKeyFiles()).catch((err: unknown) => {
     shipped = undefined;
     throw err;
   });

@@ -52,7 +52,17 @@ export async function verifyInRelease(
   opts: VerifyOptions = {},
 ): Promise<Release> {
   const signed = await verifyCleartext(raw, keys, where);
-  const release = parseRelease(signed.text, where, signed.signedBy);
+  return signedRelease(signed.text, signed.signedBy, where, opts);
+}
+
+/** The Release in the verified text of an InRelease, its Date and Valid-Until checked against now. */
+export function signedRelease(
+  text: string,
+  signedBy: string[],
+  where: string,
+  opts: VerifyOptions = {},
+): Release {
+  const release = parseRelease(text, where, signedBy);
   checkDates(release, where, opts);
   return release;
 }

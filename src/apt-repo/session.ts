@@ -13,7 +13,7 @@ import {
 import { type Mirrors, mirrorsFrom, readAptSources } from './apt-sources.ts';
 import type { PackageStore } from './fetch-debs.ts';
 import type { NetworkOptions } from './http.ts';
-import { debianArchiveKeys, type Key, readKeyring } from './keyring.ts';
+import { debianArchiveKeys, type Key, keyringDigest, readKeyring } from './keyring.ts';
 import type { Release } from './release.ts';
 import { fetchIndex, fetchRelease, type SuiteRef } from './suite-client.ts';
 import { type IndexSource, type Universe, universeOf } from './universe.ts';
@@ -49,6 +49,7 @@ export class DebianSession {
   readonly #opts: SessionOptions;
   #refs: Promise<SuiteRef[]> | undefined;
   #keys: Promise<Key[]> | undefined;
+  #keyringDigest: Promise<string> | undefined;
   readonly #releases = new Map<string, Promise<Release>>();
   readonly #universes = new Map<string, Promise<Universe>>();
 
@@ -73,11 +74,19 @@ export class DebianSession {
     return this.#keys;
   }
 
+  /** What identifies the keys without parsing them (keyringDigest). */
+  #keyring(): Promise<string> {
+    this.#keyringDigest ??= keyringDigest(this.#opts.keyrings?.length ? this.#opts.keyrings : undefined);
+    return this.#keyringDigest;
+  }
+
   release(ref: SuiteRef): Promise<Release> {
     let p = this.#releases.get(ref.suite);
     if (!p) {
       this.#opts.onEvent?.({ type: 'phase', phase: 'verify-release', item: ref.suite });
-      p = this.keys().then((keys) => fetchRelease(ref, { keys, ...this.#clientOptions() }));
+      p = this.#keyring().then((keyring) =>
+        fetchRelease(ref, { keys: () => this.keys(), keyring, ...this.#clientOptions() }),
+      );
       this.#releases.set(ref.suite, p);
     }
     return p;
@@ -95,7 +104,7 @@ export class DebianSession {
 
   async #loadUniverse(arch: string): Promise<Universe> {
     const indexes: IndexSource[] = [];
-    const keys = await this.keys();
+    const keys = () => this.keys();
     for (const ref of await this.suites()) {
       const release = await this.release(ref);
       const components = (this.#opts.components ?? ['main']).filter(

@@ -10,7 +10,13 @@ import { parseDeb822 } from './deb822.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';
 import { type PackageRecord, packageRecord } from './package-record.ts';
-import { type Release, type VerifyOptions, verifyDetachedRelease, verifyInRelease } from './release.ts';
+import {
+  type Release,
+  signedRelease,
+  type VerifyOptions,
+  verifyCleartext,
+  verifyDetachedRelease,
+} from './release.ts';
 
 export interface SuiteRef {
   /** Mirror base URL, e.g. the `URIs:` value of an apt source. */
@@ -19,7 +25,10 @@ export interface SuiteRef {
 }
 
 export interface ClientOptions extends VerifyOptions {
-  keys: readonly Key[];
+  /** The trusted keys, or how to get them (parsed only when a signature must be checked). */
+  keys: readonly Key[] | (() => Promise<readonly Key[]>);
+  /** keyringDigest of those keys: with a cache, signatures found good are remembered under it. */
+  keyring?: string;
   cache?: ContentCache;
   offline?: boolean;
   /** Idle timeout and cancel signal of every request. */
@@ -46,7 +55,7 @@ export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<
   const url = `${suiteUrl(ref)}/InRelease`;
   const raw = await fetchBytes(url, { maxBytes: 64 << 20, ...opts.network });
   if (raw) {
-    const release = await verifyInRelease(raw.toString('utf8'), opts.keys, url, opts);
+    const release = await verifiedInRelease(raw, url, opts);
     await opts.cache?.putNamed(url, raw);
     return release;
   }
@@ -73,9 +82,44 @@ export async function fetchRelease(ref: SuiteRef, opts: ClientOptions): Promise<
   );
 }
 
-function verifyDetached(ref: SuiteRef, release: Buffer, signature: Buffer, opts: ClientOptions) {
+async function verifyDetached(ref: SuiteRef, release: Buffer, signature: Buffer, opts: ClientOptions) {
   const where = `${suiteUrl(ref)}/Release`;
-  return verifyDetachedRelease(release, signature.toString('utf8'), opts.keys, where, opts);
+  return verifyDetachedRelease(release, signature.toString('utf8'), await keysOf(opts), where, opts);
+}
+
+/**
+ * An InRelease whose signature is checked now, or was found good before with the same keys: that finding
+ * is remembered under the file's sha256 and the keyring's, as derived state (util/content-cache.ts), so a
+ * warm build neither loads openpgp nor parses the keyring nor checks the signature again (a third of its
+ * time). Date and Valid-Until are checked every time.
+ */
+async function verifiedInRelease(raw: Buffer, where: string, opts: ClientOptions): Promise<Release> {
+  const memo = opts.cache && opts.keyring ? signatureMemo(opts.keyring, raw) : undefined;
+  const known = memo && (await opts.cache?.getNamed(memo));
+  const found = known && memoOf(known);
+  if (found) return signedRelease(found.text, found.signedBy, where, opts);
+  const signed = await verifyCleartext(raw.toString('utf8'), await keysOf(opts), where);
+  const release = signedRelease(signed.text, signed.signedBy, where, opts);
+  if (memo) await opts.cache?.putNamed(memo, Buffer.from(JSON.stringify(signed))).catch(() => {});
+  return release;
+}
+
+function keysOf(opts: ClientOptions): Promise<readonly Key[]> {
+  return typeof opts.keys === 'function' ? opts.keys() : Promise.resolve(opts.keys);
+}
+
+function signatureMemo(keyring: string, raw: Buffer): string {
+  return `inrelease-verified/v1/${keyring}/${createHash('sha256').update(raw).digest('hex')}`;
+}
+
+function memoOf(bytes: Buffer): { text: string; signedBy: string[] } | undefined {
+  try {
+    const m = JSON.parse(bytes.toString('utf8')) as { text?: unknown; signedBy?: unknown };
+    const signedBy = Array.isArray(m.signedBy) ? m.signedBy.filter((k) => typeof k === 'string') : [];
+    return typeof m.text === 'string' && signedBy.length > 0 ? { text: m.text, signedBy } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Offline: the last verified Release of the suite from the cache, verified again now. */
@@ -85,8 +129,7 @@ async function cachedRelease(ref: SuiteRef, opts: ClientOptions): Promise<Releas
   const release = inRelease ? undefined : await opts.cache?.getNamed(`${suiteUrl(ref)}/Release`);
   const signature = release && (await opts.cache?.getNamed(`${suiteUrl(ref)}/Release.gpg`));
   try {
-    if (inRelease)
-      return await verifyInRelease(inRelease.toString('utf8'), opts.keys, `${url} (cached)`, opts);
+    if (inRelease) return await verifiedInRelease(inRelease, `${url} (cached)`, opts);
     if (release && signature) return await verifyDetached(ref, release, signature, opts);
   } catch (err) {
     if (err instanceof PithError && err.code === 'RELEASE_EXPIRED')

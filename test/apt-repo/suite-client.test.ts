@@ -106,6 +106,36 @@ describe('suite client on a signed fake repository', () => {
     assert.deepEqual(repo.requests, [], 'served from the cache');
   });
 
+  it('remembers a good signature by the file and keyring: checked once, dates every time; a changed file is checked', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    let asked = 0;
+    const counted = async () => (asked++, keys);
+    const opts = { keys: counted, keyring: 'fake-keyring-digest', cache };
+    const first = await fetchRelease(ref(), opts);
+    assert.equal(asked, 1, 'the signature is checked');
+    const second = await fetchRelease(ref(), opts);
+    assert.equal(asked, 1, 'the same InRelease with the same keyring: not checked again');
+    assert.deepEqual(second, first);
+    assert.deepEqual((await fetchRelease(ref(), { ...opts, offline: true })).signedBy, first.signedBy);
+    assert.equal(asked, 1, 'offline, the cached copy is found good too');
+    // its dates are checked on every use: a year on, the remembered Release has expired
+    const later = new Date(Date.now() + 365 * 86400_000);
+    await expectError(fetchRelease(ref(), { ...opts, now: later }), 'RELEASE_EXPIRED', /Valid-Until/);
+    // other keys are another memo; a changed file is checked (and refused)
+    await fetchRelease(ref(), { ...opts, keyring: 'another-keyring' });
+    assert.equal(asked, 2);
+    repo.tamper = (path, body) =>
+      path.endsWith('InRelease')
+        ? Buffer.from(body.toString().replace('Codename: trixie', 'Codename: trixi3'))
+        : undefined;
+    try {
+      await expectError(fetchRelease(ref(), opts), 'RELEASE_SIGNATURE_INVALID', /no valid signature/);
+      assert.equal(asked, 3);
+    } finally {
+      repo.tamper = undefined;
+    }
+  });
+
   it('refuses an InRelease whose signed text was changed', async () => {
     repo.tamper = (path, body) =>
       path.endsWith('InRelease')
