@@ -5,10 +5,10 @@
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
 // entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
 // Trust: content is re-hashed on every read, so corruption is never used. What pith derives and keeps here
-// (compact Packages indexes, layer records, decoded members) is the cache owner's own state, trusted as apt
-// trusts its lists once verified (a compact index is even read in place, unhashed: namedPath): share a
-// cache directory only between builds that trust each other, and a registry (`--cache-repo`, verified on
-// every read) across trust boundaries.
+// (compact Packages indexes, layer records, decoded members, good signatures) is the cache owner's own
+// state, trusted as apt trusts its lists once verified (a compact index is even read in place, unhashed:
+// namedPath): share a cache directory only between builds that trust each other, and a registry
+// (`--cache-repo`, verified on every read) across trust boundaries.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
