@@ -86,3 +86,22 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((done) => server.close(() => done()));
   return port;
 }
+
+/**
+ * The CLI options that point a command at a signed fake Debian repository: its mirrors, the key written to
+ * DIR/fake.asc by the caller, and DIR/cache.
+ */
+export function fakeRepoArgs(repo: { url: string; securityUrl: string }, dir: string): string[] {
+  const { url, securityUrl } = repo;
+  const keyring = join(dir, 'fake.asc');
+  return [
+    '--mirror',
+    url,
+    '--security-mirror',
+    securityUrl,
+    '--keyring',
+    keyring,
+    '--cache-dir',
+    join(dir, 'cache'),
+  ];
+}

@@ -195,9 +195,11 @@ export async function installDebian(
   const read = (p: PackageRecord) => {
     let deb = decoded.get(p.sha256);
     if (!deb) {
+      const bytes = debs.get(p.sha256)!;
+      debs.delete(p.sha256); // decoded once: the .deb's bytes are not held for the rest of the build
       deb = readDeb(
         (async function* () {
-          yield debs.get(p.sha256)!;
+          yield bytes;
         })(),
         `${p.name}_${p.version}_${p.architecture}.deb`,
         { cache: session.cache },

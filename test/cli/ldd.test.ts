@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import type { LddReport } from '../../src/api/index.ts';
 import { startFakeRepo } from '../../src/testing/index.ts';
-import { pith, run, tempDir } from '../helpers.ts';
+import { fakeRepoArgs, pith, run, tempDir } from '../helpers.ts';
 import { FAKE_LIBC6, fakeLibrary, LIBDIR } from '../ldd-helpers.ts';
 
 const skip = process.platform === 'linux' && process.arch === 'x64' ? false : 'needs an x86-64 host with gcc';
@@ -38,16 +38,7 @@ test('pith ldd: text and --json against a fake suite; usage and input errors', {
   t.after(() => repo.close());
   await writeFile(join(dir, 'fake.asc'), repo.publicKey);
   const prog = join(dir, 'prog');
-  const common = [
-    '--mirror',
-    repo.url,
-    '--security-mirror',
-    repo.securityUrl,
-    '--keyring',
-    join(dir, 'fake.asc'),
-    '--cache-dir',
-    join(dir, 'cache'),
-  ];
+  const common = fakeRepoArgs(repo, dir);
 
   const text = await pith(['ldd', prog, ...common, '-q']);
   assert.equal(text.code, 0, text.stderr);

@@ -21,7 +21,7 @@ import {
   topAnnotationsAt,
   writeLayout,
 } from '../api/edit-helpers.ts';
-import { pith as cli, tempDir } from '../helpers.ts';
+import { pith as cli, fakeRepoArgs, tempDir } from '../helpers.ts';
 
 const ARCHS = ['amd64', 'arm64'];
 const VERSIONS = { trixie: '1:1.37.0-18', bookworm: '1:1.35.0-4+b4' } as const;
@@ -197,14 +197,7 @@ describe('pith debug', () => {
       src,
       '--output',
       `oci:${join(dir, out)}:v1`,
-      '--mirror',
-      repo.url,
-      '--security-mirror',
-      repo.securityUrl,
-      '--keyring',
-      join(dir, 'fake.asc'),
-      '--cache-dir',
-      join(dir, 'cache'),
+      ...fakeRepoArgs(repo, dir),
     ];
     const text = await cli(args('text'));
     assert.equal(text.code, 0, text.stderr);
