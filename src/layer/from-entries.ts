@@ -59,7 +59,7 @@ async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Pro
   return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
 }
 
-/** A layer from the store: found by its inputs or its diff_id (locally, else remotely), or compressed into it. */
+/** A layer from the store: found by its inputs or diff_id (locally, else remotely), or compressed into it. */
 async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOptions): Promise<BuiltLayer> {
   if (store.off) return memoryLayer(entries, opts);
   const kind = opts.compression ?? 'gzip';

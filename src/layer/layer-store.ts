@@ -4,12 +4,13 @@
 // BuildKit and containerd find a compressed blob for an uncompressed one. A warm build writes each tar to
 // hash it, but compresses only the layers whose tar changed. A layer whose inputs are few and known (a
 // .deb's sha256, the layout options and the layout code's version: `inputs`) also records the diff_id its
-// tar had, so a warm build finds it without writing the tar at all (as BuildKit's cache keys do for a step). Blobs are content, records are
-// named entries; both are written atomically, so builds racing on one cache only ever see whole entries,
-// and a record is written only after the blob is known to hold that tar. Every hit is read and hashed
-// again before use (a corrupt blob is a miss, rebuilt and replaced); records, like apt's lists, are the
-// cache owner's own state (see util/content-cache.ts). A remote cache (a registry, `--cache-repo`) is not
-// trusted: a layer from it is bounded in size and must unpack to the very tar this build would write.
+// tar had, so a warm build finds it without writing the tar at all (as BuildKit's cache keys do for a
+// step). Blobs are content, records are named entries; both are written atomically, so builds racing on
+// one cache only ever see whole entries, and a record is written only after the blob is known to hold
+// that tar. Every hit is read and hashed again before use (a corrupt blob is a miss, rebuilt and
+// replaced); records, like apt's lists, are the cache owner's own state (see util/content-cache.ts). A
+// remote cache (a registry, `--cache-repo`) is not trusted: a layer from it is bounded in size and must
+// unpack to the very tar this build would write.
 import { type Compression, decompress } from '../compress/index.ts';
 import { type Blob, checkDescriptor, type Descriptor } from '../oci/index.ts';
 import {

@@ -160,7 +160,8 @@ export class ContentCache {
 
   /**
    * The entry a name points at, not read or hashed (its sha256 is what it must hash to; whoever streams it
-   * checks that), with the file holding it and that file's size. Undefined if the name or its file is missing.
+   * checks that), with the file holding it and that file's size. Undefined if the name or its file is
+   * missing.
    */
   async namedFile(name: string): Promise<{ sha256: string; path: string; size: number } | undefined> {
     const ref = await this.#ref(name);
