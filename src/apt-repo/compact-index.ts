@@ -58,39 +58,47 @@ export function compactIndexName(sha256: string): string {
   return `pith-packages/v${COMPACT_INDEX_VERSION}/${sha256}`;
 }
 
-/** Encodes an index's records (in index order). */
-export function writeCompactIndex(records: readonly PackageRecord[]): Buffer {
-  const groups = new Map<string, PackageRecord[]>();
-  for (const r of records) {
-    const g = groups.get(r.name);
-    if (g) g.push(r);
-    else groups.set(r.name, [r]);
+/**
+ * Encodes an index's records as they are parsed (in index order), holding each one only as its JSON row: a cold run
+ * never has the whole index's text or its 65 000 record objects in memory at once.
+ */
+export class CompactIndexWriter {
+  /** Each name's records as JSON rows, names in order of first appearance. */
+  readonly #rows = new Map<string, string[]>();
+  readonly #provides = new Map<string, string[]>();
+
+  add(r: PackageRecord): void {
+    const row = JSON.stringify(FIELDS.map((f) => r[f]));
+    const rows = this.#rows.get(r.name);
+    if (rows) rows.push(row);
+    else this.#rows.set(r.name, [row]);
+    for (const virtual of providedNames(r)) {
+      const list = this.#provides.get(virtual);
+      if (!list) this.#provides.set(virtual, [r.name]);
+      else if (!list.includes(r.name)) list.push(r.name);
+    }
   }
-  const provides = new Map<string, string[]>();
-  const bodies: Buffer[] = [];
-  const names: string[] = [];
-  const spans: number[] = [];
-  let at = 0;
-  for (const [name, group] of groups) {
-    const body = Buffer.from(JSON.stringify(group.map((r) => FIELDS.map((f) => r[f]))));
-    names.push(name);
-    spans.push(at, at + body.length);
-    bodies.push(body);
-    at += body.length;
-    for (const r of group)
-      for (const virtual of providedNames(r)) {
-        const list = provides.get(virtual);
-        if (!list) provides.set(virtual, [name]);
-        else if (!list.includes(name)) list.push(name);
-      }
+
+  finish(): Buffer {
+    const bodies: Buffer[] = [];
+    const names: string[] = [];
+    const spans: number[] = [];
+    let at = 0;
+    for (const [name, rows] of this.#rows) {
+      const body = Buffer.from(`[${rows.join(',')}]`);
+      names.push(name);
+      spans.push(at, at + body.length);
+      bodies.push(body);
+      at += body.length;
+    }
+    const sorted = names.map((_, i) => i).sort((a, b) => compare(names[a]!, names[b]!));
+    const virtuals = [...this.#provides.keys()].sort(compare);
+    const providers = virtuals.map((v) => this.#provides.get(v)!.join(' '));
+    const header: Header = { v: COMPACT_INDEX_VERSION, names, spans, sorted, virtuals, providers };
+    const json = Buffer.from(JSON.stringify(header));
+    const prefix = Buffer.from(`PITHIDX${COMPACT_INDEX_VERSION} ${String(json.length).padStart(14, '0')}\n`);
+    return Buffer.concat([prefix, json, ...bodies]);
   }
-  const sorted = names.map((_, i) => i).sort((a, b) => compare(names[a]!, names[b]!));
-  const virtuals = [...provides.keys()].sort(compare);
-  const providers = virtuals.map((v) => provides.get(v)!.join(' '));
-  const header: Header = { v: COMPACT_INDEX_VERSION, names, spans, sorted, virtuals, providers };
-  const json = Buffer.from(JSON.stringify(header));
-  const prefix = Buffer.from(`PITHIDX${COMPACT_INDEX_VERSION} ${String(json.length).padStart(14, '0')}\n`);
-  return Buffer.concat([prefix, json, ...bodies]);
 }
 
 function compare(a: string, b: string): number {

@@ -21,6 +21,8 @@ export interface Deb822Options {
   where?: string;
   /** Skip lines starting with '#' (apt's .sources files); otherwise such a line is an error. */
   comments?: boolean;
+  /** The number of the text's first line (default 1): for a piece of a larger file, parsed as it streams. */
+  firstLine?: number;
 }
 
 /** One lower-cased field name within one parse; `stamp` marks the last stanza that used it. */
@@ -185,7 +187,7 @@ export function parseDeb822(text: string, opts: Deb822Options = {}): Stanza[] {
   const r = new Reader(text, opts.where ?? 'deb822');
   const len = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let lineNo = 0;
+  let lineNo = (opts.firstLine ?? 1) - 1;
   while (pos < len) {
     let nl = text.indexOf('\n', pos);
     if (nl < 0) nl = len;

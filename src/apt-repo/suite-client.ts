@@ -5,7 +5,12 @@
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
 import { type ContentCache, PithError } from '../util/index.ts';
-import { type CompactIndex, compactIndexName, readCompactIndex, writeCompactIndex } from './compact-index.ts';
+import {
+  type CompactIndex,
+  CompactIndexWriter,
+  compactIndexName,
+  readCompactIndex,
+} from './compact-index.ts';
 import { parseDeb822 } from './deb822.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';
@@ -186,7 +191,7 @@ export async function fetchIndex(
       // an unreadable entry is made again below
     }
   }
-  const compact = writeCompactIndex(await verifiedRecords(ref, release, component, entry, opts));
+  const compact = await compactIndexOf(ref, release, component, entry, opts);
   await opts.cache?.putNamed(name, compact);
   return readCompactIndex(compact, origin, ref.base, where);
 }
@@ -213,17 +218,57 @@ async function verifiedRecords(
   entry: ReturnType<typeof indexEntry>,
   opts: ClientOptions,
 ): Promise<PackageRecord[]> {
+  const records: PackageRecord[] = [];
+  for await (const r of indexRecords(ref, release, component, entry, opts)) records.push(r);
+  return records;
+}
+
+/** The index's compact form, made as it is decompressed and parsed (compact-index.ts). */
+async function compactIndexOf(
+  ref: SuiteRef,
+  release: Release,
+  component: string,
+  entry: ReturnType<typeof indexEntry>,
+  opts: ClientOptions,
+): Promise<Buffer> {
+  const writer = new CompactIndexWriter();
+  for await (const r of indexRecords(ref, release, component, entry, opts)) writer.add(r);
+  return writer.finish();
+}
+
+/**
+ * The records of a verified index, parsed as it is decompressed: the text is cut after its last empty
+ * line so far (where a stanza always ends), so no more than one piece of it is in memory at once.
+ */
+async function* indexRecords(
+  ref: SuiteRef,
+  release: Release,
+  component: string,
+  entry: ReturnType<typeof indexEntry>,
+  opts: ClientOptions,
+): AsyncIterable<PackageRecord> {
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const bytes = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
-  const chunks: Buffer[] = [];
   const source = (async function* () {
     yield bytes;
   })();
-  for await (const c of entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind)) chunks.push(c);
   const origin = `${ref.suite}/${component}`;
-  return parseDeb822(Buffer.concat(chunks).toString('utf8'), { where }).map((s) =>
-    packageRecord(s, origin, where, ref.base),
-  );
+  let pending: Buffer = Buffer.alloc(0);
+  let firstLine = 1;
+  const parse = (piece: Buffer) => {
+    const text = piece.toString('utf8');
+    const stanzas = parseDeb822(text, { where, firstLine });
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) firstLine++;
+    return stanzas.map((s) => packageRecord(s, origin, where, ref.base));
+  };
+  for await (const c of entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind)) {
+    pending = pending.length ? Buffer.concat([pending, c]) : c;
+    const cut = pending.lastIndexOf('\n\n');
+    if (cut < 0) continue;
+    yield* parse(pending.subarray(0, cut + 2));
+    pending = pending.subarray(cut + 2);
+  }
+  if (pending.length) yield* parse(pending);
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

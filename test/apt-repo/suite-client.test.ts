@@ -15,6 +15,7 @@ import {
   fetchPackages,
   fetchRelease,
   type Key,
+  parseDeb822,
   parseKeyring,
 } from '../../src/apt-repo/index.ts';
 import { type FakeRepo, startFakeRepo } from '../../src/testing/index.ts';
@@ -209,6 +210,44 @@ describe('suite client on a signed fake repository', () => {
       await cache.getNamed(`${repo.url}/dists/trixie/InRelease`),
       await cache.get((await readdir(join(dir, 'sha256')))[0]!),
     );
+  });
+
+  it('parses an index as it is decompressed: every record and its line as a whole-text parse gives them', async (t) => {
+    // 3 000 stanzas (about 900 KB): xz hands them over in many pieces, cut anywhere
+    const packages = Array.from({ length: 3000 }, (_, i) => ({
+      name: `pkg${i % 1000}`,
+      version: `1.${Math.floor(i / 1000)}`,
+      depends: i % 7 ? `pkg${(i + 1) % 1000} (>= 1.0), libc6` : undefined,
+      provides: i % 11 ? undefined : `virtual${i % 5}`,
+      fields: { 'X-Note': `package ${i}\n a longer note, line one\n .\n line three` },
+    }));
+    const big = await startFakeRepo([{ name: 'trixie', packages }]);
+    t.after(() => big.close());
+    const bigKeys = await parseKeyring(Buffer.from(big.publicKey), 'fake key');
+    const at = { base: big.url, suite: 'trixie' };
+    const cache = new ContentCache(await tempDir(t));
+    const r = await fetchRelease(at, { keys: bigKeys, cache });
+    const index = await fetchIndex(at, r, 'main', 'amd64', { keys: bigKeys, cache });
+    // the oracle: the plain Packages file, parsed whole
+    const text = (await (await fetch(`${big.url}/dists/trixie/main/binary-amd64/Packages`)).text()) as string;
+    const whole = parseDeb822(text, { where: 'whole' });
+    assert.equal(index.all().length, 3000);
+    assert.deepEqual(
+      // all() groups each name's records: in line order, they are the index's
+      index
+        .all()
+        .sort((a, b) => a.line - b.line)
+        .map((p) => [p.name, p.version, p.depends ?? '', p.provides ?? '', p.line]),
+      whole.map((st) => [
+        st.get('Package'),
+        st.get('Version'),
+        st.get('Depends') ?? '',
+        st.get('Provides') ?? '',
+        st.line,
+      ]),
+    );
+    const virtual3 = packages.filter((p) => p.provides === 'virtual3').map((p) => p.name);
+    assert.deepEqual([...index.providing('virtual3')].sort(), [...new Set(virtual3)].sort());
   });
 
   it('discards a corrupted cache entry (compact form, then index) and makes it again', async (t) => {
