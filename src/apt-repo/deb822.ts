@@ -203,3 +203,27 @@ export function parseDeb822(text: string, opts: Deb822Options = {}): Stanza[] {
   r.endStanza();
   return r.out;
 }
+
+/**
+ * A stream of deb822 text cut into pieces that each end after an empty line (where a stanza always ends),
+ * the last piece holding the rest: pieces parse alone, with `firstLine`, as the text streams. Chunks are
+ * joined only when a cut is found, so text without empty lines (CRLF line ends) is joined once.
+ */
+export async function* stanzaPieces(chunks: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
+  let parts: Buffer[] = [];
+  let tail: number | undefined;
+  for await (const c of chunks) {
+    const pair = c.lastIndexOf('\n\n');
+    // the empty line may start in the chunk before this one
+    const end = pair >= 0 ? pair + 2 : tail === 0x0a && c[0] === 0x0a ? 1 : -1;
+    if (end < 0) {
+      parts.push(c);
+      tail = c.at(-1) ?? tail;
+      continue;
+    }
+    yield Buffer.concat([...parts, c.subarray(0, end)]);
+    parts = end < c.length ? [c.subarray(end)] : [];
+    tail = parts.length ? c.at(-1) : undefined;
+  }
+  if (parts.length) yield Buffer.concat(parts);
+}

@@ -11,7 +11,7 @@ import {
   compactIndexName,
   readCompactIndex,
 } from './compact-index.ts';
-import { parseDeb822 } from './deb822.ts';
+import { parseDeb822, stanzaPieces } from './deb822.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { Key } from './keyring.ts';
 import { type PackageRecord, packageRecord } from './package-record.ts';
@@ -253,7 +253,6 @@ async function* indexRecords(
     yield bytes;
   })();
   const origin = `${ref.suite}/${component}`;
-  let pending: Buffer = Buffer.alloc(0);
   let firstLine = 1;
   const parse = (piece: Buffer) => {
     const text = piece.toString('utf8');
@@ -261,14 +260,8 @@ async function* indexRecords(
     for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) firstLine++;
     return stanzas.map((s) => packageRecord(s, origin, where, ref.base));
   };
-  for await (const c of entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind)) {
-    pending = pending.length ? Buffer.concat([pending, c]) : c;
-    const cut = pending.lastIndexOf('\n\n');
-    if (cut < 0) continue;
-    yield* parse(pending.subarray(0, cut + 2));
-    pending = pending.subarray(cut + 2);
-  }
-  if (pending.length) yield* parse(pending);
+  const text = entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind);
+  for await (const piece of stanzaPieces(text)) yield* parse(piece);
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

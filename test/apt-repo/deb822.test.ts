@@ -3,7 +3,7 @@
 // for a ~50 MB Debian Packages file (generated here, so the test needs no network or host files).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseDeb822 } from '../../src/apt-repo/deb822.ts';
+import { parseDeb822, stanzaPieces } from '../../src/apt-repo/deb822.ts';
 import { isPithError } from '../../src/util/index.ts';
 
 const badDeb822 = (re: RegExp) => (err: unknown) =>
@@ -146,5 +146,52 @@ describe('parseDeb822: speed', () => {
     assert.equal(last.fields.size, 20);
     // the time is reported, never asserted (machines differ); `npm run bench` measures speed
     t.diagnostic(`${count} stanzas, ${(text.length / 1e6).toFixed(1)} MB in ${ms.toFixed(0)} ms`);
+  });
+});
+
+describe('stanzaPieces', () => {
+  const TEXT = 'Package: a\nVersion: 1\n\nPackage: b\nDescription: x\n .\n y\n\nPackage: c\nVersion: 3\n';
+  const cuts = async (chunks: string[]) => {
+    const out: string[] = [];
+    for await (const p of stanzaPieces(
+      (async function* () {
+        for (const c of chunks) yield Buffer.from(c);
+      })(),
+    ))
+      out.push(p.toString());
+    return out;
+  };
+
+  it('cuts after empty lines however the chunks fall, and parses alone what it cut', async () => {
+    const whole = parseDeb822(TEXT);
+    // every split of the text into two chunks, the empty line between them included
+    for (let at = 0; at <= TEXT.length; at++) {
+      const pieces = await cuts([TEXT.slice(0, at), TEXT.slice(at)]);
+      assert.equal(pieces.join(''), TEXT, `split at ${at}`);
+      for (const p of pieces.slice(0, -1))
+        assert.ok(p.endsWith('\n\n'), `split at ${at}: ${JSON.stringify(p)}`);
+      let firstLine = 1;
+      const stanzas = pieces.flatMap((p) => {
+        const got = parseDeb822(p, { firstLine });
+        firstLine += p.split('\n').length - 1;
+        return got;
+      });
+      assert.deepEqual(
+        stanzas.map((s) => [s.get('Package'), s.line]),
+        whole.map((s) => [s.get('Package'), s.line]),
+        `split at ${at}`,
+      );
+    }
+    // one byte at a time: the pair of newlines always lies across two chunks
+    assert.deepEqual(await cuts([...TEXT]), [
+      'Package: a\nVersion: 1\n\n',
+      'Package: b\nDescription: x\n .\n y\n\n',
+      'Package: c\nVersion: 3\n',
+    ]);
+  });
+
+  it('text without an empty line (CRLF line ends) comes out whole, once', async () => {
+    const crlf = TEXT.replaceAll('\n', '\r\n');
+    assert.deepEqual(await cuts([crlf.slice(0, 10), crlf.slice(10, 30), crlf.slice(30)]), [crlf]);
   });
 });
