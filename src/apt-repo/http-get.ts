@@ -3,12 +3,7 @@
 // fetch loads undici, about 70 ms of every command that reaches a mirror or the npm registry. Nothing is
 // sent but the caller's headers and pith's User-Agent: no credentials (a URL carrying them is refused).
 import type { IncomingMessage } from 'node:http';
-import { PITH_TOOL, PithError, redactUrl } from '../util/index.ts';
-
-// reached through getBuiltinModule, not imported: an ES import of node:http builds its whole facade,
-// whose lazy getters load undici (see io/registry/transport/http.ts)
-const http = () => process.getBuiltinModule('node:http');
-const https = () => process.getBuiltinModule('node:https');
+import { nodeHttp, nodeHttps, PITH_TOOL, PithError, redactUrl } from '../util/index.ts';
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const USER_AGENT = `${PITH_TOOL.name}/${PITH_TOOL.version}`;
@@ -71,7 +66,7 @@ function badUrl(asked: string, why: string): PithError {
 
 function request(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const get = url.protocol === 'https:' ? https().get : http().get;
+    const get = url.protocol === 'https:' ? nodeHttps().get : nodeHttp().get;
     const req = get(url, { headers: { 'user-agent': USER_AGENT, ...headers }, signal }, resolve);
     req.on('error', (err) => reject(signal.aborted ? signal.reason : err));
   });

@@ -4,7 +4,7 @@
 // content-addressed cache; offline mode uses only the cache.
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
-import { type ContentCache, PithError } from '../util/index.ts';
+import { type ContentCache, PithError, sha256 } from '../util/index.ts';
 import {
   type CompactIndex,
   CompactIndexWriter,
@@ -114,7 +114,7 @@ function keysOf(opts: ClientOptions): Promise<readonly Key[]> {
 }
 
 function signatureMemo(keyring: string, raw: Buffer): string {
-  return `inrelease-verified/v1/${keyring}/${createHash('sha256').update(raw).digest('hex')}`;
+  return `inrelease-verified/v1/${keyring}/${sha256(raw)}`;
 }
 
 function memoOf(bytes: Buffer): { text: string; signedBy: string[] } | undefined {

@@ -65,12 +65,12 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
   const kind = opts.compression ?? 'gzip';
   const mediaType = ociLayerType(kind);
   const inputs = opts.inputs === undefined ? undefined : LayerStore.inputsKey(opts.inputs, opts.epoch);
-  if (inputs) {
-    // the tar these inputs made before, if its compressed blob is still whole: no tar is written
-    const tar = await store.tarOf(inputs);
-    const key = tar && LayerStore.key(tar.diffId, kind, opts.level);
-    const descriptor = tar && key ? await store.find(key, tar.diffId, mediaType) : undefined;
-    if (tar && key && descriptor) return found(store, { key, ...tar }, descriptor, 'cached', opts);
+  // the tar these inputs made before, if its compressed blob is still whole: no tar is written
+  const made = inputs && (await store.tarOf(inputs));
+  if (made) {
+    const key = LayerStore.key(made.diffId, kind, opts.level);
+    const descriptor = await store.find(key, made.diffId, mediaType);
+    if (descriptor) return found(store, { key, ...made }, descriptor, 'cached', opts);
   }
   const tar = () => writeTar(entries, { clampMtime: opts.epoch });
   const { digest: diffId, size: uncompressedSize } = await digestStream(tar());

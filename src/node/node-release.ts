@@ -10,7 +10,7 @@ import semver from 'semver';
 import { type ContentCache, fetchBytes } from '../apt-repo/index.ts';
 import type { Arch, NodeRuntime } from '../config/index.ts';
 import type { LockedNode } from '../lockfile/index.ts';
-import { PithError, redactUrl, sha256 } from '../util/index.ts';
+import { counting, PithError, redactUrl, sha256 } from '../util/index.ts';
 import { checkIntegrity } from './integrity.ts';
 import { nodeArch } from './node-arch.ts';
 import { type NpmFetch, npmRegistry, npmTarball, packument } from './npm-registry.ts';
@@ -243,10 +243,7 @@ async function* checkedKept(
   kept: { sha256: string; path: string },
 ): AsyncIterable<Buffer> {
   const h = createHash('sha256');
-  for await (const c of cache.open(kept.sha256)) {
-    h.update(c);
-    yield c;
-  }
+  yield* counting(cache.open(kept.sha256), (c) => h.update(c));
   const got = h.digest('hex');
   if (got === kept.sha256) return;
   await cache.drop(kept.sha256);

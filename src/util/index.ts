@@ -16,6 +16,7 @@ export * from './http-retry.ts';
 export * from './human-size.ts';
 export * from './memo.ts';
 export * from './network-timeout.ts';
+export * from './node-http.ts';
 export * from './read-user-file.ts';
 export * from './redact-url.ts';
 export * from './sarif.ts';

@@ -4,7 +4,7 @@
 // hold credentials: user information and every query value but a few known-harmless ones are redacted.
 // The code is the first distribution-spec code of the body that pith knows, else one for the status; the
 // kind is the code's, from io's catalog (error-codes.ts).
-import { type ErrorKind, messageOf, PithError, redactUrl } from '../../../util/index.ts';
+import { type ErrorKind, messageOf, nodeHttp, PithError, redactUrl } from '../../../util/index.ts';
 import {
   DISTRIBUTION_ERROR_CODES,
   IO_ERROR_CODES,
@@ -203,10 +203,7 @@ export function connectionLost(init: {
   });
 }
 
-/**
- * The reason phrase of an HTTP status. node:http is reached through getBuiltinModule when a message is
- * made: importing it as an ES module builds its whole facade, loading undici, a fifth of pith's start-up.
- */
+/** The reason phrase of an HTTP status (node:http loaded only when a message is made: util/node-http.ts). */
 function statusText(status: number): string {
-  return process.getBuiltinModule('node:http').STATUS_CODES[status] ?? '';
+  return nodeHttp().STATUS_CODES[status] ?? '';
 }

@@ -9,12 +9,14 @@ import type { Agent as HttpsAgent } from 'node:https';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { getCACertificates } from 'node:tls';
-import { DEFAULT_IDLE_TIMEOUT_MS, messageOf, PithError, throwIfAborted } from '../../../util/index.ts';
-
-// node:http and node:https are reached through getBuiltinModule, not imported: an ES import builds
-// node:http's whole facade, whose lazy getters load undici (30 ms of every command's start-up)
-const http = () => process.getBuiltinModule('node:http');
-const https = () => process.getBuiltinModule('node:https');
+import {
+  DEFAULT_IDLE_TIMEOUT_MS,
+  messageOf,
+  nodeHttp,
+  nodeHttps,
+  PithError,
+  throwIfAborted,
+} from '../../../util/index.ts';
 
 /** A response head, its body still unread in `message`. */
 export interface Exchange {
@@ -65,7 +67,7 @@ export class Connections {
     }
     throwIfAborted(this.#signal);
     const signal = this.#signal;
-    const req = (secure ? https().request : http().request)(url, {
+    const req = (secure ? nodeHttps().request : nodeHttp().request)(url, {
       method: init.method,
       headers,
       agent,
@@ -84,7 +86,7 @@ export class Connections {
   }
 
   #httpAgent(): HttpAgent {
-    this.#http ??= new (http().Agent)({ keepAlive: true });
+    this.#http ??= new (nodeHttp().Agent)({ keepAlive: true });
     return this.#http;
   }
 
@@ -94,7 +96,7 @@ export class Connections {
   }
 
   async #createHttpsAgent(): Promise<HttpsAgent> {
-    if (this.#caFile === undefined) return new (https().Agent)({ keepAlive: true });
+    if (this.#caFile === undefined) return new (nodeHttps().Agent)({ keepAlive: true });
     let pem: string;
     try {
       pem = await readFile(this.#caFile, 'utf8');
@@ -114,7 +116,7 @@ export class Connections {
       throw new PithError('input', 'BAD_CA_FILE', `${this.#caFile} holds no PEM certificate`);
     }
     // `ca` replaces the trusted set, so keep the default roots (bundled, system, NODE_EXTRA_CA_CERTS) too
-    return new (https().Agent)({ keepAlive: true, ca: [...getCACertificates('default'), pem] });
+    return new (nodeHttps().Agent)({ keepAlive: true, ca: [...getCACertificates('default'), pem] });
   }
 }
 
@@ -147,7 +149,7 @@ function exchange(req: ClientRequest, url: URL, init: ExchangeInit, idleMs: numb
         method: init.method,
         url,
         status,
-        statusText: res.statusMessage || http().STATUS_CODES[status] || '',
+        statusText: res.statusMessage || nodeHttp().STATUS_CODES[status] || '',
         headers: toHeaders(res.rawHeaders),
         message: res,
       });
