@@ -13,7 +13,6 @@ import { imageName, imagePurl, languagePurl, osPackagePurl, SBOM_TOOL } from '..
 import { checkEpoch, PithError, readUserFile } from '../util/index.ts';
 import {
   applyVex,
-  atLeast,
   type DebianRelease,
   debianRelease,
   type FeedSet,

@@ -1,22 +1,34 @@
 // A verified Packages index in a compact form, made once per index (keyed by the sha256 the signed Release
-// lists) and kept in the content cache, so a warm run neither decompresses nor parses the index: a fixed
-// 24-byte prefix giving the header's length, a JSON header (the package names with the byte span of each
-// name's records, their sorted order, and the Provides map as sorted parallel arrays) and, after it, each
-// name's records as one JSON array of field arrays. A cached index is read from its file: the header whole
-// (arrays only: JSON.parse of a 65 000-key object cost 120 ms), each name's records only when looked up,
-// so the 35 MiB body of trixie's main index never sits in memory. Only the fields pith reads are kept; the
-// suite, component and mirror are not (identical indexes, such as two empty ones, share an entry), and are
-// given when the entry is read.
-import { closeSync, openSync, readSync } from 'node:fs';
+// lists) and kept in the content cache, so a warm run neither decompresses nor parses the index. Written as
+// the index is parsed, in one pass (compactIndexChunks), so a cold run never holds the index's records:
+//   `PITHIDX3\n`, then each record as a JSON array of its kept fields and a newline (the body), in index order;
+//   then the header: uint32 (little-endian) arrays, then texts, all over names sorted by JS string order:
+//     nameAt (N+1 offsets into nameText), spans (start, end of each name's first record in the body),
+//     more (name, start, end of each further record, by name then index order),
+//     virtualAt and providerAt (V+1 offsets into virtualText and providerText),
+//     nameText, virtualText (the names, concatenated), providerText (each virtual's providers, space-separated);
+//   then a 32-byte footer: N, M (further records), V and the three texts' byte lengths as uint32, `PITHEND3`.
+// A cached index is read from its file: the header as one buffer (no JS object per name: JSON.parse of a
+// 65 000-name header held 30 MiB of heap), each name's records only when looked up. Only the fields pith reads
+// are kept; the suite, component and mirror are not (identical indexes, such as two empty ones, share an
+// entry), and are given when the entry is read. Hand-written: the layout is what makes a warm lookup cheap.
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { endianness } from 'node:os';
 import { PithError } from '../util/index.ts';
 import type { PackageRecord } from './package-record.ts';
 import { type IndexSource, providedNames } from './universe.ts';
 
 /** Bumped whenever the fields kept or their encoding change. */
-export const COMPACT_INDEX_VERSION = 2;
+export const COMPACT_INDEX_VERSION = 3;
 
-/** `PITHIDX2 ` and the header's byte length, zero-padded to 14 digits, and a newline. */
-const PREFIX = 24;
+const MAGIC = Buffer.from(`PITHIDX${COMPACT_INDEX_VERSION}\n`);
+const END = Buffer.from(`PITHEND${COMPACT_INDEX_VERSION}`);
+/** The footer: six uint32 and END. */
+const FOOTER = 6 * 4 + END.length;
+/** Body bytes gathered before they are handed on. */
+const CHUNK = 1 << 20;
+/** Offsets are uint32: a body past 4 GiB is refused. */
+const MAX_OFFSET = 0xffff_ffff;
 
 /** The fields kept, in their order in a record's array. */
 const FIELDS = [
@@ -40,17 +52,16 @@ const FIELDS = [
 
 type Kept = Pick<PackageRecord, (typeof FIELDS)[number]>;
 
+/** The header, as views into one buffer. */
 interface Header {
-  v: number;
-  /** Package names in order of first appearance in the index. */
-  names: string[];
-  /** Byte offsets (from the end of the header) of each name's records: start, end, start, end… */
-  spans: number[];
-  /** Indexes into `names`, in the order of the names (for lookups by binary search). */
-  sorted: number[];
-  /** Virtual names, sorted; `providers[i]` names the packages providing `virtuals[i]`, space-separated. */
-  virtuals: string[];
-  providers: string[];
+  nameAt: Uint32Array;
+  spans: Uint32Array;
+  more: Uint32Array;
+  virtualAt: Uint32Array;
+  providerAt: Uint32Array;
+  nameText: Buffer;
+  virtualText: Buffer;
+  providerText: Buffer;
 }
 
 /** The cache name of an index's compact form. */
@@ -59,46 +70,115 @@ export function compactIndexName(sha256: string): string {
 }
 
 /**
- * Encodes an index's records as they are parsed (in index order), holding each one only as its JSON row: a cold run
- * never has the whole index's text or its 65 000 record objects in memory at once.
+ * The compact form of an index's records (in index order), as chunks of about 1 MiB made as the records come:
+ * only each name's offsets and the Provides map are kept until the header is written at the end.
  */
-export class CompactIndexWriter {
-  /** Each name's records as JSON rows, names in order of first appearance. */
-  readonly #rows = new Map<string, string[]>();
-  readonly #provides = new Map<string, string[]>();
-
-  add(r: PackageRecord): void {
+export async function* compactIndexChunks(
+  records: AsyncIterable<PackageRecord> | Iterable<PackageRecord>,
+  where: string,
+): AsyncIterable<Buffer> {
+  /** name → its number, in order of first appearance */
+  const numbers = new Map<string, number>();
+  const names: string[] = [];
+  const firsts: number[] = [];
+  /** further records: number, start, end */
+  const further: number[] = [];
+  const provides = new Map<string, string[]>();
+  let pending: string[] = [];
+  let pendingBytes = 0;
+  let at = 0;
+  yield MAGIC;
+  for await (const r of records) {
     const row = JSON.stringify(FIELDS.map((f) => r[f]));
-    const rows = this.#rows.get(r.name);
-    if (rows) rows.push(row);
-    else this.#rows.set(r.name, [row]);
+    const length = Buffer.byteLength(row);
+    if (at + length + 1 > MAX_OFFSET)
+      throw new PithError('invalid', 'LIMIT_EXCEEDED', `${where}: the index is over 4 GiB once decompressed`);
+    let n = numbers.get(r.name);
+    if (n === undefined) {
+      n = names.length;
+      names.push(own(r.name));
+      numbers.set(names[n]!, n);
+      firsts.push(at, at + length);
+    } else further.push(n, at, at + length);
     for (const virtual of providedNames(r)) {
-      const list = this.#provides.get(virtual);
-      if (!list) this.#provides.set(virtual, [r.name]);
-      else if (!list.includes(r.name)) list.push(r.name);
+      const list = provides.get(virtual);
+      if (!list) provides.set(own(virtual), [names[n]!]);
+      else if (!list.includes(names[n]!)) list.push(names[n]!);
+    }
+    pending.push(row, '\n');
+    pendingBytes += length + 1;
+    at += length + 1;
+    if (pendingBytes >= CHUNK) {
+      yield Buffer.from(pending.join(''));
+      pending = [];
+      pendingBytes = 0;
     }
   }
+  if (pending.length > 0) yield Buffer.from(pending.join(''));
+  yield* header(numbers, firsts, further, provides);
+}
 
-  finish(): Buffer {
-    const bodies: Buffer[] = [];
-    const names: string[] = [];
-    const spans: number[] = [];
-    let at = 0;
-    for (const [name, rows] of this.#rows) {
-      const body = Buffer.from(`[${rows.join(',')}]`);
-      names.push(name);
-      spans.push(at, at + body.length);
-      bodies.push(body);
-      at += body.length;
-    }
-    const sorted = names.map((_, i) => i).sort((a, b) => compare(names[a]!, names[b]!));
-    const virtuals = [...this.#provides.keys()].sort(compare);
-    const providers = virtuals.map((v) => this.#provides.get(v)!.join(' '));
-    const header: Header = { v: COMPACT_INDEX_VERSION, names, spans, sorted, virtuals, providers };
-    const json = Buffer.from(JSON.stringify(header));
-    const prefix = Buffer.from(`PITHIDX${COMPACT_INDEX_VERSION} ${String(json.length).padStart(14, '0')}\n`);
-    return Buffer.concat([prefix, json, ...bodies]);
-  }
+/** The header and footer, over names and virtual names in sorted order. */
+function header(
+  numbers: Map<string, number>,
+  firsts: number[],
+  further: number[],
+  provides: Map<string, string[]>,
+): Buffer[] {
+  const names = [...numbers.keys()].sort(compare);
+  const rank = new Map(names.map((name, i) => [numbers.get(name)!, i]));
+  const nameText = texts(names);
+  const spans = new Uint32Array(names.length * 2);
+  names.forEach((name, i) => {
+    const n = numbers.get(name)!;
+    spans[2 * i] = firsts[2 * n]!;
+    spans[2 * i + 1] = firsts[2 * n + 1]!;
+  });
+  const triples: number[][] = [];
+  for (let i = 0; i < further.length; i += 3)
+    triples.push([rank.get(further[i]!)!, further[i + 1]!, further[i + 2]!]);
+  triples.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+  const more = Uint32Array.from(triples.flat());
+  const virtuals = [...provides.keys()].sort(compare);
+  const virtualText = texts(virtuals);
+  const providerText = texts(virtuals.map((v) => provides.get(v)!.join(' ')));
+  const footer = Buffer.alloc(FOOTER);
+  const counts = [names.length, triples.length, virtuals.length];
+  const lengths = [nameText.text.length, virtualText.text.length, providerText.text.length];
+  for (const [i, v] of [...counts, ...lengths].entries()) footer.writeUInt32LE(v, 4 * i);
+  END.copy(footer, 6 * 4);
+  const words = [nameText.at, spans, more, virtualText.at, providerText.at].map((a) =>
+    littleEndian(Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+  );
+  return [...words, nameText.text, virtualText.text, providerText.text, footer];
+}
+
+/** Strings concatenated as UTF-8, with the offset of each and the end. */
+function texts(list: readonly string[]): { text: Buffer; at: Uint32Array } {
+  const text = Buffer.from(list.join(''));
+  const at = new Uint32Array(list.length + 1);
+  let offset = 0;
+  list.forEach((s, i) => {
+    at[i] = offset;
+    offset += Buffer.byteLength(s);
+  });
+  at[list.length] = offset;
+  return { text, at };
+}
+
+/** uint32 words in the machine's byte order turned to the format's (little-endian), or back: in place. */
+function littleEndian(words: Buffer): Buffer {
+  return BIG_ENDIAN ? words.swap32() : words;
+}
+
+const BIG_ENDIAN = endianness() === 'BE';
+
+/**
+ * A copy of a string that does not keep its source alive: a name V8 cut from a piece of the index's text points
+ * into that text, and kept for the header it would hold the whole index.
+ */
+function own(s: string): string {
+  return Buffer.from(s).toString();
 }
 
 function compare(a: string, b: string): number {
@@ -132,28 +212,38 @@ export function readCompactIndex(
   let fd: number | undefined;
   try {
     let read: (at: number, length: number) => Buffer;
+    let size: number;
     if (typeof source === 'string') {
       const file = openSync(source, 'r');
       fd = file;
+      size = fstatSync(file).size;
       read = (at, length) => {
-        const out = Buffer.allocUnsafe(length);
+        // its own ArrayBuffer: the header's uint32 arrays are views that must start 4-byte aligned
+        const out = Buffer.from(new ArrayBuffer(length));
         if (readSync(file, out, 0, length, at) !== length) throw unreadable('is truncated');
         return out;
       };
-    } else read = (at, length) => source.subarray(at, at + length);
-    const prefix = read(0, PREFIX).toString('latin1');
-    const m = /^PITHIDX(\d+) (\d{14})\n$/.exec(prefix);
-    if (!m || Number(m[1]) !== COMPACT_INDEX_VERSION) throw unreadable('has another format');
-    const length = Number(m[2]);
-    const header = JSON.parse(read(PREFIX, length).toString('utf8')) as Header;
-    if (
-      header.v !== COMPACT_INDEX_VERSION ||
-      header.spans.length !== header.names.length * 2 ||
-      header.sorted.length !== header.names.length ||
-      header.providers.length !== header.virtuals.length
-    )
+    } else {
+      size = source.length;
+      read = (at, length) => Buffer.from(source.subarray(at, at + length));
+    }
+    if (size < MAGIC.length + FOOTER || !read(0, MAGIC.length).equals(MAGIC))
       throw unreadable('has another format');
-    const body: Body = (start, end) => read(PREFIX + length + start, end - start);
+    const footer = read(size - FOOTER, FOOTER);
+    if (!footer.subarray(6 * 4).equals(END)) throw unreadable('is cut short or has another format');
+    const [n, m, v, nameBytes, virtualBytes, providerBytes] = [0, 1, 2, 3, 4, 5].map((i) =>
+      footer.readUInt32LE(4 * i),
+    ) as [number, number, number, number, number, number];
+    const headerBytes = 4 * wordCount(n, m, v) + nameBytes + virtualBytes + providerBytes;
+    const bodyEnd = size - FOOTER - headerBytes;
+    if (bodyEnd < MAGIC.length) throw unreadable('is cut short or has another format');
+    const header = parseHeader(
+      read(bodyEnd, headerBytes),
+      { n, m, v, nameBytes, virtualBytes },
+      bodyEnd - MAGIC.length,
+    );
+    if (!header) throw unreadable('has a header that does not add up');
+    const body: Body = (start, end) => read(MAGIC.length + start, end - start);
     const file = typeof source === 'string' ? `; remove ${source} and build again` : '';
     const index = new CompactIndex(body, header, origin, base.replace(/\/+$/, ''), where, file);
     if (fd !== undefined) closing.register(index, fd);
@@ -164,6 +254,52 @@ export function readCompactIndex(
   }
 }
 
+/** The uint32 words of a header with `n` names, `m` further records and `v` virtual names. */
+function wordCount(n: number, m: number, v: number): number {
+  return n + 1 + 2 * n + 3 * m + 2 * (v + 1);
+}
+
+/** The header's views, if its offsets are in order and within their texts and the body; else undefined. */
+function parseHeader(
+  bytes: Buffer,
+  c: { n: number; m: number; v: number; nameBytes: number; virtualBytes: number },
+  bodyLength: number,
+): Header | undefined {
+  littleEndian(bytes.subarray(0, 4 * wordCount(c.n, c.m, c.v)));
+  let word = 0;
+  const words = (count: number) => {
+    const view = new Uint32Array(bytes.buffer, bytes.byteOffset + 4 * word, count);
+    word += count;
+    return view;
+  };
+  const nameAt = words(c.n + 1);
+  const spans = words(2 * c.n);
+  const more = words(3 * c.m);
+  const virtualAt = words(c.v + 1);
+  const providerAt = words(c.v + 1);
+  const texts = 4 * word;
+  const header = {
+    nameAt,
+    spans,
+    more,
+    virtualAt,
+    providerAt,
+    nameText: bytes.subarray(texts, texts + c.nameBytes),
+    virtualText: bytes.subarray(texts + c.nameBytes, texts + c.nameBytes + c.virtualBytes),
+    providerText: bytes.subarray(texts + c.nameBytes + c.virtualBytes),
+  };
+  const ordered = (a: Uint32Array, end: number) =>
+    a[0] === 0 && a[a.length - 1] === end && a.every((x, i) => i === 0 || x >= a[i - 1]!);
+  const inBody = (start: number, end: number) => start < end && end <= bodyLength;
+  const ok =
+    ordered(nameAt, header.nameText.length) &&
+    ordered(virtualAt, header.virtualText.length) &&
+    ordered(providerAt, header.providerText.length) &&
+    spans.every((x, i) => i % 2 === 1 || inBody(x, spans[i + 1]!)) &&
+    more.every((x, i) => (i % 3 === 0 ? x < c.n : i % 3 === 2 || inBody(x, more[i + 1]!)));
+  return ok ? header : undefined;
+}
+
 export class CompactIndex implements IndexSource {
   readonly #body: Body;
   readonly #header: Header;
@@ -172,6 +308,8 @@ export class CompactIndex implements IndexSource {
   readonly #where: string;
   /** What to do about an unreadable record (remove the cache file), for its error message. */
   readonly #remedy: string;
+  /** Sorted name number → spans of its further records (start, end…), made on the first lookup. */
+  #further?: Map<number, number[]>;
 
   constructor(body: Body, header: Header, origin: string, base: string, where: string, remedy: string) {
     this.#body = body;
@@ -183,13 +321,55 @@ export class CompactIndex implements IndexSource {
   }
 
   named(name: string): readonly PackageRecord[] {
-    const { names, sorted, spans } = this.#header;
-    const at = search(sorted.length, (i) => compare(names[sorted[i]!]!, name));
-    if (at < 0) return [];
-    const i = sorted[at]!;
-    let rows: unknown[][];
+    const { nameAt, nameText, spans } = this.#header;
+    const i = search(nameAt.length - 1, (k) => compare(textAt(nameText, nameAt, k), name));
+    if (i < 0) return [];
+    const at = [spans[2 * i]!, spans[2 * i + 1]!, ...(this.#furtherOf(i) ?? [])];
+    const out: PackageRecord[] = [];
+    for (let k = 0; k < at.length; k += 2) out.push(this.#record(name, at[k]!, at[k + 1]!));
+    return out;
+  }
+
+  #furtherOf(i: number): number[] | undefined {
+    if (!this.#further) {
+      this.#further = new Map();
+      const { more } = this.#header;
+      for (let k = 0; k < more.length; k += 3) {
+        const list = this.#further.get(more[k]!);
+        if (list) list.push(more[k + 1]!, more[k + 2]!);
+        else this.#further.set(more[k]!, [more[k + 1]!, more[k + 2]!]);
+      }
+    }
+    return this.#further.get(i);
+  }
+
+  providing(virtual: string): readonly string[] {
+    const { virtualAt, virtualText, providerAt, providerText } = this.#header;
+    const i = search(virtualAt.length - 1, (k) => compare(textAt(virtualText, virtualAt, k), virtual));
+    return i < 0 ? [] : textAt(providerText, providerAt, i).split(' ');
+  }
+
+  *names(): Iterable<string> {
+    const { nameAt, nameText } = this.#header;
+    for (let k = 0; k < nameAt.length - 1; k++) yield textAt(nameText, nameAt, k);
+  }
+
+  *virtuals(): Iterable<string> {
+    const { virtualAt, virtualText } = this.#header;
+    for (let k = 0; k < virtualAt.length - 1; k++) yield textAt(virtualText, virtualAt, k);
+  }
+
+  /** Every record, by name. */
+  all(): PackageRecord[] {
+    return [...this.names()].flatMap((n) => this.named(n));
+  }
+
+  #record(name: string, start: number, end: number): PackageRecord {
+    let row: unknown[];
     try {
-      rows = JSON.parse(this.#body(spans[2 * i]!, spans[2 * i + 1]!).toString('utf8')) as unknown[][];
+      row = JSON.parse(this.#body(start, end).toString('utf8')) as unknown[];
+      if (!Array.isArray(row) || row.length !== FIELDS.length || row[0] !== name)
+        throw new Error('not a record');
     } catch (cause) {
       throw new PithError(
         'invalid',
@@ -198,32 +378,14 @@ export class CompactIndex implements IndexSource {
         { cause },
       );
     }
-    return rows.map((row) => this.#record(row));
-  }
-
-  providing(virtual: string): readonly string[] {
-    const { virtuals, providers } = this.#header;
-    const at = search(virtuals.length, (i) => compare(virtuals[i]!, virtual));
-    return at < 0 ? [] : providers[at]!.split(' ');
-  }
-
-  names(): Iterable<string> {
-    return this.#header.names;
-  }
-
-  virtuals(): Iterable<string> {
-    return this.#header.virtuals;
-  }
-
-  /** Every record, in name order of first appearance. */
-  all(): PackageRecord[] {
-    return this.#header.names.flatMap((n) => this.named(n));
-  }
-
-  #record(row: unknown[]): PackageRecord {
     const kept = Object.fromEntries(FIELDS.map((f, i) => [f, row[i]])) as unknown as Kept;
     return { ...kept, origin: this.#origin, url: `${this.#base}/${kept.filename}` };
   }
+}
+
+/** The k-th of the strings concatenated in `text`. */
+function textAt(text: Buffer, at: Uint32Array, k: number): string {
+  return text.toString('utf8', at[k]!, at[k + 1]!);
 }
 
 /** The position whose `cmp` is 0 in a sorted range of `n` (binary search), or -1. */

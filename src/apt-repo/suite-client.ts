@@ -4,10 +4,10 @@
 // content-addressed cache; offline mode uses only the cache.
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
-import { type ContentCache, PithError, sha256 } from '../util/index.ts';
+import { type ContentCache, PithError, readAll, sha256 } from '../util/index.ts';
 import {
   type CompactIndex,
-  CompactIndexWriter,
+  compactIndexChunks,
   compactIndexName,
   readCompactIndex,
 } from './compact-index.ts';
@@ -191,9 +191,9 @@ export async function fetchIndex(
       // an unreadable entry is made again below
     }
   }
-  const compact = await compactIndexOf(ref, release, component, entry, opts);
-  await opts.cache?.putNamed(name, compact);
-  return readCompactIndex(compact, origin, ref.base, where);
+  const chunks = compactIndexChunks(indexRecords(ref, release, component, entry, opts), where);
+  const made = opts.cache ? await opts.cache.putNamedStream(name, chunks) : await readAll(chunks);
+  return readCompactIndex(made, origin, ref.base, where);
 }
 
 /** The Packages file the Release lists for a component and architecture (xz, else gz, else plain). */
@@ -221,19 +221,6 @@ async function verifiedRecords(
   const records: PackageRecord[] = [];
   for await (const r of indexRecords(ref, release, component, entry, opts)) records.push(r);
   return records;
-}
-
-/** The index's compact form, made as it is decompressed and parsed (compact-index.ts). */
-async function compactIndexOf(
-  ref: SuiteRef,
-  release: Release,
-  component: string,
-  entry: ReturnType<typeof indexEntry>,
-  opts: ClientOptions,
-): Promise<Buffer> {
-  const writer = new CompactIndexWriter();
-  for await (const r of indexRecords(ref, release, component, entry, opts)) writer.add(r);
-  return writer.finish();
 }
 
 /**

@@ -27,7 +27,6 @@ import {
   lockInputs,
 } from '../lockfile/index.ts';
 import {
-  NODE_BIN,
   NODE_LAYOUT_VERSION,
   type NodeBinary,
   type NodeFetch,

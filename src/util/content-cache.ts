@@ -175,6 +175,20 @@ export class ContentCache {
   async putNamed(name: string, bytes: Buffer): Promise<void> {
     const sha256 = sha256Hex(bytes);
     await this.put(sha256, bytes);
+    await this.#point(name, sha256);
+  }
+
+  /**
+   * Stores a stream (hashed as it is written, never held whole) and points a name at it, replacing what the
+   * name pointed at before; returns the file holding it.
+   */
+  async putNamedStream(name: string, source: AsyncIterable<Buffer>): Promise<string> {
+    const { sha256 } = await this.putStream(source);
+    await this.#point(name, sha256);
+    return this.#path(sha256);
+  }
+
+  async #point(name: string, sha256: string): Promise<void> {
     await writeAtomic(join(this.dir, 'refs'), sha256Hex(name), Buffer.from(sha256)).catch((err: unknown) =>
       Promise.reject(this.#unwritable(err)),
     );

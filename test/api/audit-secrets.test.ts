@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { it } from 'node:test';
 import { createPith } from '../../src/api/index.ts';
-import { bytesEntry, type TarEntry } from '../../src/tar/index.ts';
+import { bytesEntry } from '../../src/tar/index.ts';
 import { tempDir } from '../helpers.ts';
 import { entriesLayout } from '../layout-helpers.ts';
 

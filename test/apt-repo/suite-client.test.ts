@@ -265,16 +265,23 @@ describe('suite client on a signed fake repository', () => {
     const index = () => fetchIndex(ref(), r, 'main', 'amd64', { keys, cache });
     assert.equal((await index()).all().length, 3);
     assert.equal(repo.requests.length, 0, 'made from the cached index');
-    // cut short after its header: the index opens, and the records it cannot read are named
+    // cut short: its footer is gone, so it is made again from the cached index
     const { truncate } = await import('node:fs/promises');
     const made = await readFile(join(dir, 'refs', compactRef), 'utf8');
     const size = (await readFile(join(dir, 'sha256', made))).length;
     await truncate(join(dir, 'sha256', made), size - 10);
+    assert.equal((await index()).all().length, 3);
+    assert.equal(repo.requests.length, 0, 'made again from the cached index');
+    // a record changed in place: the index opens, and the records it cannot read are named
+    const remade = await readFile(join(dir, 'refs', compactRef), 'utf8');
+    const bytes = await readFile(join(dir, 'sha256', remade));
+    bytes.write('{', bytes.indexOf('[', 10));
+    await writeFile(join(dir, 'sha256', remade), bytes);
     const cut = await index();
     assert.throws(() => cut.all(), {
       code: 'BAD_COMPACT_INDEX',
       message: new RegExp(
-        `Packages\\.xz: the cached compact index's records of \\S+ are not readable; remove ${join(dir, 'sha256', made)} and build again`,
+        `Packages\\.xz: the cached compact index's records of \\S+ are not readable; remove ${join(dir, 'sha256', remade)} and build again`,
       ),
     });
     // both corrupted: the index is downloaded again

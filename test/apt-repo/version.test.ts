@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
   compareParsedVersions,
-  compareVersions,
   parseVersion,
   satisfies,
 } from '../../src/apt-repo/version.ts';
