@@ -4,11 +4,11 @@
 // Invariants: one pass over the stream, no seeking; readDebControl stops (and closes the source) right
 // after control.tar; every error is PithError('invalid', …) whose message starts with `where`.
 import type { ReadEntry } from '../tar/index.ts';
-import type { ContentCache } from '../util/index.ts';
+import { type ContentCache, collect } from '../util/index.ts';
 import { type ArMember, readAr } from './ar.ts';
 import { type DebControl, parseControlTar } from './control-tar.ts';
 import { debError } from './deb-error.ts';
-import { readTarMember, type TarMemberKind, tarMemberKind } from './tar-member.ts';
+import { readDataMember, readTarMember, type TarMemberKind, tarMemberKind } from './tar-member.ts';
 
 /** A whole package: its metadata and its file system entries. */
 export interface DebContents {
@@ -34,7 +34,7 @@ export async function readDeb(
   const members = new MemberCursor(source, where);
   try {
     const control = await readControlPart(members, where, opts.cache);
-    const entries = await collect(readTarMember(await members.expect('data'), where, opts.cache));
+    const entries = await readDataMember(await members.expect('data'), where, opts.cache);
     await members.expectEnd();
     return { control, entries };
   } finally {
@@ -131,10 +131,4 @@ class MemberCursor {
   private bad(message: string, member?: string) {
     return debError('BAD_DEB_MEMBER', this.where, message, member === undefined ? {} : { member });
   }
-}
-
-async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
-  const out: T[] = [];
-  for await (const x of it) out.push(x);
-  return out;
 }

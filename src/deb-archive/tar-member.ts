@@ -4,11 +4,13 @@
 // xz/gzip/zstd check at the end is never missed; every error names the package and the member.
 // With a cache (util's ContentCache), a member's decoded bytes are kept under the sha256 of its compressed
 // bytes and read from there next time: decoding xz (a child process per member) is most of reading a .deb,
-// and a warm build reads every .deb again. Only a member that decoded without error is kept.
+// and a warm build reads every .deb again. Only a member that decoded without error is kept. A data member
+// kept there is read in place (readDataMember): its entries' file data stays in the cache file, streamed into
+// a layer or read when asked for, so a build never holds its packages' files.
 import { createHash } from 'node:crypto';
 import { detectCompression, gunzip, unxz, unzstd } from '../compress/index.ts';
-import { type ReadEntry, readTar } from '../tar/index.ts';
-import type { ContentCache } from '../util/index.ts';
+import { type ReadEntry, readTar, readTarFile } from '../tar/index.ts';
+import { type ContentCache, collect, isPithError } from '../util/index.ts';
 import type { ArMember } from './ar.ts';
 import { debError, inMember } from './deb-error.ts';
 
@@ -51,7 +53,17 @@ export async function* readTarMember(
   cache?: ContentCache,
 ): AsyncIterable<ReadEntry> {
   const codec = codecOf(member.name, where);
-  const decoded = (await decode(member, codec, where, cache))[Symbol.asyncIterator]();
+  yield* entriesOf(member, codec, await decode(member, codec, where, cache), where);
+}
+
+/** The entries of a member's decoded bytes; the whole stream is decoded, so that its checks are verified. */
+async function* entriesOf(
+  member: ArMember,
+  codec: Codec,
+  bytes: AsyncIterable<Buffer>,
+  where: string,
+): AsyncIterable<ReadEntry> {
+  const decoded = bytes[Symbol.asyncIterator]();
   try {
     // readTar closes its source at the end-of-archive marker; keep ours open to decode the rest.
     yield* readTar({ [Symbol.asyncIterator]: () => ({ next: () => decoded.next() }) });
@@ -63,6 +75,59 @@ export async function* readTarMember(
   } finally {
     await decoded.return?.();
   }
+}
+
+/**
+ * The entries of a data.tar* member. With a cache, its decoded bytes are streamed to (or found in) the cache
+ * and its entries' data stays there (readTarFile); without one, or if the cache cannot be written, they are
+ * read into memory as readTarMember reads them.
+ */
+export async function readDataMember(
+  member: ArMember,
+  where: string,
+  cache?: ContentCache,
+): Promise<ReadEntry[]> {
+  const codec = codecOf(member.name, where);
+  const { head, stream } = await peek(member.body, MAGIC_BYTES);
+  checkMagic(member, codec, head, where);
+  if (!cache || codec === 'none')
+    return collect(entriesOf(member, codec, codec === 'none' ? stream : decoder(codec)(stream), where));
+  const compressed = Buffer.concat(await collect(stream));
+  const name = memberName(compressed);
+  const kept = await keptEntries(name, cache);
+  if (kept) return kept;
+  let file: string;
+  try {
+    file = await cache.putNamedStream(name, decoder(codec)(one(compressed)));
+  } catch (err) {
+    if (isPithError(err) && err.code === 'CACHE_UNWRITABLE')
+      return collect(entriesOf(member, codec, decoder(codec)(one(compressed)), where));
+    throw inMember(err, where, member.name, FAILURE_CODE[codec]);
+  }
+  try {
+    return await readTarFile(file);
+  } catch (err) {
+    throw inMember(err, where, member.name, 'BAD_TAR');
+  }
+}
+
+/**
+ * The entries of a member decoded before, from its cache file, hashed as they are read: undefined if there
+ * is none, or if it does not hash to its name or does not parse (then it is removed, to be made again).
+ */
+async function keptEntries(name: string, cache: ContentCache): Promise<ReadEntry[] | undefined> {
+  const found = await cache.namedFile(name);
+  if (!found) return undefined;
+  const h = createHash('sha256');
+  const entries = await readTarFile(found.path, { tap: (piece) => h.update(piece) }).catch(() => undefined);
+  if (entries && h.digest('hex') === found.sha256) return entries;
+  await cache.drop(found.sha256);
+  return undefined;
+}
+
+/** The cache name of a member's decoded bytes: the sha256 of its compressed bytes. */
+function memberName(compressed: Buffer): string {
+  return `deb-member/v1/${createHash('sha256').update(compressed).digest('hex')}`;
 }
 
 function codecOf(name: string, where: string): Codec {
@@ -92,6 +157,13 @@ async function decode(
   cache?: ContentCache,
 ): Promise<AsyncIterable<Buffer>> {
   const { head, stream } = await peek(member.body, MAGIC_BYTES);
+  checkMagic(member, codec, head, where);
+  if (codec === 'none') return stream;
+  return cache ? cachedDecode(stream, codec, cache) : decoder(codec)(stream);
+}
+
+/** Throws unless the member's first bytes are of the compression its name says. */
+function checkMagic(member: ArMember, codec: Codec, head: Buffer, where: string): void {
   const found = detectCompression(head);
   if (found !== codec) {
     throw debError(
@@ -101,8 +173,6 @@ async function decode(
       { member: member.name, expected: codec, found },
     );
   }
-  if (codec === 'none') return stream;
-  return cache ? cachedDecode(stream, codec, cache) : decoder(codec)(stream);
 }
 
 function decoder(codec: Exclude<Codec, 'none'>): (s: AsyncIterable<Buffer>) => AsyncIterable<Buffer> {
@@ -118,7 +188,7 @@ async function* cachedDecode(
   const parts: Buffer[] = [];
   for await (const c of stream) parts.push(c);
   const compressed = Buffer.concat(parts);
-  const name = `deb-member/v1/${createHash('sha256').update(compressed).digest('hex')}`;
+  const name = memberName(compressed);
   const hit = await cache.getNamed(name);
   if (hit) {
     yield hit;

@@ -6,7 +6,7 @@
 
 import type { PackageRecord } from '../apt-repo/index.ts';
 import type { DebContents } from '../deb-archive/index.ts';
-import { FileTree, type ReadEntry, type TreeNode } from '../tar/index.ts';
+import { FileTree, type ReadEntry, spanContent, type TreeNode } from '../tar/index.ts';
 
 /**
  * The version of how a .deb becomes a layer (this file, c-utf8-locale.ts): part of the key under which a
@@ -78,10 +78,14 @@ function node(e: ReadEntry, mergedUsr: boolean): TreeNode {
   if (e.devMinor !== undefined) n.devMinor = e.devMinor;
   if (e.xattrs?.size) n.xattrs = e.xattrs;
   if (e.type === 'file') {
-    const data = e.data;
-    n.content = async function* () {
-      yield data;
-    };
+    // data kept in the cache file is streamed from there when the layer is written, never held
+    const { span, size } = e;
+    const data = span ? undefined : e.data;
+    n.content = span
+      ? () => spanContent(span, size)
+      : async function* () {
+          yield data!;
+        };
   }
   return n;
 }

@@ -1,18 +1,24 @@
 // Indexes an uncompressed tar file on disk: positional reads of headers and PAX/GNU meta only (data is
 // skipped by offset, never copied out), so a member can later be streamed with createReadStream({start, end}).
-// Parsing is the same code as readTar (scan.ts/header-decode.ts). Invariant: every offset + size lies inside
-// the file. Reads go through a 64 KiB read-ahead window, so neighbouring small members cost one read.
+// readTarFile reads a whole file once instead (for a caller that hashes it) and gives entries whose data
+// stays in the file: read when asked for, or streamed (spanContent). Parsing is the same code as readTar
+// (scan.ts/header-decode.ts). Invariant: every offset + size lies inside the file. indexTarFile's reads go
+// through a 64 KiB read-ahead window, so neighbouring small members cost one read.
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { PithError } from '../util/index.ts';
+import { counting, PithError } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
 import { badTar } from './fields.ts';
+import type { ReadEntry } from './reader.ts';
 import { type BlockSource, scanTar } from './scan.ts';
+import { StreamSource } from './stream-source.ts';
 
 /** An entry with the byte offset of its data in the file. */
 export interface IndexedEntry extends Omit<TarEntry, 'content'> {
   offset: number;
 }
 
+const EMPTY = Buffer.alloc(0);
 const WINDOW = 64 * 1024; // read-ahead: one fh.read costs ~60 µs, so neighbouring headers share one
 
 export interface IndexOptions {
@@ -49,6 +55,96 @@ export async function indexTarFile(path: string, opts: IndexOptions = {}): Promi
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * The entries of an uncompressed tar file whose file data stays in the file: each entry's `data` reads it
+ * from there when asked for, and `span` says where it lies, for spanContent. The file is read once, in 1 MiB
+ * pieces, to the end (padding too), each piece shown to `tap` (e.g. to hash it): one pass, where
+ * indexTarFile's positional reads of each header cost a round trip each. For a file that does not change
+ * while it is used (e.g. a cache entry, written once and renamed into place).
+ */
+export async function readTarFile(
+  path: string,
+  opts: IndexOptions & { tap?: (piece: Buffer) => void } = {},
+): Promise<ReadEntry[]> {
+  const pieces = createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+  const src = new StreamSource(opts.tap ? counting(pieces, opts.tap) : pieces);
+  const out: ReadEntry[] = [];
+  const max = opts.maxEntries ?? Number.POSITIVE_INFINITY;
+  try {
+    for await (const { entry, offset } of scanTar(src, 'skip')) {
+      if (out.length >= max)
+        throw (
+          opts.onTooMany?.(max) ??
+          new PithError('invalid', 'TOO_MANY_ENTRIES', `${path}: more than ${max} tar entries`)
+        );
+      if (entry.type !== 'file') {
+        out.push({ ...entry, data: EMPTY });
+        continue;
+      }
+      const span = { file: path, offset };
+      out.push(
+        Object.defineProperties(entry, {
+          data: { enumerable: true, get: () => readSpan(span, entry.size) },
+          span: { enumerable: true, value: span },
+        }) as ReadEntry,
+      );
+    }
+    while (await src.next(1 << 20)) {
+      // the rest (end-of-archive blocks, record padding), read only for `tap`
+    }
+    return out;
+  } finally {
+    await src.close();
+  }
+}
+
+/** The `size` bytes at a span, read now (READ_FAILED if the file is gone or shorter). */
+function readSpan(span: { file: string; offset: number }, size: number): Buffer {
+  const out = Buffer.allocUnsafe(size);
+  if (size === 0) return out;
+  let fd: number | undefined;
+  try {
+    fd = openSync(span.file, 'r');
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, out, got, size - got, span.offset + got);
+      if (n === 0) throw new Error(`the file ends ${size - got} bytes early`);
+      got += n;
+    }
+    return out;
+  } catch (cause) {
+    throw spanError(span, cause);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** The `size` bytes at a span as a stream (READ_FAILED if the file is gone or shorter). */
+export async function* spanContent(
+  span: { file: string; offset: number },
+  size: number,
+): AsyncIterable<Buffer> {
+  if (size === 0) return;
+  let got = 0;
+  try {
+    const end = span.offset + size - 1;
+    for await (const c of createReadStream(span.file, { start: span.offset, end, highWaterMark: 1 << 20 })) {
+      got += (c as Buffer).length;
+      yield c as Buffer;
+    }
+  } catch (cause) {
+    throw spanError(span, cause);
+  }
+  if (got !== size) throw spanError(span, new Error(`the file ends ${size - got} bytes early`));
+}
+
+function spanError(span: { file: string; offset: number }, cause: unknown): PithError {
+  return new PithError('io', 'READ_FAILED', `cannot read ${span.file} at byte ${span.offset}`, {
+    cause,
+    details: { path: span.file, offset: span.offset },
+  });
 }
 
 /** BlockSource over a file handle, reading through a 64 KiB window so small headers cost no syscall each. */

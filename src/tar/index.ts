@@ -5,7 +5,13 @@ export { bytesEntry, dirEntry, type EntryType, symlinkEntry, type TarEntry } fro
 export { TAR_ERROR_CODES, type TarErrorCode } from './error-codes.ts';
 export { isZeroBlock, verifyChecksum } from './fields.ts';
 export type { ArchiveNames } from './header-decode.ts';
-export { type IndexedEntry, type IndexOptions, indexTarFile } from './index-file.ts';
+export {
+  type IndexedEntry,
+  type IndexOptions,
+  indexTarFile,
+  readTarFile,
+  spanContent,
+} from './index-file.ts';
 export { nameFromBytes, nameToBytes } from './name-bytes.ts';
 export { type ReadEntry, readTar, type StreamedEntry, streamTar } from './reader.ts';
 export { normalizeImagePath } from './safe-path.ts';

@@ -11,6 +11,11 @@ import { StreamSource } from './stream-source.ts';
 /** An entry as read: metadata plus its data (file content; empty otherwise). */
 export interface ReadEntry extends Omit<TarEntry, 'content'> {
   data: Buffer;
+  /**
+   * Where the data lies in a local tar file (readTarFile), so that it can be streamed (spanContent) rather
+   * than held; `data` then reads it from there on each use.
+   */
+  span?: { file: string; offset: number };
 }
 
 /** An entry as streamed: metadata plus its data in pieces (file content; nothing otherwise). */

@@ -27,6 +27,13 @@ export async function drain(source: AsyncIterable<unknown>): Promise<void> {
   }
 }
 
+/** Every item of an async iterable, in order. */
+export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of items) out.push(x);
+  return out;
+}
+
 /** The whole of a stream, as one Buffer. */
 export async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];

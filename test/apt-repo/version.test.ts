@@ -2,11 +2,7 @@
 // The differential test against the host's dpkg is test/interop/dpkg-versions.test.ts (full suite).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  compareParsedVersions,
-  parseVersion,
-  satisfies,
-} from '../../src/apt-repo/version.ts';
+import { compareParsedVersions, parseVersion, satisfies } from '../../src/apt-repo/version.ts';
 import { isPithError } from '../../src/util/index.ts';
 import { sign, verdict } from './dpkg-oracle.ts';
 import { versionCorpus } from './version-gen.ts';

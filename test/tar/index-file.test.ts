@@ -1,10 +1,17 @@
-// indexTarFile: offsets address each member's exact bytes (checked with createReadStream ranges), metadata
+// indexTarFile and readTarFile: offsets address each member's exact bytes (checked with createReadStream ranges), metadata
 // equals readTar's (one parser), GNU tar archives index correctly, and bad files give BAD_TAR / READ_FAILED.
 import assert from 'node:assert/strict';
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { type IndexedEntry, indexTarFile, readTar, writeTar } from '../../src/tar/index.ts';
+import {
+  type IndexedEntry,
+  indexTarFile,
+  readTar,
+  readTarFile,
+  spanContent,
+  writeTar,
+} from '../../src/tar/index.ts';
 import { PithError } from '../../src/util/index.ts';
 import { chunks, collect, fixture, has, populateSourceDir, run, tempDir } from './helpers.ts';
 
@@ -129,5 +136,50 @@ describe('indexTarFile', () => {
         ['after', 512 + size + 512],
       ],
     );
+  });
+});
+
+describe('readTarFile', () => {
+  const tmp = tempDir();
+  after(() => tmp.cleanup());
+
+  test("gives readTar's entries, each file's data read from the file when asked for, and shows every byte to tap", async () => {
+    const { entries, data } = fixture();
+    const path = join(tmp.dir, 'fixture.tar');
+    const bytes = await collect(writeTar(entries));
+    writeFileSync(path, bytes);
+    const seen: Buffer[] = [];
+    const read = await readTarFile(path, { tap: (piece) => seen.push(piece) });
+    assert.deepEqual(Buffer.concat(seen), bytes, 'the whole file, end-of-archive blocks too');
+    const whole = [];
+    for await (const e of readTar(chunks(bytes))) whole.push(e);
+    assert.deepStrictEqual(
+      read.map(({ span: _, ...e }) => ({ ...e })),
+      whole,
+    );
+    for (const e of read.filter((x) => x.type === 'file')) {
+      assert.deepEqual(e.data, data.get(e.path), e.path);
+      assert.deepEqual(await collect(spanContent(e.span!, e.size)), data.get(e.path), e.path);
+    }
+    assert.ok(
+      read.filter((e) => e.type !== 'file').every((e) => e.span === undefined && e.data.length === 0),
+    );
+  });
+
+  test('a file cut after it was read is READ_FAILED, naming it, when its data is asked for', async () => {
+    const { entries } = fixture();
+    const path = join(tmp.dir, 'shrinks.tar');
+    writeFileSync(path, await collect(writeTar(entries)));
+    const read = await readTarFile(path);
+    const last = read.filter((e) => e.type === 'file' && e.size > 0).at(-1)!;
+    writeFileSync(path, readFileSync(path).subarray(0, last.span!.offset + 1));
+    const failed = (err: unknown) => {
+      assert.ok(err instanceof PithError);
+      assert.equal(err.code, 'READ_FAILED');
+      assert.match(err.message, new RegExp(`cannot read ${path} at byte ${last.span!.offset}`));
+      return true;
+    };
+    assert.throws(() => last.data, failed);
+    await assert.rejects(collect(spanContent(last.span!, last.size)), failed);
   });
 });

@@ -15,6 +15,8 @@ test('exports the agreed API and nothing else at runtime', () => {
     'nameToBytes',
     'normalizeImagePath',
     'readTar',
+    'readTarFile',
+    'spanContent',
     'streamTar',
     'symlinkEntry',
     'verifyChecksum',
