@@ -63,7 +63,7 @@ export async function mirror(ctx: Context, req: MirrorRequest): Promise<MirrorRe
     [...records.values()].sort((a, b) => (a.filename < b.filename ? -1 : 1)),
     AT_ONCE,
     async (p) => {
-      const bytes = (await fetchDebs([p], fetchOpts)).get(p.sha256)!;
+      const bytes = await (await fetchDebs([p], fetchOpts)).get(p.sha256)!();
       const how = await dest.keepDeb(p.sha256, bytes, p.filename.split('/').at(-1)!);
       ctx.emit({
         type: 'package',

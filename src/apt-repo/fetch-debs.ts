@@ -4,7 +4,9 @@
 // the mirror; then the fallback stores (a registry `pith mirror` filled, for versions the archive has
 // dropped). Whatever a store or the mirror returns is verified the same way, so a store is never trusted.
 // A .deb fetched from the mirror is kept in the local cache and in every store asked first. Offline mode
-// uses only the local cache. Concurrent builds may share the cache (see util/content-cache.ts).
+// uses only the local cache. Concurrent builds may share the cache (see util/content-cache.ts). The .debs
+// are not held: each is read from the cache (hashed again) when its reader asks, so a build holds a few
+// packages at a time however many it installs.
 import { type ContentCache, forEachBounded, isPithError, messageOf, PithError } from '../util/index.ts';
 import { fetchBytes, type NetworkOptions } from './http.ts';
 import type { PackageRecord } from './package-record.ts';
@@ -37,22 +39,29 @@ export interface FetchDebsOptions {
   onStoreFailure?: (store: PackageStore, pkg: PackageRecord, err: unknown) => void;
 }
 
-/** The verified bytes of each package's .deb, keyed by sha256. */
+/** Reads a package's verified .deb: from the local cache, hashed as it is read (fetched again if it is gone). */
+export type DebReader = () => Promise<Buffer>;
+
+/**
+ * Makes sure each package's .deb is in the local cache (a cached file of the listed size counts: it is
+ * hashed when read), and gives a reader of each, keyed by sha256.
+ */
 export async function fetchDebs(
   pkgs: readonly PackageRecord[],
   opts: FetchDebsOptions,
-): Promise<Map<string, Buffer>> {
-  const out = new Map<string, Buffer>();
+): Promise<Map<string, DebReader>> {
   const unique = [...new Map(pkgs.map((p) => [p.sha256, p])).values()];
   await forEachBounded(
     unique,
     opts.concurrency ?? 4,
     async (p) => {
-      out.set(p.sha256, await fetchDeb(p, opts));
+      if (await opts.cache.sized(p.sha256, p.size)) opts.onReady?.(p, true);
+      else await fetchDeb(p, opts);
     },
     opts.network?.signal,
   );
-  return out;
+  const quiet = { ...opts, onReady: undefined };
+  return new Map(unique.map((p) => [p.sha256, () => fetchDeb(p, quiet)]));
 }
 
 async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffer> {

@@ -196,10 +196,9 @@ export async function installDebian(
     let deb = decoded.get(p.sha256);
     if (!deb) {
       const bytes = debs.get(p.sha256)!;
-      debs.delete(p.sha256); // decoded once: the .deb's bytes are not held for the rest of the build
       deb = readDeb(
         (async function* () {
-          yield bytes;
+          yield await bytes(); // read (and hashed) only now: a few .debs are held at a time
         })(),
         `${p.name}_${p.version}_${p.architecture}.deb`,
         { cache: session.cache },

@@ -48,6 +48,12 @@ export class ContentCache {
     return createReadStream(this.#path(sha256), { highWaterMark: 1 << 20 });
   }
 
+  /** Whether the cache has a file of this size under this sha256: not read (whoever reads it hashes it). */
+  async sized(sha256: string, size: number): Promise<boolean> {
+    const s = await stat(this.#path(sha256)).catch(() => undefined);
+    return s?.isFile() === true && s.size === size;
+  }
+
   /**
    * Whether the cache holds this content, of this size, read and hashed now (streamed). A corrupt or
    * truncated entry is removed, so that the caller makes it again.

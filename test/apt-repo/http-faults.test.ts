@@ -159,7 +159,7 @@ describe('Packages indexes and .debs of a signed repository', () => {
     );
     const cache = new ContentCache(join(await tempDir(t), 'cache'));
     const debs = await fetchDebs(pkgs, { cache, network });
-    assert.equal(debs.get(pkgs[0]!.sha256)?.length, pkgs[0]!.size);
+    assert.equal((await debs.get(pkgs[0]!.sha256)!()).length, pkgs[0]!.size);
     const stalled = proxy.requests.filter((r) => r.fault === 'stall').map((r) => r.path);
     assert.equal(stalled.length, 2, 'the index and the .deb each stalled once');
     assert.deepEqual(slept, [250, 250], 'one backoff for each stall');

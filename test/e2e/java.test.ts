@@ -134,7 +134,7 @@ async function debianKeystore(suite: string, arch: string, caVersion: string, di
     [ca, sysroot],
     [cj, join(dir, 'cj')],
   ] as const) {
-    await writeFile(join(dir, `${p.name}.deb`), debs.get(p.sha256)!);
+    await writeFile(join(dir, `${p.name}.deb`), await debs.get(p.sha256)!());
     await ok('dpkg-deb', ['-x', join(dir, `${p.name}.deb`), into]);
   }
   await ok('sh', [
