@@ -70,44 +70,34 @@ export function compactIndexName(sha256: string): string {
 }
 
 /**
- * The compact form of an index's records (in index order), as chunks of about 1 MiB made as the records come:
- * only each name's offsets and the Provides map are kept until the header is written at the end.
+ * The compact form of an index's records (in index order, in batches as they are parsed), as chunks of about
+ * 1 MiB made as the records come: only each name's offsets and the Provides map are kept until the header is
+ * written at the end.
  */
 export async function* compactIndexChunks(
-  records: AsyncIterable<PackageRecord> | Iterable<PackageRecord>,
+  batches: AsyncIterable<readonly PackageRecord[]> | Iterable<readonly PackageRecord[]>,
   where: string,
 ): AsyncIterable<Buffer> {
-  /** name → its number, in order of first appearance */
-  const numbers = new Map<string, number>();
-  const names: string[] = [];
-  const firsts: number[] = [];
-  /** further records: number, start, end */
-  const further: number[] = [];
-  const provides = new Map<string, string[]>();
+  const tables = new Tables();
   let pending: string[] = [];
   let pendingBytes = 0;
   let at = 0;
   yield MAGIC;
-  for await (const r of records) {
-    const row = JSON.stringify(FIELDS.map((f) => r[f]));
-    const length = Buffer.byteLength(row);
-    if (at + length + 1 > MAX_OFFSET)
-      throw new PithError('invalid', 'LIMIT_EXCEEDED', `${where}: the index is over 4 GiB once decompressed`);
-    let n = numbers.get(r.name);
-    if (n === undefined) {
-      n = names.length;
-      names.push(own(r.name));
-      numbers.set(names[n]!, n);
-      firsts.push(at, at + length);
-    } else further.push(n, at, at + length);
-    for (const virtual of providedNames(r)) {
-      const list = provides.get(virtual);
-      if (!list) provides.set(own(virtual), [names[n]!]);
-      else if (!list.includes(names[n]!)) list.push(names[n]!);
+  for await (const batch of batches) {
+    for (const r of batch) {
+      const row = JSON.stringify(FIELDS.map((f) => r[f]));
+      const length = Buffer.byteLength(row);
+      if (at + length + 1 > MAX_OFFSET)
+        throw new PithError(
+          'invalid',
+          'LIMIT_EXCEEDED',
+          `${where}: the index is over 4 GiB once decompressed`,
+        );
+      tables.add(r, at, at + length);
+      pending.push(row, '\n');
+      pendingBytes += length + 1;
+      at += length + 1;
     }
-    pending.push(row, '\n');
-    pendingBytes += length + 1;
-    at += length + 1;
     if (pendingBytes >= CHUNK) {
       yield Buffer.from(pending.join(''));
       pending = [];
@@ -115,42 +105,67 @@ export async function* compactIndexChunks(
     }
   }
   if (pending.length > 0) yield Buffer.from(pending.join(''));
-  yield* header(numbers, firsts, further, provides);
+  yield* tables.header();
 }
 
-/** The header and footer, over names and virtual names in sorted order. */
-function header(
-  numbers: Map<string, number>,
-  firsts: number[],
-  further: number[],
-  provides: Map<string, string[]>,
-): Buffer[] {
-  const names = [...numbers.keys()].sort(compare);
-  const rank = new Map(names.map((name, i) => [numbers.get(name)!, i]));
-  const nameText = texts(names);
-  const spans = new Uint32Array(names.length * 2);
-  names.forEach((name, i) => {
-    const n = numbers.get(name)!;
-    spans[2 * i] = firsts[2 * n]!;
-    spans[2 * i + 1] = firsts[2 * n + 1]!;
-  });
-  const triples: number[][] = [];
-  for (let i = 0; i < further.length; i += 3)
-    triples.push([rank.get(further[i]!)!, further[i + 1]!, further[i + 2]!]);
-  triples.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
-  const more = Uint32Array.from(triples.flat());
-  const virtuals = [...provides.keys()].sort(compare);
-  const virtualText = texts(virtuals);
-  const providerText = texts(virtuals.map((v) => provides.get(v)!.join(' ')));
-  const footer = Buffer.alloc(FOOTER);
-  const counts = [names.length, triples.length, virtuals.length];
-  const lengths = [nameText.text.length, virtualText.text.length, providerText.text.length];
-  for (const [i, v] of [...counts, ...lengths].entries()) footer.writeUInt32LE(v, 4 * i);
-  END.copy(footer, 6 * 4);
-  const words = [nameText.at, spans, more, virtualText.at, providerText.at].map((a) =>
-    littleEndian(Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
-  );
-  return [...words, nameText.text, virtualText.text, providerText.text, footer];
+/** What the header needs of the records written so far: each name's rows and who provides what. */
+class Tables {
+  /** name → its number, in order of first appearance */
+  readonly #numbers = new Map<string, number>();
+  readonly #names: string[] = [];
+  /** each name's first row: start, end */
+  readonly #firsts: number[] = [];
+  /** further rows: number, start, end */
+  readonly #further: number[] = [];
+  readonly #provides = new Map<string, string[]>();
+
+  add(r: PackageRecord, start: number, end: number): void {
+    let n = this.#numbers.get(r.name);
+    if (n === undefined) {
+      n = this.#names.length;
+      this.#names.push(own(r.name));
+      this.#numbers.set(this.#names[n]!, n);
+      this.#firsts.push(start, end);
+    } else this.#further.push(n, start, end);
+    const name = this.#names[n]!;
+    for (const virtual of providedNames(r)) {
+      const list = this.#provides.get(virtual);
+      if (!list) this.#provides.set(own(virtual), [name]);
+      else if (!list.includes(name)) list.push(name);
+    }
+  }
+
+  /** The header and footer, over names and virtual names in sorted order. */
+  header(): Buffer[] {
+    const numbers = this.#numbers;
+    const names = [...this.#names].sort(compare);
+    const rank = new Map(names.map((name, i) => [numbers.get(name)!, i]));
+    const nameText = texts(names);
+    const spans = new Uint32Array(names.length * 2);
+    names.forEach((name, i) => {
+      const n = numbers.get(name)!;
+      spans[2 * i] = this.#firsts[2 * n]!;
+      spans[2 * i + 1] = this.#firsts[2 * n + 1]!;
+    });
+    const further = this.#further;
+    const triples: number[][] = [];
+    for (let i = 0; i < further.length; i += 3)
+      triples.push([rank.get(further[i]!)!, further[i + 1]!, further[i + 2]!]);
+    triples.sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    const more = Uint32Array.from(triples.flat());
+    const virtuals = [...this.#provides.keys()].sort(compare);
+    const virtualText = texts(virtuals);
+    const providerText = texts(virtuals.map((v) => this.#provides.get(v)!.join(' ')));
+    const footer = Buffer.alloc(FOOTER);
+    const counts = [names.length, triples.length, virtuals.length];
+    const lengths = [nameText.text.length, virtualText.text.length, providerText.text.length];
+    for (const [i, v] of [...counts, ...lengths].entries()) footer.writeUInt32LE(v, 4 * i);
+    END.copy(footer, 6 * 4);
+    const words = [nameText.at, spans, more, virtualText.at, providerText.at].map((a) =>
+      littleEndian(Buffer.from(a.buffer, a.byteOffset, a.byteLength)),
+    );
+    return [...words, nameText.text, virtualText.text, providerText.text, footer];
+  }
 }
 
 /** Strings concatenated as UTF-8, with the offset of each and the end. */

@@ -102,23 +102,37 @@ export class DebianSession {
     return p;
   }
 
+  /**
+   * The universe over every suite's indexes, fetched at once (the small -updates and -security indexes
+   * while the main one streams); a failure is that of the first suite, in order, that failed.
+   */
   async #loadUniverse(arch: string): Promise<Universe> {
+    const suites = await this.suites();
+    const settled = await Promise.allSettled(suites.map((ref) => this.#suiteIndexes(ref, arch)));
     const indexes: IndexSource[] = [];
-    const keys = () => this.keys();
-    for (const ref of await this.suites()) {
-      const release = await this.release(ref);
-      const components = (this.#opts.components ?? ['main']).filter(
-        // a component the base suite has may be missing from -updates (e.g. non-free-firmware)
-        (c) => ref.suite === this.suite || release.components.includes(c),
-      );
-      if (components.length === 0) throw noComponents(ref, release, this.#opts.components ?? ['main']);
-      for (const component of components) {
-        this.#opts.onEvent?.({ type: 'phase', phase: 'read-index', item: `${ref.suite} ${component}`, arch });
-        const opts = { keys, ...this.#clientOptions() };
-        indexes.push(await fetchIndex(ref, release, component, arch, opts));
-      }
+    for (const s of settled) {
+      if (s.status === 'rejected') throw s.reason;
+      indexes.push(...s.value);
     }
     return universeOf(indexes, arch);
+  }
+
+  /** A suite's indexes of an architecture, one per component, in order. */
+  async #suiteIndexes(ref: SuiteRef, arch: string): Promise<IndexSource[]> {
+    const keys = () => this.keys();
+    const release = await this.release(ref);
+    const components = (this.#opts.components ?? ['main']).filter(
+      // a component the base suite has may be missing from -updates (e.g. non-free-firmware)
+      (c) => ref.suite === this.suite || release.components.includes(c),
+    );
+    if (components.length === 0) throw noComponents(ref, release, this.#opts.components ?? ['main']);
+    const indexes: IndexSource[] = [];
+    for (const component of components) {
+      this.#opts.onEvent?.({ type: 'phase', phase: 'read-index', item: `${ref.suite} ${component}`, arch });
+      const opts = { keys, ...this.#clientOptions() };
+      indexes.push(await fetchIndex(ref, release, component, arch, opts));
+    }
+    return indexes;
   }
 
   #clientOptions() {

@@ -219,13 +219,14 @@ async function verifiedRecords(
   opts: ClientOptions,
 ): Promise<PackageRecord[]> {
   const records: PackageRecord[] = [];
-  for await (const r of indexRecords(ref, release, component, entry, opts)) records.push(r);
+  for await (const batch of indexRecords(ref, release, component, entry, opts)) records.push(...batch);
   return records;
 }
 
 /**
  * The records of a verified index, parsed as it is decompressed: the text is cut after its last empty
- * line so far (where a stanza always ends), so no more than one piece of it is in memory at once.
+ * line so far (where a stanza always ends), so no more than one piece of it is in memory at once. Each
+ * piece's records come as one batch: one step of the iteration per piece, not per record.
  */
 async function* indexRecords(
   ref: SuiteRef,
@@ -233,7 +234,7 @@ async function* indexRecords(
   component: string,
   entry: ReturnType<typeof indexEntry>,
   opts: ClientOptions,
-): AsyncIterable<PackageRecord> {
+): AsyncIterable<PackageRecord[]> {
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const bytes = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
   const source = (async function* () {
@@ -248,7 +249,7 @@ async function* indexRecords(
     return stanzas.map((s) => packageRecord(s, origin, where, ref.base));
   };
   const text = entry.kind === 'xz' ? unxz(source) : decompress(source, entry.kind);
-  for await (const piece of stanzaPieces(text)) yield* parse(piece);
+  for await (const piece of stanzaPieces(text)) yield parse(piece);
 }
 
 /** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { detectCompression, gunzip, unxz, unzstd } from '../compress/index.ts';
 import { type ReadEntry, readTar, readTarFile } from '../tar/index.ts';
-import { type ContentCache, collect, isPithError } from '../util/index.ts';
+import { type ContentCache, coalesce, collect, isPithError } from '../util/index.ts';
 import type { ArMember } from './ar.ts';
 import { debError, inMember } from './deb-error.ts';
 
@@ -98,10 +98,10 @@ export async function readDataMember(
   if (kept) return kept;
   let file: string;
   try {
-    file = await cache.putNamedStream(name, decoder(codec)(one(compressed)));
+    file = await cache.putNamedStream(name, coalesce(decodeBytes(codec, compressed)));
   } catch (err) {
     if (isPithError(err) && err.code === 'CACHE_UNWRITABLE')
-      return collect(entriesOf(member, codec, decoder(codec)(one(compressed)), where));
+      return collect(entriesOf(member, codec, decodeBytes(codec, compressed), where));
     throw inMember(err, where, member.name, FAILURE_CODE[codec]);
   }
   try {
@@ -179,6 +179,13 @@ function decoder(codec: Exclude<Codec, 'none'>): (s: AsyncIterable<Buffer>) => A
   return codec === 'gzip' ? gunzip : codec === 'xz' ? unxz : unzstd;
 }
 
+/** A whole compressed member decoded (xz knows its size: a small one needs no child process). */
+function decodeBytes(codec: Exclude<Codec, 'none'>, compressed: Buffer): AsyncIterable<Buffer> {
+  return codec === 'xz'
+    ? unxz(one(compressed), { size: compressed.length })
+    : decoder(codec)(one(compressed));
+}
+
 /** Decoded bytes from the cache, else decoded now (and kept); lazy, so failures surface while reading. */
 async function* cachedDecode(
   stream: AsyncIterable<Buffer>,
@@ -195,7 +202,7 @@ async function* cachedDecode(
     return;
   }
   const out: Buffer[] = [];
-  for await (const c of decoder(codec)(one(compressed))) out.push(c);
+  for await (const c of decodeBytes(codec, compressed)) out.push(c);
   const decoded = Buffer.concat(out);
   await cache.putNamed(name, decoded).catch(() => {}); // a cache that cannot be written only costs speed
   yield decoded;

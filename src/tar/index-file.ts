@@ -4,7 +4,7 @@
 // stays in the file: read when asked for, or streamed (spanContent). Parsing is the same code as readTar
 // (scan.ts/header-decode.ts). Invariant: every offset + size lies inside the file. indexTarFile's reads go
 // through a 64 KiB read-ahead window, so neighbouring small members cost one read.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
 import { counting, PithError } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
@@ -68,7 +68,14 @@ export async function readTarFile(
   path: string,
   opts: IndexOptions & { tap?: (piece: Buffer) => void } = {},
 ): Promise<ReadEntry[]> {
-  const pieces = createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (cause) {
+    throw new PithError('io', 'READ_FAILED', `cannot open tar file ${path}`, { cause, details: { path } });
+  }
+  const { dev, ino } = fstatSync(fd);
+  const pieces = createReadStream(path, { fd, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
   const src = new StreamSource(opts.tap ? counting(pieces, opts.tap) : pieces);
   const out: ReadEntry[] = [];
   const max = opts.maxEntries ?? Number.POSITIVE_INFINITY;
@@ -83,7 +90,7 @@ export async function readTarFile(
         out.push({ ...entry, data: EMPTY });
         continue;
       }
-      const span = { file: path, offset };
+      const span: Span = { file: path, offset, dev, ino };
       out.push(
         Object.defineProperties(entry, {
           data: { enumerable: true, get: () => readSpan(span, entry.size) },
@@ -100,47 +107,75 @@ export async function readTarFile(
   }
 }
 
-/** The `size` bytes at a span, read now (READ_FAILED if the file is gone or shorter). */
-function readSpan(span: { file: string; offset: number }, size: number): Buffer {
-  const out = Buffer.allocUnsafe(size);
-  if (size === 0) return out;
-  let fd: number | undefined;
-  try {
+/** Where an entry's data lies: the file (and the inode that was read, when known) and the offset. */
+type Span = NonNullable<ReadEntry['span']>;
+
+/**
+ * Files spans are read from, kept open (at most a few, least recently used closed first): a layer reads
+ * hundreds of small files from one tar, and opening each costs more than reading it.
+ */
+const openFiles = new Map<string, number>();
+const OPEN_FILES = 8;
+
+/** The open file of a span, opened now if it is not kept open: still the inode that was read, or an error. */
+function fdOf(span: Span): number {
+  const key = `${span.dev ?? ''}:${span.ino ?? ''}:${span.file}`;
+  let fd = openFiles.get(key);
+  if (fd !== undefined) openFiles.delete(key);
+  else {
     fd = openSync(span.file, 'r');
+    const s = fstatSync(fd);
+    if ((span.ino !== undefined && s.ino !== span.ino) || (span.dev !== undefined && s.dev !== span.dev)) {
+      closeSync(fd);
+      throw new Error('the file was replaced since it was read');
+    }
+    if (openFiles.size >= OPEN_FILES) {
+      const [oldest, old] = openFiles.entries().next().value!;
+      openFiles.delete(oldest);
+      closeSync(old);
+    }
+  }
+  openFiles.set(key, fd);
+  return fd;
+}
+
+/** `length` bytes at `offset` of a span's file (READ_FAILED if it is gone or shorter). */
+function readAt(span: Span, offset: number, length: number): Buffer {
+  const out = Buffer.allocUnsafe(length);
+  try {
+    const fd = fdOf(span);
     let got = 0;
-    while (got < size) {
-      const n = readSync(fd, out, got, size - got, span.offset + got);
-      if (n === 0) throw new Error(`the file ends ${size - got} bytes early`);
+    while (got < length) {
+      const n = readSync(fd, out, got, length - got, offset + got);
+      if (n === 0) throw new Error(`the file ends ${length - got} bytes early`);
       got += n;
     }
     return out;
   } catch (cause) {
     throw spanError(span, cause);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
-/** The `size` bytes at a span as a stream (READ_FAILED if the file is gone or shorter). */
+/** The `size` bytes at a span, read now. */
+function readSpan(span: Span, size: number): Buffer {
+  return readAt(span, span.offset, size);
+}
+
+/**
+ * The `size` bytes at a span as a stream of pieces of at most 1 MiB (READ_FAILED if the file is gone or
+ * shorter). Read with positional reads of a file kept open: the files are in the page cache, just written
+ * or just hashed, and a stream per file would cost more than its reads.
+ */
 export async function* spanContent(
   span: { file: string; offset: number },
   size: number,
 ): AsyncIterable<Buffer> {
-  if (size === 0) return;
-  let got = 0;
-  try {
-    const end = span.offset + size - 1;
-    for await (const c of createReadStream(span.file, { start: span.offset, end, highWaterMark: 1 << 20 })) {
-      got += (c as Buffer).length;
-      yield c as Buffer;
-    }
-  } catch (cause) {
-    throw spanError(span, cause);
-  }
-  if (got !== size) throw spanError(span, new Error(`the file ends ${size - got} bytes early`));
+  for (let at = 0; at < size; at += PIECE) yield readAt(span, span.offset + at, Math.min(PIECE, size - at));
 }
 
-function spanError(span: { file: string; offset: number }, cause: unknown): PithError {
+const PIECE = 1 << 20;
+
+function spanError(span: Span, cause: unknown): PithError {
   return new PithError('io', 'READ_FAILED', `cannot read ${span.file} at byte ${span.offset}`, {
     cause,
     details: { path: span.file, offset: span.offset },

@@ -13,9 +13,10 @@ export interface ReadEntry extends Omit<TarEntry, 'content'> {
   data: Buffer;
   /**
    * Where the data lies in a local tar file (readTarFile), so that it can be streamed (spanContent) rather
-   * than held; `data` then reads it from there on each use.
+   * than held; `data` then reads it from there on each use. `dev` and `ino` name the file that was read: a
+   * file replaced since is not read.
    */
-  span?: { file: string; offset: number };
+  span?: { file: string; offset: number; dev?: number; ino?: number };
 }
 
 /** An entry as streamed: metadata plus its data in pieces (file content; nothing otherwise). */

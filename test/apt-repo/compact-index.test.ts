@@ -23,7 +23,7 @@ const recs = records({ 'trixie/main': text }).map((r) => ({
 }));
 
 async function compact(): Promise<Buffer> {
-  return readAll(compactIndexChunks(recs, 'fixture'));
+  return readAll(compactIndexChunks([recs], 'fixture'));
 }
 
 describe('compact Packages index', () => {
@@ -50,7 +50,7 @@ describe('compact Packages index', () => {
   });
 
   it('reads an index with no records', async () => {
-    const idx = readCompactIndex(await readAll(compactIndexChunks([], 'empty')), 'o', 'b', 'empty');
+    const idx = readCompactIndex(await readAll(compactIndexChunks([[]], 'empty')), 'o', 'b', 'empty');
     assert.deepEqual([...idx.names()], []);
     assert.deepEqual(idx.named('bar'), []);
     assert.deepEqual(idx.providing('x'), []);

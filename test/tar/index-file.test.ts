@@ -1,7 +1,7 @@
 // indexTarFile and readTarFile: offsets address each member's exact bytes (checked with createReadStream ranges), metadata
 // equals readTar's (one parser), GNU tar archives index correctly, and bad files give BAD_TAR / READ_FAILED.
 import assert from 'node:assert/strict';
-import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import {
@@ -181,5 +181,23 @@ describe('readTarFile', () => {
     };
     assert.throws(() => last.data, failed);
     await assert.rejects(collect(spanContent(last.span!, last.size)), failed);
+  });
+
+  test('a file replaced after it was read is not read: READ_FAILED', async () => {
+    const { entries } = fixture();
+    const path = join(tmp.dir, 'replaced.tar');
+    const bytes = await collect(writeTar(entries));
+    writeFileSync(path, bytes);
+    const read = await readTarFile(path);
+    writeFileSync(`${path}.new`, bytes);
+    renameSync(`${path}.new`, path);
+    const file = read.find((e) => e.type === 'file' && e.size > 0)!;
+    assert.throws(
+      () => file.data,
+      (err: unknown) =>
+        err instanceof PithError &&
+        err.code === 'READ_FAILED' &&
+        (err.cause as Error).message === 'the file was replaced since it was read',
+    );
   });
 });
