@@ -1,6 +1,7 @@
 // A content-addressed download cache (XDG cache dir, `pith/sha256/<hex>`). Entries are written to a
-// temporary name and renamed, so concurrent builds sharing the cache only ever see complete files, and
-// are re-hashed on every read: a tampered or truncated cache entry is discarded, never used. Named entries
+// temporary name and renamed (a streamed one linked, keeping a good file already there: putStream), so
+// concurrent builds sharing the cache only ever see complete files, and are re-hashed on every read: a
+// tampered or truncated cache entry is discarded, never used. Named entries
 // (`pith/refs/<sha256 of the name>`, e.g. a suite's InRelease URL) point at content by its sha256, so the
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
 // entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
@@ -11,7 +12,7 @@
 // (`--cache-repo`, verified on every read) across trust boundaries.
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -108,7 +109,7 @@ export class ContentCache {
     try {
       await pipeline(counted, createWriteStream(tmp), { signal });
       const sha256 = h.digest('hex');
-      await rename(tmp, this.#path(sha256));
+      await this.#place(tmp, sha256, size);
       return { sha256, size };
     } catch (err) {
       await rm(tmp, { force: true });
@@ -116,6 +117,26 @@ export class ContentCache {
     } finally {
       settleTemp(tmp);
     }
+  }
+
+  /**
+   * Puts a complete temporary file in place under its sha256, keeping a good file already there: an entry's
+   * file, once in place, is not replaced by an identical one, so a reader that hashed it and reads parts of it
+   * later (readTarFile's spans, which check the inode) still finds the file it hashed. A bad file there is
+   * replaced. Where the file system has no hard links, the file is renamed into place.
+   */
+  async #place(tmp: string, sha256: string, size: number): Promise<void> {
+    const dest = this.#path(sha256);
+    try {
+      await link(tmp, dest);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'EEXIST' || !(await this.holds(sha256, size))) {
+        await rename(tmp, dest);
+        return;
+      }
+    }
+    await rm(tmp, { force: true });
   }
 
   /** The cached bytes with this sha256, or undefined if absent or corrupt (corrupt entries are removed). */

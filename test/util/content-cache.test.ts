@@ -1,0 +1,41 @@
+// The content cache's streamed entries: stored under the sha256 they hash to, never left half-written, and,
+// once in place, not replaced by an identical copy (a reader that hashed a file and reads parts of it later
+// must find the file it hashed: two builds racing to store one decoded member), while a bad file is.
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { ContentCache } from '../../src/util/index.ts';
+import { tempDir } from '../helpers.ts';
+
+async function* one(b: Buffer): AsyncIterable<Buffer> {
+  yield b;
+}
+
+describe('ContentCache.putStream', () => {
+  it('stores a stream under its sha256 and leaves no temporary', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('a decoded member');
+    const { sha256, size } = await cache.putStream(one(bytes));
+    assert.equal(sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.equal(size, bytes.length);
+    assert.deepEqual(await readFile(cache.file(sha256)), bytes);
+    assert.deepEqual(await readdir(join(cache.dir, 'sha256')), [sha256]);
+  });
+
+  it('keeps a good file already in place (the same inode), and replaces a bad one', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('the same content, stored twice');
+    const { sha256 } = await cache.putStream(one(bytes));
+    const first = await stat(cache.file(sha256));
+    await cache.putStream(one(bytes));
+    assert.equal((await stat(cache.file(sha256))).ino, first.ino, 'the file in place is kept');
+    assert.deepEqual(await readdir(join(cache.dir, 'sha256')), [sha256], 'no temporary left');
+    // a file that no longer hashes to its name is replaced by the good copy
+    await writeFile(cache.file(sha256), 'garbage of another size');
+    await cache.putStream(one(bytes));
+    assert.deepEqual(await readFile(cache.file(sha256)), bytes);
+    assert.deepEqual(await readdir(join(cache.dir, 'sha256')), [sha256]);
+  });
+});
