@@ -105,14 +105,7 @@ export async function fetchLibraryContents(
   const where = `${suiteUrl(ref)}/${entry.path}`;
   const bytes = await verifiedDownload(ref, release, component, entry, opts, where);
   try {
-    return await parseLibraryContents(
-      gunzip(
-        (async function* () {
-          yield bytes;
-        })(),
-      ),
-      into,
-    );
+    return await parseLibraryContents(gunzip(bytes), into);
   } catch (cause) {
     throw new PithError('invalid', 'BAD_CONTENTS', `${where}: not a readable gzip Contents index`, { cause });
   }

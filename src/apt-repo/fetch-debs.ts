@@ -3,14 +3,15 @@
 // order: the local cache; the package stores asked first (a registry shared as a cache, `--cache-repo`);
 // the mirror; then the fallback stores (a registry `pith mirror` filled, for versions the archive has
 // dropped). Whatever a store or the mirror returns is verified the same way, so a store is never trusted.
-// A .deb fetched from the mirror is kept in the local cache and in every store asked first. Offline mode
-// uses only the local cache. Concurrent builds may share the cache (see util/content-cache.ts). The .debs
-// are not held: each is read from the cache (hashed again) when its reader asks, so a build holds a few
-// packages at a time however many it installs.
+// A .deb fetched from the mirror is written to the local cache as it arrives (hashed as it is written, put
+// in place only once it checks) and kept in every store asked first. Offline mode uses only the local
+// cache. Concurrent builds may share the cache (see util/content-cache.ts). The .debs are not held: each is
+// read from the cache (hashed again) when its reader asks, so a build holds a few packages at a time
+// however many it installs.
 import { type ContentCache, forEachBounded, isPithError, messageOf, PithError } from '../util/index.ts';
-import { fetchBytes, type NetworkOptions } from './http.ts';
+import { fetchToFile, type NetworkOptions } from './http.ts';
 import type { PackageRecord } from './package-record.ts';
-import { checkHash } from './suite-client.ts';
+import { checkHash, checkWritten } from './suite-client.ts';
 
 /** Somewhere besides the mirror that may hold .deb files by sha256 (a registry repository). */
 export interface PackageStore {
@@ -61,38 +62,58 @@ export async function fetchDebs(
     opts.network?.signal,
   );
   const quiet = { ...opts, onReady: undefined };
-  return new Map(unique.map((p) => [p.sha256, () => fetchDeb(p, quiet)]));
+  return new Map(unique.map((p) => [p.sha256, () => readDeb(p, quiet)]));
 }
 
-async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffer> {
+/** The verified .deb from the cache (hashed as it is read), fetched into the cache first if it is not there. */
+async function readDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<Buffer> {
   const cached = await opts.cache.get(p.sha256);
-  if (cached) {
-    opts.onReady?.(p, true);
-    return cached;
-  }
+  if (cached) return cached;
+  await fetchDeb(p, opts);
+  const fetched = await opts.cache.get(p.sha256);
+  if (fetched) return fetched;
+  throw new PithError(
+    'io',
+    'CACHE_UNWRITABLE',
+    `${p.name} ${p.version}: the cache lost its .deb as it was read`,
+  );
+}
+
+/**
+ * Puts a package's verified .deb in the cache: from a store asked first, else from the mirror (written to
+ * the cache as it arrives, never held whole), else from a fallback store.
+ */
+async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<void> {
   const where = `${p.name} ${p.version} (${p.url})`;
   if (opts.offline)
     throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
   const listedBy = p.line ? `the verified ${p.origin} index` : 'pith.lock.json';
   const first = await fromStores(p, opts.first ?? [], listedBy);
   for (const f of first.failures) opts.onStoreFailure?.(f.store, p, f.err);
-  let bytes = first.bytes;
-  if (!bytes) {
+  if (first.bytes) await opts.cache.put(p.sha256, first.bytes);
+  else {
     try {
-      bytes = await fromMirror(p, where, listedBy, opts);
+      await fromMirror(p, where, listedBy, opts);
     } catch (err) {
       // the archive dropped the version (or is unreachable): a store that kept it serves the same bytes
       if (opts.network?.signal?.aborted) throw err;
       const fallback = await fromStores(p, opts.fallback ?? [], listedBy);
       if (!fallback.bytes) throw withMirrorReason(fallback.failures[0]?.err, err);
-      bytes = fallback.bytes;
+      await opts.cache.put(p.sha256, fallback.bytes);
     }
-    for (const store of opts.first ?? [])
-      await store.keep?.(p, bytes).catch((err: unknown) => opts.onStoreFailure?.(store, p, err));
+    await keepInStores(p, opts);
   }
-  await opts.cache.put(p.sha256, bytes);
   opts.onReady?.(p, false);
-  return bytes;
+}
+
+/** Gives the stores asked first a .deb the mirror (or a fallback store) served: read back from the cache. */
+async function keepInStores(p: PackageRecord, opts: FetchDebsOptions): Promise<void> {
+  const stores = (opts.first ?? []).filter((s) => s.keep);
+  if (stores.length === 0) return;
+  const bytes = await opts.cache.get(p.sha256);
+  if (!bytes) return;
+  for (const store of stores)
+    await store.keep!(p, bytes).catch((err: unknown) => opts.onStoreFailure?.(store, p, err));
 }
 
 /**
@@ -140,19 +161,22 @@ function storeError(p: PackageRecord, store: PackageStore, err: unknown): unknow
     : new PithError('io', 'FETCH_FAILED', `${at}: ${messageOf(err)}`, { cause: err });
 }
 
+/** Downloads a .deb into the cache, checked against the size and sha256 its index (or lock) lists. */
 async function fromMirror(
   p: PackageRecord,
   where: string,
   listedBy: string,
   opts: FetchDebsOptions,
-): Promise<Buffer> {
-  const bytes = await fetchBytes(p.url, { maxBytes: p.size, ...opts.network });
-  if (!bytes)
+): Promise<void> {
+  const placed = await opts.cache.putFile(p.sha256, p.size, async (tmp) => {
+    const got = await fetchToFile(p.url, tmp, { maxBytes: p.size, ...opts.network });
+    if (got) checkWritten(got, { size: p.size, sha256: p.sha256 }, where, listedBy);
+    return got !== undefined;
+  });
+  if (!placed)
     throw new PithError(
       'io',
       'FETCH_FAILED',
       `${where}: not found on the mirror (the index may be newer than the mirror's pool)`,
     );
-  checkHash(bytes, { size: p.size, sha256: p.sha256 }, where, listedBy);
-  return bytes;
 }

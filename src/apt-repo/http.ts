@@ -4,7 +4,12 @@
 // mirror answers 206 (else read again from the start), a size cap, and one error naming the URL and how far
 // it got when attempts run out. The npm registry's metadata and tarballs are fetched the same way. Each
 // attempt is one node:http GET (http-get.ts): redirects are followed only to http(s) URLs, and nothing here
-// carries credentials. Callers verify the hash of the whole file.
+// carries credentials. Callers verify the hash of the whole file. A body goes to memory (fetchBytes) or,
+// never held whole, to a file, hashed as it is written (fetchToFile): a part kept over a resumed attempt is
+// in the file, and an answer from the start truncates it.
+
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import {
   abortedError,
   backoffMs,
@@ -46,8 +51,32 @@ const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 
 /** GETs a URL into memory; resolves undefined for 404/410 (absent files are normal in a mirror). */
 export async function fetchBytes(url: string, opts: FetchOptions = {}): Promise<Buffer | undefined> {
-  const got = await fetchWith(url, opts, {});
+  const got = await fetchWith(url, opts, {}, new MemorySink());
   return got.status === 'ok' ? got.body : undefined;
+}
+
+/** What fetchToFile wrote: the whole file's size and sha256 (hex). */
+export interface Written {
+  size: number;
+  sha256: string;
+}
+
+/**
+ * GETs a URL into the file at `path` (created or truncated), hashing it as it is written; resolves
+ * undefined for 404/410. The file holds what arrived, also when this fails: the caller removes it.
+ */
+export async function fetchToFile(
+  url: string,
+  path: string,
+  opts: FetchOptions = {},
+): Promise<Written | undefined> {
+  const sink = new FileSink(path);
+  try {
+    const got = await fetchWith(url, opts, {}, sink);
+    return got.status === 'ok' ? got.body : undefined;
+  } finally {
+    sink.close();
+  }
 }
 
 /** What a cached copy of a URL is validated by (RFC 9110 §13.1). */
@@ -57,8 +86,8 @@ export interface Validators {
 }
 
 /** The answer to a conditional GET. */
-export type ConditionalResult =
-  | { status: 'ok'; body: Buffer; etag?: string; lastModified?: string }
+export type ConditionalResult<T = Buffer> =
+  | { status: 'ok'; body: T; etag?: string; lastModified?: string }
   | { status: 'not-modified' }
   | { status: 'absent' };
 
@@ -71,14 +100,15 @@ export function fetchConditional(
   const headers: Record<string, string> = {};
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-  return fetchWith(url, opts, headers);
+  return fetchWith(url, opts, headers, new MemorySink());
 }
 
-async function fetchWith(
+async function fetchWith<T>(
   url: string,
   opts: FetchOptions,
   headers: Record<string, string>,
-): Promise<ConditionalResult> {
+  got: Sink<T>,
+): Promise<ConditionalResult<T>> {
   const attempts = opts.attempts ?? DEFAULT_ATTEMPTS;
   const policy: RetryPolicy = {
     attempts,
@@ -87,7 +117,6 @@ async function fetchWith(
     onRetry: opts.onRetry && ((info) => opts.onRetry?.({ ...info, url: redactUrl(url) })),
   };
   const sent = opts.accept ? { ...headers, accept: opts.accept } : headers;
-  const got = new Received();
   let last: unknown;
   for (let i = 0; i < attempts; i++) {
     if (i > 0) await pause(policy, i, messageOf(last), backoff(i, last));
@@ -113,12 +142,22 @@ class Retryable extends Error {
   }
 }
 
-/** The body bytes received so far, over attempts. */
-class Received {
-  parts: Buffer[] = [];
+/** Where the body bytes received so far go, over attempts. */
+abstract class Sink<T> {
   size = 0;
   /** The whole file's size, once an answer said it. */
   total: number | undefined;
+
+  /** Drops what arrived (the next answer starts from the beginning). */
+  abstract reset(): void;
+  abstract add(chunk: Buffer): void;
+  /** The body, once it is complete. */
+  abstract result(): T;
+}
+
+/** The body in memory. */
+class MemorySink extends Sink<Buffer> {
+  parts: Buffer[] = [];
 
   reset(): void {
     this.parts = [];
@@ -128,6 +167,42 @@ class Received {
   add(chunk: Buffer): void {
     this.parts.push(chunk);
     this.size += chunk.length;
+  }
+
+  result(): Buffer {
+    return Buffer.concat(this.parts, this.size);
+  }
+}
+
+/** The body in a file, hashed as it is written (writes are synchronous: a few KiB at a time, in order). */
+class FileSink extends Sink<Written> {
+  readonly #fd: number;
+  #hash: Hash = createHash('sha256');
+
+  constructor(path: string) {
+    super();
+    this.#fd = openSync(path, 'w');
+  }
+
+  reset(): void {
+    ftruncateSync(this.#fd, 0);
+    this.#hash = createHash('sha256');
+    this.size = 0;
+  }
+
+  add(chunk: Buffer): void {
+    for (let at = 0; at < chunk.length; )
+      at += writeSync(this.#fd, chunk, at, chunk.length - at, this.size + at);
+    this.#hash.update(chunk);
+    this.size += chunk.length;
+  }
+
+  result(): Written {
+    return { size: this.size, sha256: this.#hash.copy().digest('hex') };
+  }
+
+  close(): void {
+    closeSync(this.#fd);
   }
 }
 
@@ -155,12 +230,12 @@ class IdleTimer {
 }
 
 /** One attempt: the rest of the file from `got.size` on, appended to `got`. */
-async function once(
+async function once<T>(
   url: string,
   opts: FetchOptions,
-  got: Received,
+  got: Sink<T>,
   headers: Record<string, string>,
-): Promise<ConditionalResult> {
+): Promise<ConditionalResult<T>> {
   const idle = new IdleTimer(opts.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
   try {
     const signal = opts.signal ? AbortSignal.any([opts.signal, idle.signal]) : idle.signal;
@@ -198,7 +273,7 @@ async function once(
     const lastModified = res.header('last-modified');
     return {
       status: 'ok',
-      body: Buffer.concat(got.parts, got.size),
+      body: got.result(),
       ...(etag ? { etag } : {}),
       ...(lastModified ? { lastModified } : {}),
     };
@@ -225,7 +300,7 @@ async function send(
 }
 
 /** Keeps what arrived when the answer is a 206 from there; starts again from zero on a 200. */
-function continueFrom(res: Answer, got: Received): void {
+function continueFrom<T>(res: Answer, got: Sink<T>): void {
   const range = parseContentRange(res.header('content-range'));
   if (res.status === 206) {
     if (range?.start === got.size && range.total !== undefined) {
@@ -242,7 +317,7 @@ function continueFrom(res: Answer, got: Received): void {
   got.total = res.status === 200 && Number.isSafeInteger(length) ? length : undefined;
 }
 
-async function readInto(res: Answer, got: Received, url: string, max: number, idle: IdleTimer) {
+async function readInto<T>(res: Answer, got: Sink<T>, url: string, max: number, idle: IdleTimer) {
   if (got.total !== undefined && got.total > max)
     throw new PithError(
       'io',

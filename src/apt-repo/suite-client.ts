@@ -12,7 +12,7 @@ import {
   readCompactIndex,
 } from './compact-index.ts';
 import { parseDeb822, stanzaPieces } from './deb822.ts';
-import { fetchBytes, type NetworkOptions } from './http.ts';
+import { fetchBytes, fetchToFile, type NetworkOptions, type Written } from './http.ts';
 import type { Key } from './keyring.ts';
 import { type PackageRecord, packageRecord } from './package-record.ts';
 import {
@@ -236,10 +236,7 @@ async function* indexRecords(
   opts: ClientOptions,
 ): AsyncIterable<PackageRecord[]> {
   const where = `${suiteUrl(ref)}/${entry.path}`;
-  const bytes = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
-  const source = (async function* () {
-    yield bytes;
-  })();
+  const source = await verifiedDownload(ref, release, entry.dir, entry, opts, where);
   const origin = `${ref.suite}/${component}`;
   let firstLine = 1;
   const parse = (piece: Buffer) => {
@@ -252,7 +249,11 @@ async function* indexRecords(
   for await (const piece of stanzaPieces(text)) yield parse(piece);
 }
 
-/** An index file the signed Release lists: from the cache, else fetched (by hash first) and checked. */
+/**
+ * An index file the signed Release lists, as a stream of its verified bytes: from the cache (hashed first),
+ * else fetched (by hash first) and checked. With a cache, a download goes to a cache file as it arrives and
+ * is read from there: the file is never held whole.
+ */
 export async function verifiedDownload(
   ref: SuiteRef,
   release: Release,
@@ -260,21 +261,35 @@ export async function verifiedDownload(
   entry: { path: string; size: number; sha256: string },
   opts: ClientOptions,
   where: string,
-): Promise<Buffer> {
-  const cached = await opts.cache?.get(entry.sha256);
-  if (cached) return cached;
+): Promise<AsyncIterable<Buffer>> {
+  const cache = opts.cache;
+  if (cache && (await cache.holds(entry.sha256, entry.size))) return cache.open(entry.sha256);
   if (opts.offline)
     throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
   const urls = [`${suiteUrl(ref)}/${entry.path}`];
   if (release.acquireByHash) urls.unshift(`${suiteUrl(ref)}/${dir}/by-hash/SHA256/${entry.sha256}`);
   for (const url of urls) {
-    const bytes = await fetchBytes(url, { maxBytes: entry.size, ...opts.network });
+    const named = url === urls.at(-1) ? where : `${where} (fetched by hash)`;
+    const fetch = { maxBytes: entry.size, ...opts.network };
+    if (cache) {
+      const placed = await cache.putFile(entry.sha256, entry.size, async (tmp) => {
+        const got = await fetchToFile(url, tmp, fetch);
+        if (got) checkWritten(got, entry, named);
+        return got !== undefined;
+      });
+      if (placed) return cache.open(entry.sha256);
+      continue;
+    }
+    const bytes = await fetchBytes(url, fetch);
     if (!bytes) continue;
-    checkHash(bytes, entry, url === urls.at(-1) ? where : `${where} (fetched by hash)`);
-    await opts.cache?.put(entry.sha256, bytes);
-    return bytes;
+    checkHash(bytes, entry, named);
+    return one(bytes);
   }
   throw new PithError('io', 'FETCH_FAILED', `${where}: not found on the mirror`);
+}
+
+async function* one(bytes: Buffer): AsyncIterable<Buffer> {
+  yield bytes;
 }
 
 /** Throws unless bytes have the size and sha256 the signed Release lists. */
@@ -284,12 +299,26 @@ export function checkHash(
   where: string,
   listedBy = 'the signed Release',
 ): void {
-  const actual = createHash('sha256').update(bytes).digest('hex');
-  if (bytes.length !== entry.size || actual !== entry.sha256) {
+  checkWritten(
+    { size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') },
+    entry,
+    where,
+    listedBy,
+  );
+}
+
+/** Throws unless what was received has the size and sha256 the signed Release (or `listedBy`) lists. */
+export function checkWritten(
+  got: Written,
+  entry: { size: number; sha256: string },
+  where: string,
+  listedBy = 'the signed Release',
+): void {
+  if (got.size !== entry.size || got.sha256 !== entry.sha256) {
     throw new PithError(
       'invalid',
       'HASH_MISMATCH',
-      `${where}: got ${bytes.length} bytes with sha256 ${actual}; ${listedBy} lists ${entry.size} bytes, sha256 ${entry.sha256}`,
+      `${where}: got ${got.size} bytes with sha256 ${got.sha256}; ${listedBy} lists ${entry.size} bytes, sha256 ${entry.sha256}`,
     );
   }
 }

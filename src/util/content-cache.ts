@@ -139,6 +139,25 @@ export class ContentCache {
     await rm(tmp, { force: true });
   }
 
+  /**
+   * Has `write` fill a temporary file in the cache (a download, never held whole) and puts it in place under
+   * `sha256` when `write` resolves true, having checked the bytes it wrote; returns whether it did. The
+   * temporary is removed otherwise, and when `write` fails (its error passes through).
+   */
+  async putFile(sha256: string, size: number, write: (tmp: string) => Promise<boolean>): Promise<boolean> {
+    const dir = join(this.dir, 'sha256');
+    await mkdir(dir, { recursive: true }).catch((err: unknown) => Promise.reject(this.#unwritable(err)));
+    const tmp = tempSibling(join(dir, 'incoming'));
+    try {
+      if (!(await write(tmp))) return false;
+      await this.#place(tmp, sha256, size).catch((err: unknown) => Promise.reject(this.#unwritable(err)));
+      return true;
+    } finally {
+      await rm(tmp, { force: true });
+      settleTemp(tmp);
+    }
+  }
+
   /** The cached bytes with this sha256, or undefined if absent or corrupt (corrupt entries are removed). */
   async get(sha256: string): Promise<Buffer | undefined> {
     const bytes = await readFile(this.#path(sha256)).catch(() => undefined);

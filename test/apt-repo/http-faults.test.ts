@@ -6,7 +6,8 @@
 // between attempts go to a fake sleep that records the delay asked for and returns at once; the idle
 // timeout stays a real timer.
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +18,7 @@ import {
   fetchDebs,
   fetchPackages,
   fetchRelease,
+  fetchToFile,
   parseKeyring,
 } from '../../src/apt-repo/index.ts';
 import {
@@ -98,6 +100,32 @@ describe('mirror downloads cut short are fetched again', () => {
         [200, 'bytes=100-', undefined],
       ],
     );
+  });
+
+  it('into a file: resumed with Range, the file holds the whole body and its sha256 is that of the whole', async (t) => {
+    const proxy = await proxied(t, reg.url, [failGets('/blob/', { kind: 'drop', afterBytes: 300_000 })]);
+    const { sleep } = fakeSleep();
+    const file = join(await tempDir(t), 'blob');
+    const got = await fetchToFile(`${proxy.url}/blob/${big.digest}`, file, { idleTimeoutMs: 1000, sleep });
+    assert.deepEqual(await readFile(file), big.bytes);
+    assert.deepEqual(got, { size: big.bytes.length, sha256: big.digest.slice('sha256:'.length) });
+    assert.deepEqual(
+      proxy.requests.map((r) => r.status),
+      [200, 206],
+    );
+  });
+
+  it('into a file: a server without Range sends the whole file again, and the file is started again', async (t) => {
+    const proxy = await proxied(t, repo.url, [failGets('.deb', { kind: 'drop', afterBytes: 100 })]);
+    const deb = 'pool/main/a/app/app_1.0-1_amd64.deb';
+    const direct = (await fetchBytes(`${repo.url}/${deb}`))!;
+    const { sleep } = fakeSleep();
+    const file = join(await tempDir(t), 'deb');
+    const got = await fetchToFile(`${proxy.url}/${deb}`, file, { sleep });
+    assert.deepEqual(await readFile(file), direct);
+    assert.deepEqual(got, { size: direct.length, sha256: createHash('sha256').update(direct).digest('hex') });
+    // absent: undefined, nothing claimed
+    assert.equal(await fetchToFile(`${repo.url}/pool/main/n/nope.deb`, file, { sleep }), undefined);
   });
 
   it('gives up after 4 attempts with one io error', async (t) => {

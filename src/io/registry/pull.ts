@@ -15,7 +15,7 @@ import {
   isIndexType,
   isManifestType,
 } from '../../oci/index.ts';
-import { PithError } from '../../util/index.ts';
+import { PithError, readAll } from '../../util/index.ts';
 import type { RegistryClient } from './client.ts';
 
 /** The artifact a reference (tag or digest) names in a repository. */
@@ -70,10 +70,4 @@ function registryStore(client: RegistryClient, repo: string): ArtifactStore {
 
 function lazyBlob(client: RegistryClient, repo: string, descriptor: Descriptor): Blob {
   return { descriptor, open: () => client.getBlob(repo, descriptor) };
-}
-
-async function readAll(chunks: AsyncIterable<Buffer>): Promise<Buffer> {
-  const parts: Buffer[] = [];
-  for await (const c of chunks) parts.push(c);
-  return Buffer.concat(parts);
 }

@@ -4,6 +4,7 @@
 // stops at the root, at most 40 links); file contents are read at most once.
 
 import type { FileTree, TarEntry } from '../../tar/index.ts';
+import { readAll } from '../../util/index.ts';
 import { compareBytes } from './byte-strings.ts';
 
 /** One node of the overlaid trees. */
@@ -97,7 +98,7 @@ export class RootView {
       const node: Node = { type: e.type };
       if (e.linkTarget !== undefined) node.linkTarget = e.linkTarget;
       const source = e.type === 'hardlink' ? byPath.get(e.linkTarget ?? '') : e;
-      if ((e.type === 'file' || e.type === 'hardlink') && source) node.read = () => readAll(source);
+      if ((e.type === 'file' || e.type === 'hardlink') && source) node.read = () => contentOf(source);
       this.nodes.set(e.path, node);
     }
   }
@@ -121,9 +122,6 @@ export class RootView {
   }
 }
 
-async function readAll(e: TarEntry): Promise<Buffer> {
-  if (!e.content) return Buffer.alloc(0);
-  const parts: Buffer[] = [];
-  for await (const chunk of e.content()) parts.push(chunk);
-  return Buffer.concat(parts);
+function contentOf(e: TarEntry): Promise<Buffer> {
+  return e.content ? readAll(e.content()) : Promise.resolve(Buffer.alloc(0));
 }
