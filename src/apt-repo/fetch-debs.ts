@@ -96,7 +96,7 @@ async function fetchDeb(p: PackageRecord, opts: FetchDebsOptions): Promise<void>
       await fromMirror(p, where, listedBy, opts);
     } catch (err) {
       // the archive dropped the version (or is unreachable): a store that kept it serves the same bytes
-      if (opts.network?.signal?.aborted) throw err;
+      if (opts.network?.signal?.aborted || (isPithError(err) && err.code === 'CACHE_UNWRITABLE')) throw err;
       const fallback = await fromStores(p, opts.fallback ?? [], listedBy);
       if (!fallback.bytes) throw withMirrorReason(fallback.failures[0]?.err, err);
       await opts.cache.put(p.sha256, fallback.bytes);

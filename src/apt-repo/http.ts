@@ -12,6 +12,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, writeSync } from 'node:fs';
 import {
   abortedError,
+  asSystemError,
   backoffMs,
   DEFAULT_ATTEMPTS,
   DEFAULT_IDLE_TIMEOUT_MS,
@@ -174,27 +175,43 @@ class MemorySink extends Sink<Buffer> {
   }
 }
 
-/** The body in a file, hashed as it is written (writes are synchronous: a few KiB at a time, in order). */
+/**
+ * The body in a file, hashed as it is written (writes are synchronous: a few KiB at a time, in order). A
+ * failure to write the file is CACHE_UNWRITABLE, never taken for a network fault and retried.
+ */
 class FileSink extends Sink<Written> {
+  readonly #path: string;
   readonly #fd: number;
   #hash: Hash = createHash('sha256');
 
   constructor(path: string) {
     super();
-    this.#fd = openSync(path, 'w');
+    this.#path = path;
+    this.#fd = this.#io('create', () => openSync(path, 'w'));
   }
 
   reset(): void {
-    ftruncateSync(this.#fd, 0);
+    this.#io('truncate', () => ftruncateSync(this.#fd, 0));
     this.#hash = createHash('sha256');
     this.size = 0;
   }
 
   add(chunk: Buffer): void {
-    for (let at = 0; at < chunk.length; )
-      at += writeSync(this.#fd, chunk, at, chunk.length - at, this.size + at);
+    this.#io('write', () => {
+      for (let at = 0; at < chunk.length; )
+        at += writeSync(this.#fd, chunk, at, chunk.length - at, this.size + at);
+    });
     this.#hash.update(chunk);
     this.size += chunk.length;
+  }
+
+  #io<T>(action: string, run: () => T): T {
+    try {
+      return run();
+    } catch (err) {
+      const sys = asSystemError(err, { action: `${action} ${this.#path}`, writing: true });
+      throw new PithError('io', 'CACHE_UNWRITABLE', messageOf(sys), { cause: sys });
+    }
   }
 
   result(): Written {

@@ -263,7 +263,8 @@ export async function verifiedDownload(
   where: string,
 ): Promise<AsyncIterable<Buffer>> {
   const cache = opts.cache;
-  if (cache && (await cache.holds(entry.sha256, entry.size))) return cache.open(entry.sha256);
+  if (cache && (await cache.holds(entry.sha256, entry.size)))
+    return cache.openChecked(entry.sha256, entry.size);
   if (opts.offline)
     throw new PithError('input', 'OFFLINE', `${where}: not in the cache and offline mode is on`);
   const urls = [`${suiteUrl(ref)}/${entry.path}`];
@@ -277,7 +278,7 @@ export async function verifiedDownload(
         if (got) checkWritten(got, entry, named);
         return got !== undefined;
       });
-      if (placed) return cache.open(entry.sha256);
+      if (placed) return cache.openChecked(entry.sha256, entry.size);
       continue;
     }
     const bytes = await fetchBytes(url, fetch);

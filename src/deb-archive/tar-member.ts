@@ -113,15 +113,21 @@ export async function readDataMember(
 
 /**
  * The entries of a member decoded before, from its cache file, hashed as they are read: undefined if there
- * is none, or if it does not hash to its name or does not parse (then it is removed, to be made again).
+ * is none, if it cannot be read, or if it does not hash to its name or does not parse (then `holds` checks
+ * it again and removes it if it is still that bad file, so that it is made again).
  */
 async function keptEntries(name: string, cache: ContentCache): Promise<ReadEntry[] | undefined> {
   const found = await cache.namedFile(name);
   if (!found) return undefined;
   const h = createHash('sha256');
-  const entries = await readTarFile(found.path, { tap: (piece) => h.update(piece) }).catch(() => undefined);
+  let entries: ReadEntry[] | undefined;
+  try {
+    entries = await readTarFile(found.path, { tap: (piece) => h.update(piece) });
+  } catch (err) {
+    if (!(isPithError(err) && err.code === 'BAD_TAR')) return undefined; // unreadable now: made again
+  }
   if (entries && h.digest('hex') === found.sha256) return entries;
-  await cache.drop(found.sha256);
+  await cache.holds(found.sha256, found.size);
   return undefined;
 }
 

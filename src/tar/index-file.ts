@@ -68,13 +68,7 @@ export async function readTarFile(
   path: string,
   opts: IndexOptions & { tap?: (piece: Buffer) => void } = {},
 ): Promise<ReadEntry[]> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (cause) {
-    throw new PithError('io', 'READ_FAILED', `cannot open tar file ${path}`, { cause, details: { path } });
-  }
-  const { dev, ino } = fstatSync(fd);
+  const { fd, dev, ino } = openWithIdentity(path);
   const pieces = createReadStream(path, { fd, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
   const src = new StreamSource(opts.tap ? counting(pieces, opts.tap) : pieces);
   const out: ReadEntry[] = [];
@@ -117,15 +111,31 @@ type Span = NonNullable<ReadEntry['span']>;
 const openFiles = new Map<string, number>();
 const OPEN_FILES = 8;
 
+/** A file opened for reading, with the device and inode it is (bigints: inode numbers may pass 2^53). */
+function openWithIdentity(path: string): { fd: number; dev: bigint; ino: bigint } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const { dev, ino } = fstatSync(fd, { bigint: true });
+    return { fd, dev, ino };
+  } catch (cause) {
+    if (fd !== undefined) closeSync(fd);
+    throw new PithError('io', 'READ_FAILED', `cannot open ${path}`, { cause, details: { path } });
+  }
+}
+
 /** The open file of a span, opened now if it is not kept open: still the inode that was read, or an error. */
 function fdOf(span: Span): number {
   const key = `${span.dev ?? ''}:${span.ino ?? ''}:${span.file}`;
   let fd = openFiles.get(key);
   if (fd !== undefined) openFiles.delete(key);
   else {
-    fd = openSync(span.file, 'r');
-    const s = fstatSync(fd);
-    if ((span.ino !== undefined && s.ino !== span.ino) || (span.dev !== undefined && s.dev !== span.dev)) {
+    const opened = openWithIdentity(span.file);
+    fd = opened.fd;
+    if (
+      (span.ino !== undefined && opened.ino !== span.ino) ||
+      (span.dev !== undefined && opened.dev !== span.dev)
+    ) {
       closeSync(fd);
       throw new Error('the file was replaced since it was read');
     }

@@ -16,7 +16,7 @@ export interface ReadEntry extends Omit<TarEntry, 'content'> {
    * than held; `data` then reads it from there on each use. `dev` and `ino` name the file that was read: a
    * file replaced since is not read.
    */
-  span?: { file: string; offset: number; dev?: number; ino?: number };
+  span?: { file: string; offset: number; dev?: bigint; ino?: bigint };
 }
 
 /** An entry as streamed: metadata plus its data in pieces (file content; nothing otherwise). */

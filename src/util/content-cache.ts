@@ -49,6 +49,30 @@ export class ContentCache {
     return createReadStream(this.#path(sha256), { highWaterMark: 1 << 20 });
   }
 
+  /**
+   * The entry's bytes as a stream hashed as it is read: one that does not end with the bytes the entry
+   * must hold (changed since it was checked) fails at its end, so nothing made from it is kept.
+   */
+  async *openChecked(sha256: string, size: number): AsyncIterable<Buffer> {
+    const h = createHash('sha256');
+    let read = 0;
+    try {
+      for await (const c of this.open(sha256) as AsyncIterable<Buffer>) {
+        read += c.length;
+        h.update(c);
+        yield c;
+      }
+    } catch (err) {
+      throw asSystemError(err, { action: `read the cache entry ${this.#path(sha256)}` });
+    }
+    if (read !== size || h.digest('hex') !== sha256)
+      throw new PithError(
+        'io',
+        'CACHE_CHANGED',
+        `${this.#path(sha256)} changed while it was read; build again`,
+      );
+  }
+
   /** Whether the cache has a file of this size under this sha256: not read (whoever reads it hashes it). */
   async sized(sha256: string, size: number): Promise<boolean> {
     const s = await stat(this.#path(sha256)).catch(() => undefined);
@@ -127,16 +151,23 @@ export class ContentCache {
    */
   async #place(tmp: string, sha256: string, size: number): Promise<void> {
     const dest = this.#path(sha256);
-    try {
-      await link(tmp, dest);
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'EEXIST' || !(await this.holds(sha256, size))) {
-        await rename(tmp, dest);
+    // twice at most: a bad file found there is removed (holds), and the link tried again
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const code = await link(tmp, dest).then(
+        () => undefined,
+        (err: NodeJS.ErrnoException) => err.code ?? 'EIO',
+      );
+      if (code === undefined || (code === 'EEXIST' && (await this.holds(sha256, size)))) {
+        await rm(tmp, { force: true });
         return;
       }
+      if (code !== 'EEXIST') break; // no hard links here: renamed, below, unless a good file is there
     }
-    await rm(tmp, { force: true });
+    if ((await stat(dest).catch(() => undefined)) && (await this.holds(sha256, size))) {
+      await rm(tmp, { force: true });
+      return;
+    }
+    await rename(tmp, dest);
   }
 
   /**

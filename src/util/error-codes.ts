@@ -56,6 +56,11 @@ export const ERRNO_ERROR_CODES = {
 export type ErrnoErrorCode = keyof typeof ERRNO_ERROR_CODES;
 
 export const UTIL_ERROR_CODES = {
+  CACHE_CHANGED: {
+    kind: 'io',
+    meaning:
+      'A cache entry no longer held the bytes it was checked to hold when it was read again (changed by something else meanwhile); nothing made from it was kept: build again.',
+  },
   CACHE_UNWRITABLE: {
     kind: 'io',
     meaning:

@@ -128,6 +128,17 @@ describe('mirror downloads cut short are fetched again', () => {
     assert.equal(await fetchToFile(`${repo.url}/pool/main/n/nope.deb`, file, { sleep }), undefined);
   });
 
+  it('into a file that cannot be written: CACHE_UNWRITABLE at once, not retried as a network fault', async (t) => {
+    const { slept, sleep } = fakeSleep();
+    const url = `${reg.url}/blob/${big.digest}`;
+    // /dev/full takes the open and fails every write (ENOSPC)
+    await assert.rejects(fetchToFile(url, '/dev/full', { sleep }), { code: 'CACHE_UNWRITABLE' });
+    await assert.rejects(fetchToFile(url, join(await tempDir(t), 'no', 'such', 'dir'), { sleep }), {
+      code: 'CACHE_UNWRITABLE',
+    });
+    assert.deepEqual(slept, [], 'no attempt was retried');
+  });
+
   it('gives up after 4 attempts with one io error', async (t) => {
     const proxy = await proxied(t, reg.url, [failGets('/blob/', { kind: 'drop', afterBytes: 1000 }, 99)]);
     const url = `${proxy.url}/blob/${big.digest}`;

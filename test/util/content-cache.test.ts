@@ -38,4 +38,18 @@ describe('ContentCache.putStream', () => {
     assert.deepEqual(await readFile(cache.file(sha256)), bytes);
     assert.deepEqual(await readdir(join(cache.dir, 'sha256')), [sha256]);
   });
+
+  it('openChecked: an entry changed since it was checked fails at the end of its stream', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('index bytes, checked once');
+    const { sha256, size } = await cache.putStream(one(bytes));
+    const read = async () => {
+      const parts: Buffer[] = [];
+      for await (const c of cache.openChecked(sha256, size)) parts.push(c);
+      return Buffer.concat(parts);
+    };
+    assert.deepEqual(await read(), bytes);
+    await writeFile(cache.file(sha256), Buffer.alloc(size, 0x41));
+    await assert.rejects(read(), { code: 'CACHE_CHANGED' });
+  });
 });
