@@ -4,7 +4,7 @@
 // content-addressed cache; offline mode uses only the cache.
 import { createHash } from 'node:crypto';
 import { decompress, unxz } from '../compress/index.ts';
-import { type ContentCache, PithError, readAll, sha256 } from '../util/index.ts';
+import { type ContentCache, oneChunk, PithError, readAll, sha256 } from '../util/index.ts';
 import {
   type CompactIndex,
   compactIndexChunks,
@@ -284,13 +284,9 @@ export async function verifiedDownload(
     const bytes = await fetchBytes(url, fetch);
     if (!bytes) continue;
     checkHash(bytes, entry, named);
-    return one(bytes);
+    return oneChunk(bytes);
   }
   throw new PithError('io', 'FETCH_FAILED', `${where}: not found on the mirror`);
-}
-
-async function* one(bytes: Buffer): AsyncIterable<Buffer> {
-  yield bytes;
 }
 
 /** Throws unless bytes have the size and sha256 the signed Release lists. */

@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import { detectCompression, gunzip, unxz, unzstd } from '../compress/index.ts';
 import { type ReadEntry, readTar, readTarFile } from '../tar/index.ts';
-import { type ContentCache, coalesce, collect, isPithError } from '../util/index.ts';
+import { type ContentCache, coalesce, collect, isPithError, oneChunk } from '../util/index.ts';
 import type { ArMember } from './ar.ts';
 import { debError, inMember } from './deb-error.ts';
 
@@ -188,8 +188,8 @@ function decoder(codec: Exclude<Codec, 'none'>): (s: AsyncIterable<Buffer>) => A
 /** A whole compressed member decoded (xz knows its size: a small one needs no child process). */
 function decodeBytes(codec: Exclude<Codec, 'none'>, compressed: Buffer): AsyncIterable<Buffer> {
   return codec === 'xz'
-    ? unxz(one(compressed), { size: compressed.length })
-    : decoder(codec)(one(compressed));
+    ? unxz(oneChunk(compressed), { size: compressed.length })
+    : decoder(codec)(oneChunk(compressed));
 }
 
 /** Decoded bytes from the cache, else decoded now (and kept); lazy, so failures surface while reading. */
@@ -212,10 +212,6 @@ async function* cachedDecode(
   const decoded = Buffer.concat(out);
   await cache.putNamed(name, decoded).catch(() => {}); // a cache that cannot be written only costs speed
   yield decoded;
-}
-
-async function* one(b: Buffer): AsyncIterable<Buffer> {
-  yield b;
 }
 
 /** The first `n` bytes of a stream (fewer if it is shorter) and the whole stream, still unread. */

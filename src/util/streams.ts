@@ -27,6 +27,11 @@ export async function drain(source: AsyncIterable<unknown>): Promise<void> {
   }
 }
 
+/** A buffer as a stream of one chunk. */
+export async function* oneChunk(bytes: Buffer): AsyncIterable<Buffer> {
+  yield bytes;
+}
+
 /** Every item of an async iterable, in order. */
 export async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
