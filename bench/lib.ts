@@ -1,6 +1,6 @@
 // Benchmark helpers: timing with medians, pith and its peer each run as whole processes in the same run (as
 // users run them, start-up included), and result lines that print a throughput and the ratio against the
-// peer (>1 means pith is faster).
+// peer (>1 means pith is faster). A peer and pith are timed in turns, each run after a sync.
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,17 +11,49 @@ export interface Timing {
   runs: number[];
 }
 
-/** Runs `fn` `n` times (after one warm-up unless disabled) and returns the times in seconds. */
-export async function time(fn: () => Promise<unknown>, n = 3, warmup = true): Promise<Timing> {
-  if (warmup) await fn();
-  const runs: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t0 = process.hrtime.bigint();
-    await fn();
-    runs.push(Number(process.hrtime.bigint() - t0) / 1e9);
-  }
+/** One timed command: `run` is timed; `before`, if any, readies it untimed (say, empties a cache). */
+export type Step =
+  | (() => Promise<unknown>)
+  | { run: () => Promise<unknown>; before?: () => Promise<unknown> };
+
+/** One run of a step, in seconds: the file system is synced first, so no run pays for earlier writes. */
+async function once(step: Step): Promise<number> {
+  const { run, before } = typeof step === 'function' ? { run: step, before: undefined } : step;
+  await before?.();
+  await sh('sync');
+  const t0 = process.hrtime.bigint();
+  await run();
+  return Number(process.hrtime.bigint() - t0) / 1e9;
+}
+
+function timing(runs: number[]): Timing {
   const sorted = [...runs].sort((a, b) => a - b);
   return { median: sorted[Math.floor(sorted.length / 2)]!, runs };
+}
+
+/** Runs `step` `n` times (after one warm-up unless disabled) and returns the times in seconds. */
+export async function time(step: Step, n = 3, warmup = true): Promise<Timing> {
+  if (warmup) await once(step);
+  const runs: number[] = [];
+  for (let i = 0; i < n; i++) runs.push(await once(step));
+  return timing(runs);
+}
+
+/**
+ * Times pith and its peer in turns (a, b, a, b, …; one warm-up each unless disabled), so that a slow
+ * stretch of the machine (writeback, another process) falls on both rather than on whichever ran then.
+ */
+export async function timePair(a: Step, b: Step, n = 3, warmup = true): Promise<[Timing, Timing]> {
+  if (warmup) {
+    await once(a);
+    await once(b);
+  }
+  const runs: [number[], number[]] = [[], []];
+  for (let i = 0; i < n; i++) {
+    runs[0].push(await once(a));
+    runs[1].push(await once(b));
+  }
+  return [timing(runs[0]), timing(runs[1])];
 }
 
 /** Runs a shell pipeline, failing on a non-zero exit. */

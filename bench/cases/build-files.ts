@@ -16,7 +16,7 @@ import {
   reportMemory,
   pith as runPith,
   sh,
-  time,
+  timePair,
 } from '../lib.ts';
 
 /** A small deterministic PRNG (mulberry32), so the data set is the same on every run. */
@@ -96,12 +96,11 @@ async function filesRow(work: string, name: string, data: string, bytes: number)
     const i = n++;
     return `build '${config}' --no-sbom --cache-dir '${join(work, `cache-${i}`)}' --output 'oci:${join(work, `out-${i}`)}'`;
   };
-  const pith = await time(async () => {
-    await runPith(build());
-    await sh(`rm -rf '${work}'/cache-* '${work}'/out-*`);
-  });
   const tarGzip = `tar -C '${data}' -cf - . | gzip -6 > /dev/null`;
-  const peer = await time(() => sh(tarGzip));
+  const [pith, peer] = await timePair(
+    { before: () => sh(`rm -rf '${work}'/cache-* '${work}'/out-*`), run: () => runPith(build()) },
+    () => sh(tarGzip),
+  );
   const pithPeak = await peakMiB(pithLine(build()));
   const peerPeak = await peakMiB(tarGzip);
   await sh(`rm -rf '${work}'/cache-* '${work}'/out-*`);

@@ -20,6 +20,7 @@ import {
   reportMemory,
   sh,
   time,
+  timePair,
 } from '../lib.ts';
 
 const BASE = join(import.meta.dirname, '..', '..', 'presets', 'trixie', 'base.yaml');
@@ -66,19 +67,9 @@ export async function debianBaseCase(work: string): Promise<void> {
     await rm(dir, { recursive: true, force: true });
     await sh(`mkdir -p '${dir}/partial'`);
   };
-  const coldPith = await time(
-    async () => {
-      await clean(cache);
-      await pithBuild();
-    },
-    3,
-    false,
-  );
-  const coldPeer = await time(
-    async () => {
-      await clean(archives);
-      await mmdebstrap();
-    },
+  const [coldPith, coldPeer] = await timePair(
+    { before: () => clean(cache), run: pithBuild },
+    { before: () => clean(archives), run: mmdebstrap },
     3,
     false,
   );
@@ -91,8 +82,7 @@ export async function debianBaseCase(work: string): Promise<void> {
   const mmColdPeak = await peakMiB(
     `rm -rf '${archives}' && mkdir -p '${archives}/partial' && ${mmdebstrapLine}`,
   );
-  const warmPith = await time(pithBuild, 3);
-  const warmPeer = await time(mmdebstrap, 3);
+  const [warmPith, warmPeer] = await timePair(pithBuild, mmdebstrap);
   // the same package set from a config file with its lock, rebuilt from the cache alone
   const project = join(work, 'project');
   await sh(`mkdir -p '${project}'`);

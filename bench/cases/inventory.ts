@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { MiB, peakMiB, pith, pithLine, report, sh, time } from '../lib.ts';
+import { MiB, peakMiB, pith, pithLine, report, sh, time, timePair } from '../lib.ts';
 
 export async function inventoryCase(work: string): Promise<void> {
   const files = join(work, 'files');
@@ -23,10 +23,10 @@ export async function inventoryCase(work: string): Promise<void> {
   await pith(`build '${join(work, 'pith.yaml')}' --no-sbom --output 'oci:${layout}'`);
   const blobs = join(layout, 'blobs', 'sha256');
   const layers = (await readdir(blobs)).map((b) => `'${join(blobs, b)}'`).join(' ');
-  const pithTime = await time(() => pith(`inventory 'oci:${layout}' --json > /dev/null`));
   // every blob, layers and JSON documents alike, through gzip -dc (JSON is not gzip: `|| true` per blob)
-  const peer = await time(() =>
-    sh(`for b in ${layers}; do gzip -dc "$b" 2>/dev/null || true; done > /dev/null`),
+  const [pithTime, peer] = await timePair(
+    () => pith(`inventory 'oci:${layout}' --json > /dev/null`),
+    () => sh(`for b in ${layers}; do gzip -dc "$b" 2>/dev/null || true; done > /dev/null`),
   );
   const auditTime = await time(() => pith(`audit 'oci:${layout}' --json > /dev/null`));
   const peak = (verb: string) => peakMiB(pithLine(`${verb} 'oci:${layout}' --json`));

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startRegistry } from '../../test/interop/registry-server.ts';
-import { MiB, peakMiB, pith, pithLine, report, reportGoal, reportMemory, sh, time } from '../lib.ts';
+import { MiB, peakMiB, pith, pithLine, report, reportGoal, reportMemory, sh, timePair } from '../lib.ts';
 
 export async function registryCase(work: string): Promise<void> {
   const files = join(work, 'files');
@@ -22,25 +22,26 @@ export async function registryCase(work: string): Promise<void> {
   const reg = await startRegistry({});
   try {
     let n = 0;
-    const pithPush = await time(() =>
-      pith(`copy 'oci:${layout}:bench' 'docker://${reg.host}/pith/p${n++}:1'`),
-    );
     // skopeo remembers where blobs are (blob-info-cache) and would mount instead of uploading: forget it
     const forget =
       'rm -f /var/lib/containers/cache/blob-info-cache-v1.boltdb "$HOME/.local/share/containers/cache/blob-info-cache-v1.boltdb"';
-    const skopeoPush = await time(() =>
-      sh(
-        `${forget}; skopeo copy -q --dest-tls-verify=false oci:${layout}:bench docker://${reg.host}/skopeo/p${n++}:1`,
-      ),
+    const [pithPush, skopeoPush] = await timePair(
+      () => pith(`copy 'oci:${layout}:bench' 'docker://${reg.host}/pith/p${n++}:1'`),
+      {
+        before: () => sh(forget),
+        run: () =>
+          sh(
+            `skopeo copy -q --dest-tls-verify=false oci:${layout}:bench docker://${reg.host}/skopeo/p${n++}:1`,
+          ),
+      },
     );
     let m = 0;
-    const pithPull = await time(() =>
-      pith(`copy 'docker://${reg.host}/pith/p0:1' 'oci:${join(work, `pull-${m++}`)}:x'`),
-    );
-    const skopeoPull = await time(() =>
-      sh(
-        `skopeo copy -q --src-tls-verify=false docker://${reg.host}/pith/p0:1 oci:${join(work, `skpull-${m++}`)}:x`,
-      ),
+    const [pithPull, skopeoPull] = await timePair(
+      () => pith(`copy 'docker://${reg.host}/pith/p0:1' 'oci:${join(work, `pull-${m++}`)}:x'`),
+      () =>
+        sh(
+          `skopeo copy -q --src-tls-verify=false docker://${reg.host}/pith/p0:1 oci:${join(work, `skpull-${m++}`)}:x`,
+        ),
     );
     const peaks = {
       pithPush: await peakMiB(pithLine(`copy 'oci:${layout}:bench' 'docker://${reg.host}/pith/p${n++}:1'`)),

@@ -79,14 +79,22 @@ export async function* compactIndexChunks(
   where: string,
 ): AsyncIterable<Buffer> {
   const tables = new Tables();
-  let pending: string[] = [];
-  let pendingBytes = 0;
+  // rows are written into a buffer at once, so that none outlives its record (strings held until a chunk
+  // is full would survive into the old generation, and make V8 grow the young one)
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
   let at = 0;
   yield MAGIC;
   for await (const batch of batches) {
     for (const r of batch) {
       const row = JSON.stringify(FIELDS.map((f) => r[f]));
-      const length = Buffer.byteLength(row);
+      // a UTF-16 unit is at most 3 bytes of UTF-8: a row of this many fits without measuring it first
+      if (used + 3 * row.length + 1 > chunk.length) {
+        if (used > 0) yield chunk.subarray(0, used);
+        chunk = Buffer.allocUnsafe(Math.max(CHUNK, 3 * row.length + 1));
+        used = 0;
+      }
+      const length = chunk.write(row, used);
       if (at + length + 1 > MAX_OFFSET)
         throw new PithError(
           'invalid',
@@ -94,17 +102,12 @@ export async function* compactIndexChunks(
           `${where}: the index is over 4 GiB once decompressed`,
         );
       tables.add(r, at, at + length);
-      pending.push(row, '\n');
-      pendingBytes += length + 1;
+      chunk[used + length] = 0x0a;
+      used += length + 1;
       at += length + 1;
     }
-    if (pendingBytes >= CHUNK) {
-      yield Buffer.from(pending.join(''));
-      pending = [];
-      pendingBytes = 0;
-    }
   }
-  if (pending.length > 0) yield Buffer.from(pending.join(''));
+  if (used > 0) yield chunk.subarray(0, used);
   yield* tables.header();
 }
 

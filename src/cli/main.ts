@@ -30,6 +30,7 @@ import { signCommands } from './commands/sign.ts';
 import { verifyCommand } from './commands/verify.ts';
 import { vexCommand } from './commands/vex.ts';
 import { ExitCode, exitCodeFor } from './exit-codes.ts';
+import { tuneMemory } from './memory.ts';
 import { type ErrorReport, errorJson, ReportedFailure } from './output.ts';
 import { cliContext } from './pith-for.ts';
 
@@ -124,6 +125,7 @@ class Interrupted extends Error {
 
 /** Runs pith with arguments (without `node` and the script path); resolves to the exit code. */
 export async function run(args: string[]): Promise<number> {
+  tuneMemory();
   const json = wantsJson(args);
   const controller = new AbortController();
   const onInterrupt = interruptHandler(controller);

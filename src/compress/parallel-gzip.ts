@@ -10,6 +10,7 @@
 // threads — so layers stay reproducible.
 import { promisify } from 'node:util';
 import { constants, crc32, deflateRaw } from 'node:zlib';
+import { streamed } from '../util/index.ts';
 
 const deflateRawAsync = promisify(deflateRaw) as (buf: Buffer, opts: object) => Promise<Buffer>;
 
@@ -41,6 +42,7 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, level: number
     current = block;
     crc = crc32(block, crc);
     total += block.length;
+    streamed(2 * block.length); // the block, and about as much again while it is deflated
     while (pending.length >= IN_FLIGHT) yield await pending.shift()!;
   }
   pending.push(deflateBlock(current ?? Buffer.alloc(0), level, true, dictionary));

@@ -17,7 +17,7 @@ import { delimiter, join } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import xzDecompress from 'xz-decompress';
-import { messageOf, PithError } from '../util/index.ts';
+import { messageOf, PithError, streamed } from '../util/index.ts';
 
 /** Inputs known to be smaller than this are decoded by WASM when PITH_XZ is auto. */
 const SMALL = 64 * 1024;
@@ -102,7 +102,10 @@ async function* viaSystem(source: AsyncIterable<Buffer>, bin: string): AsyncIter
   const watch: Watch = {};
   feed(watched(source, watch), child.stdin).catch(() => child.kill()); // the source failed: rethrown below
   try {
-    for await (const chunk of child.stdout) yield chunk as Buffer;
+    for await (const chunk of child.stdout) {
+      streamed(chunk.length);
+      yield chunk as Buffer;
+    }
     const { code, signal } = await closed;
     if (watch.failure) throw watch.failure.value;
     if (code !== 0) throw corrupt(code, signal, stderr());

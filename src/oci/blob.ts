@@ -1,6 +1,6 @@
 // Blobs: content addressed by a descriptor and readable as a stream. Sources (memory, files, archives,
 // registries) implement `open`; nothing is read until a sink or a validator asks for it.
-import { hasherFor, PithError } from '../util/index.ts';
+import { hasherFor, PithError, streamed } from '../util/index.ts';
 import type { Descriptor } from './descriptor.ts';
 
 export interface Blob {
@@ -45,6 +45,7 @@ export async function* verifiedContent(blob: Blob, where?: string): AsyncIterabl
       );
     }
     h.update(c);
+    streamed(c.length);
     yield c;
   }
   const actual = `${descriptor.digest.slice(0, descriptor.digest.indexOf(':'))}:${h.digest('hex')}`;

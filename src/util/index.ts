@@ -3,6 +3,7 @@
 export * from './abort.ts';
 export * from './atomic-write.ts';
 export * from './bounded-pool.ts';
+export * from './buffer-garbage.ts';
 export * from './byte-queue.ts';
 export * from './canonical-json.ts';
 export * from './compare.ts';
