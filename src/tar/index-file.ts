@@ -6,7 +6,7 @@
 // through a 64 KiB read-ahead window, so neighbouring small members cost one read.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { counting, PithError, streamed } from '../util/index.ts';
+import { counting, PithError } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
 import { badTar } from './fields.ts';
 import type { ReadEntry } from './reader.ts';
@@ -70,12 +70,7 @@ export async function readTarFile(
 ): Promise<ReadEntry[]> {
   const { fd, dev, ino } = openWithIdentity(path);
   const pieces = createReadStream(path, { fd, highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>;
-  const src = new StreamSource(
-    counting(pieces, (piece) => {
-      streamed(piece.length);
-      opts.tap?.(piece);
-    }),
-  );
+  const src = new StreamSource(opts.tap ? counting(pieces, opts.tap) : pieces);
   const out: ReadEntry[] = [];
   const max = opts.maxEntries ?? Number.POSITIVE_INFINITY;
   try {

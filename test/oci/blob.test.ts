@@ -1,8 +1,14 @@
-// Blobs: memory blobs and verifiedContent (size first, then digest; fails before the end).
+// Blobs: memory blobs and verifiedContent (size first, then digest; fails before the end); verifyingBlob.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { type Blob, type Descriptor, memoryBlob, verifiedContent } from '../../src/oci/index.ts';
+import {
+  type Blob,
+  type Descriptor,
+  memoryBlob,
+  verifiedContent,
+  verifyingBlob,
+} from '../../src/oci/index.ts';
 import { PithError, sha256 } from '../../src/util/index.ts';
 import { collect, readBlob } from './fixtures.ts';
 
@@ -84,5 +90,18 @@ describe('verifiedContent', () => {
       collect(verifiedContent(blob)),
       (err: unknown) => err instanceof PithError && err.code === 'UNSUPPORTED_DIGEST',
     );
+  });
+
+  it("passes on a verifyingBlob's own stream, and checks a copy of it as any other blob", async () => {
+    const tampered = Buffer.from(DATA);
+    tampered[0] = tampered[0]! ^ 1;
+    let opened = 0;
+    const blob = verifyingBlob(desc(), async function* () {
+      opened++;
+      yield tampered; // a stand-in for a stream that checks itself: passed on as it is
+    });
+    assert.deepEqual(await collect(verifiedContent(blob)), tampered);
+    assert.equal(opened, 1);
+    await assert.rejects(collect(verifiedContent({ ...blob })), code('DIGEST_MISMATCH'));
   });
 });

@@ -1,4 +1,4 @@
-// buffer-garbage: the installed collector runs once per 16 MiB streamed, never without a collector; and the
+// buffer-garbage: the installed collector runs once per 4 MiB streamed, never without a collector; and the
 // CLI's collector (cli/memory.ts) really runs a minor GC, seen by a PerformanceObserver in a child process.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -7,20 +7,21 @@ import { setBufferCollector, streamed } from '../../src/util/index.ts';
 import { ROOT, run } from '../helpers.ts';
 
 const MiB = 1 << 20;
+const STEP = 4 * MiB;
 
 describe('streamed', () => {
   afterEach(() => setBufferCollector(undefined));
 
-  it('runs the collector once per 16 MiB streamed, counting across calls', () => {
+  it('runs the collector once per 4 MiB streamed, counting across calls', () => {
     let runs = 0;
     setBufferCollector(() => runs++);
-    for (let i = 0; i < 15; i++) streamed(MiB);
+    for (let i = 0; i < 3; i++) streamed(MiB);
     assert.equal(runs, 0);
     streamed(MiB);
     assert.equal(runs, 1);
     streamed(40 * MiB);
     assert.equal(runs, 2, 'one call is one collection, however many bytes it reports');
-    for (let i = 0; i < 16; i++) streamed(MiB);
+    for (let i = 0; i < 4; i++) streamed(MiB);
     assert.equal(runs, 3);
   });
 
@@ -28,15 +29,15 @@ describe('streamed', () => {
     streamed(100 * MiB);
     let runs = 0;
     setBufferCollector(() => runs++);
-    streamed(8 * MiB);
+    streamed(STEP / 2);
     assert.equal(runs, 0);
-    streamed(8 * MiB);
+    streamed(STEP / 2);
     assert.equal(runs, 1);
   });
 });
 
 describe("the CLI's collector", () => {
-  it('runs a minor GC every 16 MiB streamed', async () => {
+  it('runs a minor GC every 4 MiB streamed', async () => {
     const script = `
       import { PerformanceObserver, constants } from 'node:perf_hooks';
       import { tuneMemory } from ${JSON.stringify(join(ROOT, 'src/cli/memory.ts'))};
@@ -47,7 +48,7 @@ describe("the CLI's collector", () => {
       tuneMemory();
       await new Promise((r) => setTimeout(r, 50));
       kinds.length = 0;
-      for (let i = 0; i < 3; i++) streamed(16 << 20);
+      for (let i = 0; i < 3; i++) streamed(4 << 20);
       await new Promise((r) => setTimeout(r, 50));
       obs.disconnect();
       const minor = kinds.filter((k) => k === constants.NODE_PERFORMANCE_GC_MINOR).length;

@@ -15,6 +15,7 @@ import {
   type Descriptor,
   type ImageReference,
   memoryBlob,
+  verifyingBlob,
 } from '../../oci/index.ts';
 import { type Digest, isDigest, PithError, readAll, sha256 } from '../../util/index.ts';
 import type { RegistryClient } from './client.ts';
@@ -118,7 +119,7 @@ export class CacheRepo {
       throw new PithError('invalid', 'BAD_CACHE_RECORD', (cause as Error).message, { cause });
     }
     const repo = this.ref.repository;
-    return { diffId, blob: { descriptor, open: () => this.client.getBlob(repo, descriptor) } };
+    return { diffId, blob: verifyingBlob(descriptor, () => this.client.getBlob(repo, descriptor)) };
   }
 
   /**

@@ -14,6 +14,7 @@ import {
   documentLimit,
   isIndexType,
   isManifestType,
+  verifyingBlob,
 } from '../../oci/index.ts';
 import { PithError, readAll } from '../../util/index.ts';
 import type { RegistryClient } from './client.ts';
@@ -69,5 +70,5 @@ function registryStore(client: RegistryClient, repo: string): ArtifactStore {
 }
 
 function lazyBlob(client: RegistryClient, repo: string, descriptor: Descriptor): Blob {
-  return { descriptor, open: () => client.getBlob(repo, descriptor) };
+  return verifyingBlob(descriptor, () => client.getBlob(repo, descriptor));
 }

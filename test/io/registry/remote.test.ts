@@ -3,14 +3,15 @@
 // connection reset mid-upload are recovered; a blob whose bytes do not match its digest is refused; and the
 // CLI builds straight to docker:// and reads it back.
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { buildFromConfig } from '../../../src/assemble/index.ts';
 import { loadConfig } from '../../../src/config/index.ts';
 import { pullRemote, pushRemote } from '../../../src/io/index.ts';
-import { type Artifact, parseReference, topDocument, validate } from '../../../src/oci/index.ts';
+import { type Artifact, imagesOf, parseReference, topDocument, validate } from '../../../src/oci/index.ts';
 import { type MemoryRegistryOptions, startMemoryRegistry } from '../../../src/testing/index.ts';
-import { pith, ROOT } from '../../helpers.ts';
+import { pith, ROOT, tempDir } from '../../helpers.ts';
 
 async function helloIndex(): Promise<Artifact> {
   const loaded = await loadConfig(join(ROOT, 'examples/hello/pith.yaml'));
@@ -109,6 +110,29 @@ describe('push and pull against the in-memory registry', () => {
           assert.match(e.message, /hashes to sha256:[0-9a-f]{64}; refusing it/);
           return true;
         });
+      },
+    );
+  });
+
+  it('pith copy into an oci layout refuses a corrupted layer and writes no blob for it', async (t) => {
+    const artifact = await helloIndex();
+    const layers = new Set(imagesOf(artifact).flatMap((i) => i.layers.map((l) => l.descriptor.digest)));
+    const corrupt = (path: string) => [...layers].some((d) => path.endsWith(`/blobs/${d}`));
+    await withRegistry(
+      { faults: [{ match: (r) => r.method === 'GET' && corrupt(r.path), action: 'corrupt-blob' }] },
+      async (host) => {
+        await pushRemote(parseReference(`${host}/pith/corrupt-layer:1`), artifact);
+        const dir = join(await tempDir(t), 'layout');
+        const r = await pith(['copy', `docker://${host}/pith/corrupt-layer:1`, `oci:${dir}:x`]);
+        assert.notEqual(r.code, 0);
+        assert.match(r.stderr, /DIGEST_MISMATCH|hashes to sha256:[0-9a-f]{64}; refusing it/);
+        const blobs = await readdir(join(dir, 'blobs', 'sha256')).catch(() => [] as string[]);
+        for (const d of layers) assert.ok(!blobs.includes(d.slice(7)), `no blob file for ${d}`);
+        assert.deepEqual(
+          blobs.filter((b) => !/^[0-9a-f]{64}$/.test(b)),
+          [],
+          'no temporary file is left',
+        );
       },
     );
   });
