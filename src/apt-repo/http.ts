@@ -24,6 +24,7 @@ import {
   type RetryInfo,
   type RetryPolicy,
   redactUrl,
+  streamed,
 } from '../util/index.ts';
 import { type Answer, httpGet } from './http-get.ts';
 
@@ -203,6 +204,7 @@ class FileSink extends Sink<Written> {
     });
     this.#hash.update(chunk);
     this.size += chunk.length;
+    streamed(chunk.length);
   }
 
   #io<T>(action: string, run: () => T): T {

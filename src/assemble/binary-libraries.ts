@@ -2,11 +2,12 @@
 // for executables and shared objects (ELF by their first bytes; files with an execute bit, or named *.so* or
 // *.node), and ldd.ts looks up each one's interpreter and DT_NEEDED libraries in the image as it stands —
 // Debian packages installed, files added — before any Contents index is read. Only what is missing becomes
-// a package to add; a dynamic binary is refused naming the soname no package ships.
-import { open } from 'node:fs/promises';
+// a package to add; a dynamic binary is refused naming the soname no package ships. A kept file (the
+// Node.js binary, 100+ MiB) is not read whole: the ELF reader reads the few KiB it looks at.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { DebianSession } from '../apt-repo/index.ts';
 import type { Arch, PithConfig } from '../config/index.ts';
-import { readElf } from '../rootfs/index.ts';
+import { type ByteSource, elfHead, readElf } from '../rootfs/index.ts';
 import type { FileTree, TarEntry } from '../tar/index.ts';
 import { elfMismatch } from './elf-arch.ts';
 import { type BinaryFile, type BinaryPackages, packagesForBinaries } from './ldd.ts';
@@ -26,7 +27,8 @@ export async function dynamicElfFiles(trees: readonly FileTree[], arch: Arch): P
     for (const e of tree.entries()) {
       if (!candidate(e) || (e.path.endsWith('.node') && isOtherPrebuild(e.path, arch))) continue;
       const bytes = await contentOf(e);
-      if (!bytes?.subarray(0, 4).equals(ELF_MAGIC) || elfMismatch(bytes, arch)) continue;
+      if (!bytes || !elfHead(bytes).subarray(0, 4).equals(ELF_MAGIC) || elfMismatch(elfHead(bytes), arch))
+        continue;
       const elf = readElf(bytes);
       if (elf && (elf.interp !== undefined || elf.needed.length > 0)) out.push({ path: `/${e.path}`, bytes });
     }
@@ -43,12 +45,11 @@ function candidate(e: TarEntry): boolean {
   );
 }
 
-async function contentOf(e: TarEntry): Promise<Buffer | undefined> {
-  // a kept file (the Node.js binary, 100+ MiB) is read at once, not streamed and joined
+async function contentOf(e: TarEntry): Promise<Buffer | ByteSource | undefined> {
   if (e.file) {
     const { file, ...streamed } = e;
     // not there, or not whole: its content stream says why
-    return (await readExactly(file, e.size).catch(() => undefined)) ?? contentOf(streamed);
+    return keptFile(file, e.size) ?? contentOf(streamed);
   }
   const chunks: Buffer[] = [];
   let first = true;
@@ -62,19 +63,47 @@ async function contentOf(e: TarEntry): Promise<Buffer | undefined> {
 }
 
 /**
- * A file of `size` bytes read in as few calls as the kernel allows (readFile reads 512 KiB per event-loop
- * turn: 250 of them for the Node.js binary), or undefined when it is not exactly that long.
+ * A kept file of `size` bytes, read where it is looked at (in pieces of PAGE bytes, each read once), or
+ * undefined when it is missing or not that long. Each read opens the file: a parse makes a handful.
  */
-async function readExactly(path: string, size: number): Promise<Buffer | undefined> {
-  const fh = await open(path, 'r');
+function keptFile(path: string, size: number): ByteSource | undefined {
+  const pages = new Map<number, Buffer>();
+  const page = (n: number): Buffer => {
+    let p = pages.get(n);
+    if (!p) {
+      p = readAt(path, n * PAGE, Math.min(PAGE, size - n * PAGE));
+      pages.set(n, p);
+    }
+    return p;
+  };
+  const stat = statSync(path, { throwIfNoEntry: false });
+  if (!stat?.isFile() || stat.size !== size) return undefined;
+  return {
+    length: size,
+    bytes(at, length) {
+      const first = Math.floor(at / PAGE);
+      const last = Math.floor((at + length - 1) / PAGE);
+      if (first === last) return page(first).subarray(at - first * PAGE, at - first * PAGE + length);
+      const parts: Buffer[] = [];
+      for (let n = first; n <= last; n++) parts.push(page(n));
+      const from = at - first * PAGE;
+      return Buffer.concat(parts).subarray(from, from + length);
+    },
+  };
+}
+
+const PAGE = 16 * 1024;
+
+/** Up to `length` bytes at `at` of a file (fewer at its end). */
+function readAt(path: string, at: number, length: number): Buffer {
+  const fd = openSync(path, 'r');
   try {
-    const buf = Buffer.allocUnsafe(size);
+    const buf = Buffer.allocUnsafe(length);
     let got = 0;
-    for (let n = -1; got < size && n !== 0; got += n)
-      n = (await fh.read(buf, got, size - got, got)).bytesRead;
-    return got === size && (await fh.read(Buffer.alloc(1), 0, 1, size)).bytesRead === 0 ? buf : undefined;
+    for (let n = -1; got < length && n !== 0; got += n) n = readSync(fd, buf, got, length - got, at + got);
+    return buf.subarray(0, got);
   } finally {
-    await fh.close();
+    closeSync(fd);
   }
 }
 

@@ -9,14 +9,22 @@
 import { posix } from 'node:path';
 import { type DebianSession, suiteContents, type Universe } from '../apt-repo/index.ts';
 import type { Arch } from '../config/index.ts';
-import { archSpec, ELF_HEADER_BYTES, type ElfInfo, ET_DYN, ET_EXEC, readElf } from '../rootfs/index.ts';
+import {
+  archSpec,
+  type ByteSource,
+  type ElfInfo,
+  ET_DYN,
+  ET_EXEC,
+  elfHead,
+  readElf,
+} from '../rootfs/index.ts';
 import { compareText, PithError } from '../util/index.ts';
 import { elfMismatch } from './elf-arch.ts';
 
-/** A binary to look at: its path in the image (absolute) and its bytes. */
+/** A binary to look at: its path in the image (absolute) and its bytes (or where to read them). */
 export interface BinaryFile {
   path: string;
-  bytes: Buffer;
+  bytes: Buffer | ByteSource;
 }
 
 /** Where a file comes from: the image as it is, or a Debian package to add. */
@@ -72,7 +80,7 @@ export interface BinaryPackagesOptions {
    * Reads a file of the image (absolute path; following symlinks is the reader's business), so that the
    * libraries found in the image are walked too. Without it, their own needs are not looked at.
    */
-  read?: (path: string) => Promise<Buffer | undefined>;
+  read?: (path: string) => Promise<Buffer | ByteSource | undefined>;
   /** Lists what is not found in `missing` instead of throwing. */
   allowMissing?: boolean;
 }
@@ -135,7 +143,7 @@ function checkedElf(binary: BinaryFile, arch: Arch): ElfInfo {
       `${binary.path}: not an ELF executable or shared object${elf?.truncated ? ' (truncated)' : ''}`,
       { details: { path: binary.path } },
     );
-  const why = elfMismatch(binary.bytes.subarray(0, ELF_HEADER_BYTES), arch);
+  const why = elfMismatch(elfHead(binary.bytes), arch);
   if (why)
     throw new PithError('input', 'WRONG_ARCHITECTURE', `${binary.path} ${why}`, {
       details: { path: binary.path, arch },

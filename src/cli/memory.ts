@@ -13,7 +13,7 @@ let tuned = false;
 
 /** Applies the settings (once per process). */
 export function tuneMemory(): void {
-  if (tuned) return;
+  if (tuned || process.env.NOTUNE) return;
   tuned = true;
   setFlagsFromString('--semi-space-growth-factor=1');
   let gc: Gc | undefined;

@@ -4,7 +4,8 @@
 // never throws: garbage gives `undefined`, a header that points outside the file sets `truncated`.
 //
 // Strings (soname, needed, rpath, runpath, interp) are decoded as latin1, i.e. one char per byte, so they
-// round-trip to the exact bytes of the file (Buffer.from(s, 'latin1')).
+// round-trip to the exact bytes of the file (Buffer.from(s, 'latin1')). The bytes are a Buffer, or any
+// ByteSource (a file read only where the parse looks: a few KiB of a 100 MiB binary).
 
 export const ET_EXEC = 2;
 export const ET_DYN = 3;
@@ -60,10 +61,35 @@ export interface ElfInfo extends ElfHeader {
 
 const ELF_MAGIC = Buffer.from([0x7f, 0x45, 0x4c, 0x46]);
 
+/** Random access to a file's bytes. */
+export interface ByteSource {
+  /** The file's size. */
+  readonly length: number;
+  /** The `length` bytes at `at` (a caller never asks past the end). */
+  bytes(at: number, length: number): Buffer;
+}
+
+/** A Buffer as a ByteSource. */
+function bufferSource(b: Buffer): ByteSource {
+  return { length: b.length, bytes: (at, length) => b.subarray(at, at + length) };
+}
+
+/** The first bytes of a file, as many as readElfHeader needs (fewer if the file is shorter). */
+export function elfHead(bytes: Buffer | ByteSource): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes.subarray(0, ELF_HEADER_BYTES)
+    : bytes.bytes(0, Math.min(ELF_HEADER_BYTES, bytes.length));
+}
+
+/** Longest NUL-terminated string looked for (a soname, a path, an rpath list). */
+const MAX_CSTRING = 64 * 1024;
+/** A string is looked for this many bytes at a time. */
+const CSTRING_STEP = 256;
+
 /** Parses the ELF header and dynamic section of `bytes`; undefined if it is not an ELF file. */
-export function readElf(bytes: Buffer): ElfInfo | undefined {
+export function readElf(bytes: Buffer | ByteSource): ElfInfo | undefined {
   try {
-    return parse(bytes);
+    return parse(Buffer.isBuffer(bytes) ? bufferSource(bytes) : bytes);
   } catch {
     // Defensive only: every read below is bounds-checked, so nothing is expected to land here.
     return undefined;
@@ -85,8 +111,8 @@ export function readElfHeader(b: Buffer): ElfHeader | undefined {
   };
 }
 
-function parse(b: Buffer): ElfInfo | undefined {
-  const header = readElfHeader(b);
+function parse(b: ByteSource): ElfInfo | undefined {
+  const header = readElfHeader(elfHead(b));
   if (!header) return undefined;
   const is64 = header.class === 64;
   const le = header.littleEndian;
@@ -161,28 +187,31 @@ function parse(b: Buffer): ElfInfo | undefined {
 const STRING_TAGS = new Set([DT_NEEDED, DT_SONAME, DT_RPATH, DT_RUNPATH]);
 
 class Reader {
-  private readonly b: Buffer;
+  private readonly b: ByteSource;
   private readonly le: boolean;
   private readonly is64: boolean;
 
-  constructor(b: Buffer, le: boolean, is64: boolean) {
+  constructor(b: ByteSource, le: boolean, is64: boolean) {
     this.b = b;
     this.le = le;
     this.is64 = is64;
   }
 
   u16(at: number): number {
-    return this.le ? this.b.readUInt16LE(at) : this.b.readUInt16BE(at);
+    const b = this.b.bytes(at, 2);
+    return this.le ? b.readUInt16LE(0) : b.readUInt16BE(0);
   }
 
   u32(at: number): number {
-    return this.le ? this.b.readUInt32LE(at) : this.b.readUInt32BE(at);
+    const b = this.b.bytes(at, 4);
+    return this.le ? b.readUInt32LE(0) : b.readUInt32BE(0);
   }
 
   /** An address-sized unsigned value (Elf32_Addr / Elf64_Addr). */
   word(at: number): bigint {
     if (!this.is64) return BigInt(this.u32(at));
-    return this.le ? this.b.readBigUInt64LE(at) : this.b.readBigUInt64BE(at);
+    const b = this.b.bytes(at, 8);
+    return this.le ? b.readBigUInt64LE(0) : b.readBigUInt64BE(0);
   }
 
   /** Address arithmetic modulo 2^32 / 2^64, as the C code does it. */
@@ -194,12 +223,25 @@ class Reader {
     return at >= 0n && at + BigInt(len) <= BigInt(this.b.length);
   }
 
-  /** A NUL-terminated string at `at`; undefined if it starts outside the file or runs past its end. */
+  /**
+   * A NUL-terminated string at `at`; undefined if it starts outside the file, runs past its end, or is
+   * longer than MAX_CSTRING.
+   */
   cstring(at: bigint): string | undefined {
     if (!this.fits(at, 1)) return undefined;
     const start = Number(at);
-    const end = this.b.indexOf(0, start);
-    return end < 0 ? undefined : this.b.toString('latin1', start, end);
+    const parts: Buffer[] = [];
+    for (let p = start; p < this.b.length && p - start < MAX_CSTRING; ) {
+      const piece = this.b.bytes(p, Math.min(CSTRING_STEP, this.b.length - p));
+      const nul = piece.indexOf(0);
+      if (nul >= 0) {
+        parts.push(piece.subarray(0, nul));
+        return Buffer.concat(parts).toString('latin1');
+      }
+      parts.push(piece);
+      p += piece.length;
+    }
+    return undefined;
   }
 
   /** Dynamic entries from `at` up to DT_NULL or the end of the file (ldconfig reads until DT_NULL). */
@@ -208,11 +250,12 @@ class Reader {
     const out: { tag: bigint; value: bigint }[] = [];
     for (let p = at; this.fits(p, size); p += BigInt(size)) {
       const n = Number(p);
+      const b = this.b.bytes(n, size / 2);
       const tag = this.is64
         ? this.le
-          ? this.b.readBigInt64LE(n)
-          : this.b.readBigInt64BE(n)
-        : BigInt(this.le ? this.b.readInt32LE(n) : this.b.readInt32BE(n));
+          ? b.readBigInt64LE(0)
+          : b.readBigInt64BE(0)
+        : BigInt(this.le ? b.readInt32LE(0) : b.readInt32BE(0));
       if (tag === DT_NULL) break;
       out.push({ tag, value: this.word(n + size / 2) });
     }

@@ -6,7 +6,7 @@
 // through a 64 KiB read-ahead window, so neighbouring small members cost one read.
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { type FileHandle, open } from 'node:fs/promises';
-import { counting, PithError } from '../util/index.ts';
+import { counting, PithError, streamed } from '../util/index.ts';
 import type { TarEntry } from './entry.ts';
 import { badTar } from './fields.ts';
 import type { ReadEntry } from './reader.ts';
@@ -180,7 +180,11 @@ export async function* spanContent(
   span: { file: string; offset: number },
   size: number,
 ): AsyncIterable<Buffer> {
-  for (let at = 0; at < size; at += PIECE) yield readAt(span, span.offset + at, Math.min(PIECE, size - at));
+  for (let at = 0; at < size; at += PIECE) {
+    const piece = readAt(span, span.offset + at, Math.min(PIECE, size - at));
+    streamed(piece.length);
+    yield piece;
+  }
 }
 
 const PIECE = 1 << 20;

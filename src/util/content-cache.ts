@@ -16,6 +16,7 @@ import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { streamed } from './buffer-garbage.ts';
 import { settleTemp, tempSibling, withSourceErrors, writeFileAtomic } from './atomic-write.ts';
 import { sha256 } from './digest.ts';
 import { messageOf, PithError } from './errors.ts';
@@ -60,6 +61,7 @@ export class ContentCache {
       for await (const c of this.open(sha256) as AsyncIterable<Buffer>) {
         read += c.length;
         h.update(c);
+        streamed(c.length);
         yield c;
       }
     } catch (err) {
@@ -94,6 +96,7 @@ export class ContentCache {
         read += c.length;
         if (read > size) break;
         h.update(c);
+        streamed(c.length);
       }
     } catch {
       return false;

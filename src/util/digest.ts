@@ -1,6 +1,7 @@
 // Digests as the OCI image-spec defines them (`algorithm:encoded`), plus sha256 helpers over bytes and
 // streams. sha256 is the only algorithm pith writes; others that fit the grammar are accepted on read.
 import { createHash, type Hash } from 'node:crypto';
+import { streamed } from './buffer-garbage.ts';
 import { PithError } from './errors.ts';
 
 /** A digest string such as `sha256:<64 hex>`. */
@@ -59,6 +60,7 @@ export async function digestStream(
   for await (const c of chunks) {
     h.update(c);
     size += c.length;
+    streamed(c.length);
   }
   return { digest: `${algorithm}:${h.digest('hex')}`, size };
 }
