@@ -5,13 +5,18 @@
 // (`pith/refs/<sha256 of the name>`, e.g. a suite's InRelease URL) point at content by its sha256, so the
 // last verified copy of a mutable file can be found offline; whoever reads one verifies it again. Large
 // entries (layer blobs) are written and checked as streams, never held whole (putStream, holds).
-// Trust: content is re-hashed on every read, so corruption is never used. What pith derives and keeps here
+// Trust: content is re-hashed on every read, so corruption is never used; only `holds`, asked again about an
+// entry it hashed before, believes its record of that file instead when the file is unchanged since: the
+// same device, inode, size, mtime and ctime (as git and ccache decide that a file is unchanged). A write
+// moves ctime to its own time, which userspace cannot set back; the record is only made for a file whose
+// ctime was over STAMP_AGE old when it was hashed, so a write in the same clock tick as the file's making,
+// before the hash, is caught by the hash, and one after it leaves another ctime. What pith derives and keeps here
 // (compact Packages indexes, layer records, decoded members, good signatures) is the cache owner's own
 // state, trusted as apt trusts its lists once verified (a compact index is even read in place, unhashed:
 // namedPath): share a cache directory only between builds that trust each other, and a registry
 // (`--cache-repo`, verified on every read) across trust boundaries.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
+import { type BigIntStats, createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -82,13 +87,18 @@ export class ContentCache {
   }
 
   /**
-   * Whether the cache holds this content, of this size, read and hashed now (streamed). A corrupt or
-   * truncated entry is removed, so that the caller makes it again.
+   * Whether the cache holds this content, of this size, read and hashed now (streamed), or unchanged since
+   * it last was (`checked/<sha256>` records the file then: see the header). A corrupt or truncated entry is
+   * removed, so that the caller makes it again.
    */
   async holds(sha256: string, size: number): Promise<boolean> {
     const path = this.#path(sha256);
-    const before = await stat(path).catch(() => undefined);
+    const before = await stat(path, { bigint: true }).catch(() => undefined);
     if (!before) return false;
+    const stamp = stampOf(before);
+    const stampFile = join(this.dir, 'checked', sha256);
+    if (before.size === BigInt(size) && (await readFile(stampFile, 'utf8').catch(() => '')) === stamp)
+      return true;
     const h = createHash('sha256');
     let read = 0;
     try {
@@ -101,9 +111,13 @@ export class ContentCache {
     } catch {
       return false;
     }
-    if (read === size && h.digest('hex') === sha256) return true;
+    if (read === size && h.digest('hex') === sha256) {
+      if (before.ctimeNs < BigInt(Date.now() - STAMP_AGE_MS) * 1_000_000n)
+        await writeAtomic(join(this.dir, 'checked'), sha256, Buffer.from(stamp)).catch(() => undefined);
+      return true;
+    }
     // another build may have replaced the bad file with a good one meanwhile: remove only what was read
-    const now = await stat(path).catch(() => undefined);
+    const now = await stat(path, { bigint: true }).catch(() => undefined);
     if (now && now.ino === before.ino && now.dev === before.dev) await rm(path, { force: true });
     return false;
   }
@@ -281,4 +295,12 @@ function sha256Hex(data: string | Buffer): string {
 
 function writeAtomic(dir: string, name: string, bytes: Buffer): Promise<void> {
   return writeFileAtomic(join(dir, name), bytes);
+}
+
+/** How old a file's ctime must be when it is hashed for `holds` to record it (see the header). */
+const STAMP_AGE_MS = 2000;
+
+/** What `holds` records of a file: what a write to it, or its replacement, changes. */
+function stampOf(s: BigIntStats): string {
+  return [s.dev, s.ino, s.size, s.mtimeNs, s.ctimeNs].join(' ');
 }

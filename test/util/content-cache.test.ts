@@ -3,7 +3,7 @@
 // must find the file it hashed: two builds racing to store one decoded member), while a bad file is.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { ContentCache } from '../../src/util/index.ts';
@@ -51,5 +51,51 @@ describe('ContentCache.putStream', () => {
     assert.deepEqual(await read(), bytes);
     await writeFile(cache.file(sha256), Buffer.alloc(size, 0x41));
     await assert.rejects(read(), { code: 'CACHE_CHANGED' });
+  });
+});
+
+describe('ContentCache.holds', () => {
+  const settle = () => new Promise((r) => setTimeout(r, 2100)); // past STAMP_AGE_MS, so a hash is recorded
+
+  it('hashes a fresh entry every time, and records an entry hashed once its ctime is over 2 s old', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('a layer blob, checked on every hit');
+    const { sha256 } = await cache.putStream(one(bytes));
+    assert.equal(await cache.holds(sha256, bytes.length), true);
+    assert.deepEqual(await readdir(join(cache.dir, 'checked')).catch(() => []), [], 'too new to record');
+    await settle();
+    assert.equal(await cache.holds(sha256, bytes.length), true);
+    assert.deepEqual(await readdir(join(cache.dir, 'checked')), [sha256]);
+    // recorded and unchanged: not read again
+    const open = cache.open.bind(cache);
+    cache.open = () => {
+      throw new Error('read, though unchanged since it was hashed');
+    };
+    assert.equal(await cache.holds(sha256, bytes.length), true);
+    assert.equal(await cache.holds(sha256, bytes.length + 1), false, 'another size is never believed');
+    cache.open = open;
+  });
+
+  it('a recorded entry written in place (same size) or replaced by another file is hashed, refused and removed', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('a layer blob, then changed in place');
+    const { sha256 } = await cache.putStream(one(bytes));
+    await settle();
+    assert.equal(await cache.holds(sha256, bytes.length), true);
+    const flipped = Buffer.from(bytes);
+    flipped[0] = flipped[0]! ^ 1;
+    await writeFile(cache.file(sha256), flipped); // same inode, same size: ctime moves
+    assert.equal(await cache.holds(sha256, bytes.length), false);
+    assert.equal(await stat(cache.file(sha256)).catch(() => undefined), undefined, 'the bad file is removed');
+    // a good copy again, recorded, then replaced by a renamed file with the old one's times
+    await cache.putStream(one(bytes));
+    await settle();
+    assert.equal(await cache.holds(sha256, bytes.length), true);
+    const other = join(cache.dir, 'other');
+    await writeFile(other, flipped);
+    const was = await stat(cache.file(sha256));
+    await utimes(other, was.atime, was.mtime);
+    await rename(other, cache.file(sha256));
+    assert.equal(await cache.holds(sha256, bytes.length), false);
   });
 });
