@@ -120,7 +120,8 @@ class Tables {
   readonly #firsts: number[] = [];
   /** further rows: number, start, end */
   readonly #further: number[] = [];
-  readonly #provides = new Map<string, string[]>();
+  /** virtual → its providers: one name, or (rarely) several: no array per virtual, as there are 66 000 */
+  readonly #provides = new Map<string, string | string[]>();
 
   add(r: PackageRecord, start: number, end: number): void {
     let n = this.#numbers.get(r.name);
@@ -133,8 +134,10 @@ class Tables {
     const name = this.#names[n]!;
     for (const virtual of providedNames(r)) {
       const list = this.#provides.get(virtual);
-      if (!list) this.#provides.set(own(virtual), [name]);
-      else if (!list.includes(name)) list.push(name);
+      if (list === undefined) this.#provides.set(own(virtual), name);
+      else if (typeof list === 'string') {
+        if (list !== name) this.#provides.set(virtual, [list, name]); // the key stays the copy made first
+      } else if (!list.includes(name)) list.push(name);
     }
   }
 
@@ -158,7 +161,12 @@ class Tables {
     const more = Uint32Array.from(triples.flat());
     const virtuals = [...this.#provides.keys()].sort(compare);
     const virtualText = texts(virtuals);
-    const providerText = texts(virtuals.map((v) => this.#provides.get(v)!.join(' ')));
+    const providerText = texts(
+      virtuals.map((v) => {
+        const list = this.#provides.get(v)!;
+        return typeof list === 'string' ? list : list.join(' ');
+      }),
+    );
     const footer = Buffer.alloc(FOOTER);
     const counts = [names.length, triples.length, virtuals.length];
     const lengths = [nameText.text.length, virtualText.text.length, providerText.text.length];

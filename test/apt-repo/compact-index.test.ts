@@ -27,6 +27,16 @@ async function compact(): Promise<Buffer> {
 }
 
 describe('compact Packages index', () => {
+  it('lists every provider of a virtual name once, in order of first appearance', async () => {
+    const mta = (name: string, version: string) =>
+      stanza(name, version, { Provides: 'mail-transport-agent' });
+    const rs = records({
+      'trixie/main': index(mta('mta-b', '1'), mta('mta-a', '1'), mta('mta-b', '2'), mta('mta-c', '1')),
+    });
+    const idx = readCompactIndex(await readAll(compactIndexChunks([rs], 'mta')), 'trixie/main', '', 'mta');
+    assert.deepEqual(idx.providing('mail-transport-agent'), ['mta-b', 'mta-a', 'mta-c']);
+  });
+
   it('reads back each name’s records in index order, with Provides, from bytes and from a file', async (t) => {
     const bytes = await compact();
     const file = join(await tempDir(t), 'index');
