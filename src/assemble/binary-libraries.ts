@@ -9,6 +9,7 @@ import type { DebianSession } from '../apt-repo/index.ts';
 import type { Arch, PithConfig } from '../config/index.ts';
 import { type ByteSource, elfHead, readElf } from '../rootfs/index.ts';
 import type { FileTree, TarEntry } from '../tar/index.ts';
+import { PithError } from '../util/index.ts';
 import { elfMismatch } from './elf-arch.ts';
 import { type BinaryFile, type BinaryPackages, packagesForBinaries } from './ldd.ts';
 import { isOtherPrebuild } from './native-addons.ts';
@@ -64,7 +65,8 @@ async function contentOf(e: TarEntry): Promise<Buffer | ByteSource | undefined> 
 
 /**
  * A kept file of `size` bytes, read where it is looked at (in pieces of PAGE bytes, each read once), or
- * undefined when it is missing or not that long. Each read opens the file: a parse makes a handful.
+ * undefined when it is missing, unreadable or not that long. Each read opens the file: a parse makes a
+ * handful. The first page is read now; one that cannot be read later is BINARY_UNREADABLE, naming the file.
  */
 function keptFile(path: string, size: number): ByteSource | undefined {
   const pages = new Map<number, Buffer>();
@@ -76,8 +78,13 @@ function keptFile(path: string, size: number): ByteSource | undefined {
     }
     return p;
   };
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isFile() || stat.size !== size) return undefined;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile() || stat.size !== size) return undefined;
+    page(0);
+  } catch {
+    return undefined;
+  }
   return {
     length: size,
     bytes(at, length) {
@@ -96,14 +103,20 @@ const PAGE = 16 * 1024;
 
 /** Up to `length` bytes at `at` of a file (fewer at its end). */
 function readAt(path: string, at: number, length: number): Buffer {
-  const fd = openSync(path, 'r');
+  let fd: number | undefined;
   try {
+    fd = openSync(path, 'r');
     const buf = Buffer.allocUnsafe(length);
     let got = 0;
     for (let n = -1; got < length && n !== 0; got += n) n = readSync(fd, buf, got, length - got, at + got);
     return buf.subarray(0, got);
+  } catch (cause) {
+    throw new PithError('io', 'BINARY_UNREADABLE', `cannot read ${path} at byte ${at}`, {
+      cause,
+      details: { path },
+    });
   } finally {
-    closeSync(fd);
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

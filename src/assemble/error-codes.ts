@@ -13,6 +13,10 @@ export const ASSEMBLE_ERROR_CODES = {
     meaning: 'A file source is a FIFO, socket or device (only files, dirs, symlinks).',
   },
   WRONG_ARCHITECTURE: { kind: 'input', meaning: 'A host binary is not for the architecture of the image.' },
+  BINARY_UNREADABLE: {
+    kind: 'io',
+    meaning: 'A kept file (such as the Node.js binary) could not be read while its ELF headers were read.',
+  },
   NOT_ELF: {
     kind: 'input',
     meaning: 'A binary to find libraries for is not an ELF executable or shared object.',

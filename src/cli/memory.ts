@@ -16,12 +16,13 @@ export function tuneMemory(): void {
   if (tuned || process.env.NOTUNE) return;
   tuned = true;
   setFlagsFromString('--semi-space-growth-factor=1');
-  let gc: Gc | undefined;
+  let gc: Gc | null | undefined;
   setBufferCollector(() => {
     if (gc === undefined) {
       setFlagsFromString('--expose-gc');
-      gc = runInNewContext('gc') as Gc;
+      const exposed: unknown = runInNewContext('typeof gc === "function" ? gc : null');
+      gc = typeof exposed === 'function' ? (exposed as Gc) : null; // a V8 without it: nothing to run
     }
-    gc({ type: 'minor' });
+    gc?.({ type: 'minor' });
   });
 }
