@@ -509,6 +509,7 @@ function filesLayerFor(
     p = layerFromEntries(tree.entries(), {
       ...layerOpts,
       createdBy: `pith: files from ${basename(loaded.file)}`,
+      slot: `${key} ${resolve(loaded.file)}`,
     });
     cache.set(key, p);
   }

@@ -72,7 +72,11 @@ export async function javaAppLayers(
   for (const part of kept) {
     let layer = cache.get(part.key);
     if (!layer) {
-      layer = layerFromEntries(part.tree.entries(), { ...layerOpts, createdBy: part.createdBy });
+      layer = layerFromEntries(part.tree.entries(), {
+        ...layerOpts,
+        createdBy: part.createdBy,
+        slot: part.key,
+      });
       cache.set(part.key, layer);
     }
     layers.push(await layer);

@@ -84,6 +84,7 @@ export async function nodeAppLayers(
     appLayer = layerFromEntries(appTree.entries(), {
       ...layerOpts,
       createdBy: `pith: app ${pkg.name ?? basename(project)}${pkg.version ? `@${pkg.version}` : ''} (${app.node})`,
+      slot: key,
     });
     cache.set(key, appLayer);
   }

@@ -82,6 +82,7 @@ export async function pythonAppLayers(
     appLayer = layerFromEntries(appTree.entries(), {
       ...layerOpts,
       createdBy: `pith: Python app (${app.python})`,
+      slot: key,
     });
     cache.set(key, appLayer);
   }

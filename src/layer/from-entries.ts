@@ -2,6 +2,9 @@
 // the compressed bytes are hashed and sized as they come out (image-spec layer.md). With a layer store
 // (layer-store.ts), the tar is hashed first and the compressed blob comes from the cache when one is
 // recorded for that diff_id; otherwise it is compressed into the cache as a stream, never held in memory.
+// A layer in a slot the cache never made one for (a config's files layer on a first build), with no
+// remote cache to ask, is hashed and compressed in one pass, as BuildKit, ko and apko always do: writing
+// its tar twice would only find nothing (a 115 MiB files layer: 15% of the build).
 import { createHash } from 'node:crypto';
 import { type Compression, compress } from '../compress/index.ts';
 import { type Descriptor, type LayerBlob, memoryBlob, ociLayerType } from '../oci/index.ts';
@@ -24,6 +27,12 @@ export interface LayerOptions {
    * these inputs finds the layer without writing its tar. Leave it out when the entries are the key.
    */
   inputs?: string;
+  /**
+   * Where this layer goes, the same from one build to the next (a config file's files layer for an
+   * architecture). With a store that never made a layer there and no remote cache, nothing can be found
+   * for it, so its tar is hashed as it is compressed (one pass) instead of first on its own.
+   */
+  slot?: string;
 }
 
 export interface BuiltLayer extends LayerBlob {
@@ -72,26 +81,17 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
     const descriptor = await store.find(key, made.diffId, mediaType);
     if (descriptor) return found(store, { key, ...made }, descriptor, 'cached', opts);
   }
-  const tar = () => writeTar(entries, { clampMtime: opts.epoch });
-  const { digest: diffId, size: uncompressedSize } = await digestStream(tar());
-  const key = LayerStore.key(diffId, kind, opts.level);
-  let descriptor: Descriptor | undefined;
-  let how: 'built' | 'cached' | 'pulled' = 'cached';
   try {
-    descriptor = await store.find(key, diffId, mediaType);
-    if (!descriptor) {
-      how = 'pulled';
-      descriptor = await store.pull(key, diffId, kind, mediaType, uncompressedSize);
-    }
-    if (!descriptor) {
-      how = 'built';
-      const again = createHash('sha256');
-      const source = counting(tar(), (c) => again.update(c));
-      descriptor = await store.keep(key, diffId, mediaType, compress(source, kind, opts.level), () => {
-        return `sha256:${again.digest('hex')}`;
-      });
-    }
-    if (inputs) await store.recordTar(inputs, diffId, uncompressedSize);
+    const { slot } = opts;
+    const first = slot !== undefined && !(await store.knowsSlot(slot));
+    // a slot this cache never made a layer for, and no remote cache: nothing to find, so one pass
+    const layer =
+      first && !store.remote
+        ? { ...(await onePass(entries, store, kind, mediaType, opts)), how: 'built' as const }
+        : await twoPass(entries, store, kind, mediaType, opts);
+    if (inputs) await store.recordTar(inputs, layer.diffId, layer.size);
+    if (first) await store.markSlot(slot);
+    return found(store, layer, layer.descriptor, layer.how, opts);
   } catch (err) {
     if (!isPithError(err) || err.code !== 'CACHE_UNWRITABLE') throw err;
     // a read-only or full cache: this build goes on without it, as with --no-layer-cache
@@ -103,7 +103,56 @@ async function storedLayer(entries: TarEntry[], store: LayerStore, opts: LayerOp
     });
     return memoryLayer(entries, opts);
   }
-  return found(store, { key, diffId, size: uncompressedSize }, descriptor, how, opts);
+}
+
+interface Made {
+  key: string;
+  diffId: Digest;
+  size: number;
+  descriptor: Descriptor;
+}
+
+/** The tar hashed first; its blob found in the store, pulled from the remote cache, or compressed. */
+async function twoPass(
+  entries: TarEntry[],
+  store: LayerStore,
+  kind: Compression,
+  mediaType: string,
+  opts: LayerOptions,
+): Promise<Made & { how: 'built' | 'cached' | 'pulled' }> {
+  const tar = () => writeTar(entries, { clampMtime: opts.epoch });
+  const { digest: diffId, size } = await digestStream(tar());
+  const key = LayerStore.key(diffId, kind, opts.level);
+  const cached = await store.find(key, diffId, mediaType);
+  if (cached) return { key, diffId, size, descriptor: cached, how: 'cached' };
+  const pulled = await store.pull(key, diffId, kind, mediaType, size);
+  if (pulled) return { key, diffId, size, descriptor: pulled, how: 'pulled' };
+  const again = createHash('sha256');
+  const source = counting(tar(), (c) => again.update(c));
+  const descriptor = await store.keep(key, diffId, mediaType, compress(source, kind, opts.level), () => {
+    return `sha256:${again.digest('hex')}`;
+  });
+  return { key, diffId, size, descriptor, how: 'built' };
+}
+
+/** The tar hashed as it is compressed into the store (no cache can have it yet). */
+function onePass(
+  entries: TarEntry[],
+  store: LayerStore,
+  kind: Compression,
+  mediaType: string,
+  opts: LayerOptions,
+): Promise<Made> {
+  const diff = createHash('sha256');
+  let size = 0;
+  const tar = counting(writeTar(entries, { clampMtime: opts.epoch }), (c) => {
+    diff.update(c);
+    size += c.length;
+  });
+  return store.keepFresh(kind, opts.level, mediaType, compress(tar, kind, opts.level), () => ({
+    diffId: `sha256:${diff.digest('hex')}`,
+    size,
+  }));
 }
 
 /** A layer the store holds: shared with the remote cache (unless it came from there) and reported. */

@@ -2,7 +2,8 @@
 // bytes — the diff_id (sha256 of the uncompressed tar, which covers every file's content and metadata),
 // the compression, its level, the compressor's version and pith's layer format version. This is how
 // BuildKit and containerd find a compressed blob for an uncompressed one. A warm build writes each tar to
-// hash it, but compresses only the layers whose tar changed. A layer whose inputs are few and known (a
+// hash it, but compresses only the layers whose tar changed; a slot it never made a layer for (markSlot) is
+// compressed as it is hashed (keepFresh), since nothing can be found for it. A layer whose inputs are few and known (a
 // .deb's sha256, the layout options and the layout code's version: `inputs`) also records the diff_id its
 // tar had, so a warm build finds it without writing the tar at all (as BuildKit's cache keys do for a
 // step). Blobs are content, records are named entries; both are written atomically, so builds racing on
@@ -96,6 +97,20 @@ export class LayerStore {
     await this.cache.putNamed(inputsKey, Buffer.from(JSON.stringify({ diffId, size })));
   }
 
+  /** Whether this cache ever recorded a layer for `slot` (markSlot), i.e. may hold what a build there makes. */
+  async knowsSlot(slot: string): Promise<boolean> {
+    return (await this.cache.getNamed(LayerStore.#slotKey(slot))) !== undefined;
+  }
+
+  /** Records that a layer was made for `slot` here. */
+  async markSlot(slot: string): Promise<void> {
+    await this.cache.putNamed(LayerStore.#slotKey(slot), Buffer.from('1'));
+  }
+
+  static #slotKey(slot: string): string {
+    return `pith-layer-slot/v1/${sha256(slot).slice('sha256:'.length)}`;
+  }
+
   /** The compressed blob recorded under `key`, if it is still whole and of `mediaType`; else undefined. */
   async find(key: string, diffId: Digest, mediaType: string): Promise<Descriptor | undefined> {
     const record = await this.cache.getNamed(key);
@@ -135,6 +150,25 @@ export class LayerStore {
     const blob: Descriptor = { mediaType, digest: `sha256:${hex}`, size };
     await this.#record(key, diffId, blob);
     return blob;
+  }
+
+  /**
+   * Stores a compressed layer's stream whose tar is hashed as it is compressed (`tar`, known once the
+   * stream ends), then records it under the key of that diff_id: one pass, for a layer no cache has yet.
+   */
+  async keepFresh(
+    compression: Compression,
+    level: number | undefined,
+    mediaType: string,
+    compressed: AsyncIterable<Buffer>,
+    tar: () => { diffId: Digest; size: number },
+  ): Promise<{ key: string; diffId: Digest; size: number; descriptor: Descriptor }> {
+    const { sha256: hex, size } = await this.cache.putStream(compressed);
+    const made = tar();
+    const key = LayerStore.key(made.diffId, compression, level);
+    const descriptor: Descriptor = { mediaType, digest: `sha256:${hex}`, size };
+    await this.#record(key, made.diffId, descriptor);
+    return { key, ...made, descriptor };
   }
 
   /**

@@ -2,7 +2,8 @@
 // warm rebuild compresses nothing and gives the same digest; changing one app file compresses exactly its
 // layer; a corrupted cached blob is found (read and hashed again), compressed again and replaced; two
 // builds racing on one empty cache both succeed with the same digest; `layerCache: false` compresses all.
-// Unit by unit: a tar that changes while compressed leaves no record; a remote record of another media type,
+// Unit by unit: a tar that changes while compressed leaves no record; a layer in a slot the cache never
+// made one for is read once (hashed while compressed), then hashed first and found, to the same blob; a remote record of another media type,
 // too large, or unpacking to another tar is refused; an unwritable cache directory is one warning.
 import assert from 'node:assert/strict';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
@@ -182,17 +183,19 @@ describe('layer store, unit by unit', () => {
 
   it('a layer recorded for its inputs is found without reading its files; a lost blob or record is made again', async (t) => {
     const { layerFromEntries } = await import('../../src/layer/index.ts');
-    const { bytesEntry } = await import('../../src/tar/index.ts');
     const cache = new ContentCache(await tempDir(t));
     const events: LayerEvent[] = [];
     const store = new LayerStore(cache, (e) => (e.type === 'layer' ? events.push(e) : undefined));
-    let reads = 0;
-    const entry = { ...bytesEntry('a.txt', Buffer.from('the package')), mtime: 5 };
-    const counted = { ...entry, content: () => (reads++, entry.content!()) };
+    const counted = await countedEntry('a.txt', 'the package');
     const layer = async (inputs: string, epoch = 100) => {
-      reads = 0;
+      counted.reads = 0;
       const built = await layerFromEntries([counted], { epoch, store, inputs });
-      return { diffId: built.diffId, digest: built.blob.descriptor.digest, how: events.at(-1)!.how, reads };
+      return {
+        diffId: built.diffId,
+        digest: built.blob.descriptor.digest,
+        how: events.at(-1)!.how,
+        reads: counted.reads,
+      };
     };
     const cold = await layer('pkg.deb sha256:1');
     assert.deepEqual([cold.how, cold.reads > 0], ['built', true]);
@@ -209,6 +212,48 @@ describe('layer store, unit by unit', () => {
     await cache.putNamed(LayerStore.inputsKey('pkg.deb sha256:1', 100), Buffer.from('{"diffId": 7}'));
     assert.deepEqual(await layer('pkg.deb sha256:1'), { ...cold, how: 'cached', reads: 1 });
     assert.equal((await layer('pkg.deb sha256:1')).reads, 0, 'and it is recorded again');
+  });
+
+  it('a layer in a slot the cache never made one for is read once; after that, hashed first and found', async (t) => {
+    const { layerFromEntries } = await import('../../src/layer/index.ts');
+    const events: LayerEvent[] = [];
+    const onEvent = (e: PithEvent) => (e.type === 'layer' ? events.push(e) : undefined);
+    const counted = await countedEntry('app.js', 'console.log(1)\n');
+    const layer = async (store: LayerStore, slot: string) => {
+      counted.reads = 0;
+      const built = await layerFromEntries([counted], { epoch: 100, store, slot });
+      const bytes = Buffer.concat(await collect(built.blob.open()));
+      assert.equal(sha256(bytes), built.blob.descriptor.digest, 'the blob kept is the one described');
+      return {
+        diffId: built.diffId,
+        digest: built.blob.descriptor.digest,
+        how: events.at(-1)!.how,
+        reads: counted.reads,
+      };
+    };
+    const store = new LayerStore(new ContentCache(await tempDir(t)), onEvent);
+    const first = await layer(store, 'files /p/a.yaml');
+    assert.deepEqual([first.how, first.reads], ['built', 1], 'one pass: hashed while compressed');
+    assert.deepEqual(await layer(store, 'files /p/a.yaml'), { ...first, how: 'cached', reads: 1 });
+    // another slot on this cache: one pass again, the very same blob
+    assert.deepEqual(await layer(store, 'files /p/b.yaml'), { ...first, how: 'built', reads: 1 });
+    assert.deepEqual(await layer(store, 'files /p/b.yaml'), { ...first, how: 'cached', reads: 1 });
+    // the same diff_id as two passes give, without a slot
+    const plain = new LayerStore(new ContentCache(await tempDir(t)), onEvent);
+    counted.reads = 0;
+    const twice = await layerFromEntries([counted], { epoch: 100, store: plain });
+    assert.deepEqual(
+      [twice.diffId, twice.blob.descriptor.digest, counted.reads],
+      [first.diffId, first.digest, 2],
+    );
+    // with a remote cache to ask, even a new slot is hashed first (the remote may hold it)
+    const remote = {
+      name: 'docker://remote.invalid/cache',
+      findLayer: async () => undefined,
+      keepLayer: async () => {},
+    };
+    const shared = new LayerStore(new ContentCache(await tempDir(t)), onEvent, remote);
+    assert.deepEqual(await layer(shared, 'files /p/a.yaml'), { ...first, how: 'built', reads: 2 });
   });
 
   it('a cache directory that cannot be written is a warning; the layers are made in memory', async (t) => {
@@ -231,6 +276,21 @@ describe('layer store, unit by unit', () => {
     assert.match(warnings[0]!, /^CACHE_UNWRITABLE .*file.*compressed in memory/);
   });
 });
+
+/** A tar entry (mtime 5) that counts how often its content is read. */
+async function countedEntry(path: string, text: string) {
+  const { bytesEntry } = await import('../../src/tar/index.ts');
+  const entry = { ...bytesEntry(path, Buffer.from(text)), mtime: 5 };
+  const counted = {
+    ...entry,
+    reads: 0,
+    content: () => {
+      counted.reads++;
+      return entry.content!();
+    },
+  };
+  return counted;
+}
 
 async function* one(b: Buffer): AsyncIterable<Buffer> {
   yield b;
