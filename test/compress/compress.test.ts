@@ -88,6 +88,23 @@ describe('gzip', { timeout: 30_000 }, () => {
     assert.deepEqual(gunzipSync(gz), data);
   });
 
+  it('more blocks than its ring of buffers holds, stored and deflated, in odd chunks: zlib reads back every byte', async () => {
+    // 26 distinct 1 MiB blocks (and a short last one), noise and text in turn: a block buffer reused while
+    // its deflate, or the next block's dictionary, still needed it would put another block's bytes here
+    const parts: Buffer[] = [];
+    for (let i = 0; i < 26; i++) {
+      const block = i % 3 === 0 ? noise(1 << 20) : sample(1 << 20);
+      block.writeUInt32LE(i, 0); // no two blocks alike
+      parts.push(block);
+    }
+    parts.push(sample(12_345));
+    const data = Buffer.concat(parts);
+    const gz = await collect(gzip(pieces(data, 65_537), 1));
+    assert.ok(gunzipSync(gz).equals(data), 'gunzip (zlib) gives back the input');
+    assert.ok(gz.length < data.length * 0.7, 'the text blocks were deflated');
+    assert.ok((await collect(gzip(pieces(data, (1 << 20) + 3), 1))).equals(gz), 'the same for other chunks');
+  });
+
   it('level changes the output but not the content', async () => {
     const data = sample();
     const fast = await collect(gzip(pieces(data), 1));
