@@ -82,31 +82,35 @@ export async function incompressible(block: Buffer): Promise<boolean> {
 }
 
 /**
- * Re-chunks a stream into blocks of exactly BLOCK_SIZE bytes (the last may be shorter), copied into a ring
- * of RING buffers reused in turn: when block n is filled, every block before n - IN_FLIGHT has been
- * deflated (parallelGzip waits for those), and the dictionary taken from a block is copied when the next
- * one's deflate starts. New 1 MiB buffers per block would outlive a few minor GCs while in flight, reach
- * the old generation and pile up there until a full GC (a 115 MiB build: 22 of them).
+ * Re-chunks a stream into blocks of exactly BLOCK_SIZE bytes (the last may be shorter). A full block is
+ * copied into a ring of RING buffers reused in turn: when block n is filled, every block before
+ * n - IN_FLIGHT has been deflated (parallelGzip waits for those), and the dictionary taken from a block is
+ * copied when the next one's deflate starts. New 1 MiB buffers per block would outlive a few minor GCs while
+ * in flight, reach the old generation and pile up there until a full GC (a 115 MiB build: 22 of them). A
+ * short last block (all of a small layer) is joined into a buffer of its own size.
  */
 async function* blocks(source: AsyncIterable<Buffer>): AsyncIterable<Buffer> {
   const ring: Buffer[] = [];
   let n = 0;
-  let block: Buffer | undefined;
+  let parts: Buffer[] = [];
   let size = 0;
   for await (const chunk of source) {
     let c = chunk;
     while (c.length > 0) {
-      block ??= ring[n % RING] ??= Buffer.allocUnsafeSlow(BLOCK_SIZE);
-      const take = c.copy(block, size, 0, Math.min(c.length, BLOCK_SIZE - size));
+      const take = Math.min(c.length, BLOCK_SIZE - size);
+      parts.push(c.subarray(0, take));
       size += take;
       c = c.subarray(take);
       if (size === BLOCK_SIZE) {
+        ring[n % RING] ??= Buffer.allocUnsafeSlow(BLOCK_SIZE);
+        const block = ring[n++ % RING]!;
+        let at = 0;
+        for (const part of parts) at += part.copy(block, at);
         yield block;
-        n++;
-        block = undefined;
+        parts = [];
         size = 0;
       }
     }
   }
-  if (size > 0) yield block!.subarray(0, size);
+  if (size > 0) yield Buffer.concat(parts, size);
 }

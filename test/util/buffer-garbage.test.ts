@@ -1,5 +1,6 @@
 // buffer-garbage: the installed collector runs once per 4 MiB streamed, never without a collector; and the
-// CLI's collector (cli/memory.ts) really runs a minor GC, seen by a PerformanceObserver in a child process.
+// CLI's collector (cli/memory.ts) really runs a minor GC, seen by a PerformanceObserver in a child process,
+// and a full GC once dead buffers in the old generation pile up 12 MiB past their level after the last one.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { afterEach, describe, it } from 'node:test';
@@ -59,5 +60,33 @@ describe("the CLI's collector", () => {
     const out = JSON.parse(r.stdout) as { minor: number; typeofGc: string };
     assert.ok(out.minor >= 3, `three minor GCs, saw ${out.minor}`);
     assert.equal(out.typeofGc, 'undefined', 'gc is not put in the global scope');
+  });
+
+  it('runs a full GC once dead buffers in the old generation pile up 12 MiB past their level', async () => {
+    // a pipeline: each 1 MiB buffer is in flight for 8 MiB streamed (two minor GCs: it reaches the old
+    // generation), then dies; V8 alone lets such buffers reach 64 MiB past the last full GC
+    const script = `
+      import { getHeapStatistics } from 'node:v8';
+      import { tuneMemory } from ${JSON.stringify(join(ROOT, 'src/cli/memory.ts'))};
+      import { streamed } from ${JSON.stringify(join(ROOT, 'src/util/index.ts'))};
+      const external = () => getHeapStatistics().external_memory / (1 << 20);
+      tuneMemory();
+      streamed(4 << 20);
+      const start = external();
+      const inFlight = [];
+      let peak = 0;
+      for (let i = 0; i < 300; i++) {
+        inFlight.push(Buffer.alloc(1 << 20));
+        if (inFlight.length > 8) inFlight.shift();
+        streamed(1 << 20);
+        peak = Math.max(peak, external());
+      }
+      process.stdout.write(JSON.stringify({ grew: peak - start }));
+    `;
+    const r = await run(process.execPath, ['--input-type=module', '-e', script]);
+    assert.equal(r.code, 0, r.stderr);
+    const { grew } = JSON.parse(r.stdout) as { grew: number };
+    // 8 in flight, 12 of slack, 4 between collections, and V8's own accounting (78 MiB without the full GCs)
+    assert.ok(grew < 40, `buffers outside the heap grew by ${grew.toFixed(1)} MiB`);
   });
 });
