@@ -1,7 +1,8 @@
 // Layer compression: gzip with a normalised RFC 1952 header, zstd, and detection by magic bytes.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { constants, deflateRaw, gunzipSync, gzipSync } from 'node:zlib';
 import {
   compress,
   DEFAULT_GZIP_LEVEL,
@@ -12,7 +13,7 @@ import {
   unzstd,
   zstd,
 } from '../../src/compress/index.ts';
-import { incompressible } from '../../src/compress/parallel-gzip.ts';
+import { incompressible, storedBlock } from '../../src/compress/parallel-gzip.ts';
 
 async function collect(it: AsyncIterable<Buffer>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -89,20 +90,28 @@ describe('gzip', { timeout: 30_000 }, () => {
   });
 
   it('more blocks than its ring of buffers holds, stored and deflated, in odd chunks: zlib reads back every byte', async () => {
-    // 26 distinct 1 MiB blocks (and a short last one), noise and text in turn: a block buffer reused while
+    // 14 distinct 1 MiB blocks (and a short last one), noise and text in turn: a block buffer reused while
     // its deflate, or the next block's dictionary, still needed it would put another block's bytes here
     const parts: Buffer[] = [];
-    for (let i = 0; i < 26; i++) {
+    for (let i = 0; i < 14; i++) {
       const block = i % 3 === 0 ? noise(1 << 20) : sample(1 << 20);
       block.writeUInt32LE(i, 0); // no two blocks alike
       parts.push(block);
     }
     parts.push(sample(12_345));
     const data = Buffer.concat(parts);
-    const gz = await collect(gzip(pieces(data, 65_537), 1));
+    const gz = await collect(gzip(pieces(data, 65_537)));
     assert.ok(gunzipSync(gz).equals(data), 'gunzip (zlib) gives back the input');
     assert.ok(gz.length < data.length * 0.7, 'the text blocks were deflated');
-    assert.ok((await collect(gzip(pieces(data, (1 << 20) + 3), 1))).equals(gz), 'the same for other chunks');
+    assert.ok((await collect(gzip(pieces(data, (1 << 20) + 3)))).equals(gz), 'the same for other chunks');
+  });
+
+  it("frames a stored block as zlib's async API does at level 0 with a sync flush", async () => {
+    const deflateRawAsync = promisify(deflateRaw);
+    for (const block of [noise(1 << 20), noise(1 << 20).subarray(5, 70_000), sample(1 << 20)]) {
+      const viaPool = await deflateRawAsync(block, { level: 0, finishFlush: constants.Z_SYNC_FLUSH });
+      assert.ok(storedBlock(block).equals(viaPool), `${block.length} bytes`);
+    }
   });
 
   it('level changes the output but not the content', async () => {
