@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { constants, deflateRaw, gunzipSync, gzipSync } from 'node:zlib';
+import { constants, crc32, deflateRaw, deflateRawSync, gunzipSync, gzipSync } from 'node:zlib';
 import {
   compress,
   DEFAULT_GZIP_LEVEL,
@@ -36,6 +36,25 @@ function noise(n: number): Buffer {
     b.writeUInt32LE(x >>> 0, i);
   }
   return b;
+}
+
+/** Deterministic text of words in a random order (mulberry32), compressible as prose is. */
+function words(n: number, seed: number): Buffer {
+  const vocabulary = 'layer image digest manifest config debian package tar gzip block window'.split(' ');
+  let a = seed;
+  const next = () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const parts: string[] = [];
+  for (let size = 0; size < n; ) {
+    const w = vocabulary[Math.floor(next() * vocabulary.length)]!;
+    parts.push(w);
+    size += w.length + 1;
+  }
+  return Buffer.from(parts.join(' ')).subarray(0, n);
 }
 
 /** Deterministic, mildly compressible bytes. */
@@ -104,6 +123,32 @@ describe('gzip', { timeout: 30_000 }, () => {
     assert.ok(gunzipSync(gz).equals(data), 'gunzip (zlib) gives back the input');
     assert.ok(gz.length < data.length * 0.7, 'the text blocks were deflated');
     assert.ok((await collect(gzip(pieces(data, (1 << 20) + 3)))).equals(gz), 'the same for other chunks');
+  });
+
+  it('is, for blocks that compress, what zlib makes of each 1 MiB with the 32 KiB before it as dictionary', async () => {
+    // the pigz scheme rebuilt here from zlib's sync API (its default output chunks): header, raw deflate
+    // blocks ended by a sync flush (the last by finish), CRC-32 and size
+    const MiB = 1 << 20;
+    const first = words(MiB, 1);
+    // the second block opens with text from 30 KiB before it: found only through the dictionary
+    const second = Buffer.concat([first.subarray(MiB - 30_000, MiB - 22_000), words(MiB - 8000, 2)]);
+    const data = Buffer.concat([first, second, words(300_000, 3)]);
+    const blocks = [data.subarray(0, MiB), data.subarray(MiB, 2 * MiB), data.subarray(2 * MiB)];
+    for (const level of [1, DEFAULT_GZIP_LEVEL]) {
+      const raw = blocks.map((block, i) =>
+        deflateRawSync(block, {
+          level,
+          finishFlush: i === blocks.length - 1 ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
+          ...(i > 0 ? { dictionary: blocks[i - 1]!.subarray(MiB - 32 * 1024) } : {}),
+        }),
+      );
+      const trailer = Buffer.alloc(8);
+      trailer.writeUInt32LE(crc32(data), 0);
+      trailer.writeUInt32LE(data.length, 4);
+      const header = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
+      const expected = Buffer.concat([header, ...raw, trailer]);
+      assert.ok((await collect(gzip(pieces(data, 65_536), level))).equals(expected), `level ${level}`);
+    }
   });
 
   it("frames a stored block as zlib's async API does at level 0 with a sync flush", async () => {
