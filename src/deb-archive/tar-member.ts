@@ -112,21 +112,23 @@ export async function readDataMember(
 }
 
 /**
- * The entries of a member decoded before, from its cache file, hashed as they are read: undefined if there
- * is none, if it cannot be read, or if it does not hash to its name or does not parse (then `holds` checks
- * it again and removes it if it is still that bad file, so that it is made again).
+ * The entries of a member decoded before, from its cache file, hashed as they are read unless the cache
+ * knows the file unchanged since it last hashed right (readChecked): undefined if there is none, if it
+ * cannot be read, or if it does not hash to its name or does not parse (then `holds` checks it again and
+ * removes it if it is still that bad file, so that it is made again).
  */
 async function keptEntries(name: string, cache: ContentCache): Promise<ReadEntry[] | undefined> {
   const found = await cache.namedFile(name);
   if (!found) return undefined;
-  const h = createHash('sha256');
   let entries: ReadEntry[] | undefined;
   try {
-    entries = await readTarFile(found.path, { tap: (piece) => h.update(piece) });
+    entries = await cache.readChecked(found.sha256, found.size, (tap) =>
+      readTarFile(found.path, tap ? { tap } : {}),
+    );
   } catch (err) {
     if (!(isPithError(err) && err.code === 'BAD_TAR')) return undefined; // unreadable now: made again
   }
-  if (entries && h.digest('hex') === found.sha256) return entries;
+  if (entries) return entries;
   await cache.holds(found.sha256, found.size);
   return undefined;
 }

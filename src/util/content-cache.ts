@@ -95,10 +95,7 @@ export class ContentCache {
     const path = this.#path(sha256);
     const before = await stat(path, { bigint: true }).catch(() => undefined);
     if (!before) return false;
-    const stamp = stampOf(before);
-    const stampFile = join(this.dir, 'checked', sha256);
-    if (before.size === BigInt(size) && (await readFile(stampFile, 'utf8').catch(() => '')) === stamp)
-      return true;
+    if (await this.#unchanged(sha256, size, before)) return true;
     const h = createHash('sha256');
     let read = 0;
     try {
@@ -112,8 +109,7 @@ export class ContentCache {
       return false;
     }
     if (read === size && h.digest('hex') === sha256) {
-      if (before.ctimeNs < BigInt(Date.now() - STAMP_AGE_MS) * 1_000_000n)
-        await writeAtomic(join(this.dir, 'checked'), sha256, Buffer.from(stamp)).catch(() => undefined);
+      await this.#stamp(sha256, before);
       return true;
     }
     // another build may have replaced the bad file with a good one meanwhile: remove only what was read
@@ -250,6 +246,43 @@ export class ContentCache {
    */
   async namedPath(name: string): Promise<string | undefined> {
     return (await this.namedFile(name))?.path;
+  }
+
+  /**
+   * What `read` makes of an entry's file, if the file holds that content: `read` is given a tap to show each
+   * piece it reads, which is hashed, unless the file is unchanged since it last hashed right (as `holds`
+   * decides), when it is given none and nothing is hashed. Undefined if the file is missing or what was read
+   * does not hash to `sha256` (the caller asks `holds`, which removes a bad file); `read`'s errors pass.
+   */
+  async readChecked<T>(
+    sha256: string,
+    size: number,
+    read: (tap?: (piece: Buffer) => void) => Promise<T>,
+  ): Promise<T | undefined> {
+    const before = await stat(this.#path(sha256), { bigint: true }).catch(() => undefined);
+    if (!before) return undefined;
+    if (await this.#unchanged(sha256, size, before)) return read();
+    const h = createHash('sha256');
+    let n = 0;
+    const result = await read((piece) => {
+      h.update(piece);
+      n += piece.length;
+    });
+    if (n !== size || h.digest('hex') !== sha256) return undefined;
+    await this.#stamp(sha256, before);
+    return result;
+  }
+
+  /** Whether `checked/` records the file (`before`) as it is now, of `size` bytes, after it hashed right. */
+  async #unchanged(sha256: string, size: number, before: BigIntStats): Promise<boolean> {
+    if (before.size !== BigInt(size)) return false;
+    return (await readFile(join(this.dir, 'checked', sha256), 'utf8').catch(() => '')) === stampOf(before);
+  }
+
+  /** Records the file as it was (`before`) when it was read and hashed right, once its ctime is old enough. */
+  async #stamp(sha256: string, before: BigIntStats): Promise<void> {
+    if (before.ctimeNs >= BigInt(Date.now() - STAMP_AGE_MS) * 1_000_000n) return;
+    await writeAtomic(join(this.dir, 'checked'), sha256, Buffer.from(stampOf(before))).catch(() => undefined);
   }
 
   /**

@@ -1,6 +1,7 @@
 // The content cache's streamed entries: stored under the sha256 they hash to, never left half-written, and,
 // once in place, not replaced by an identical copy (a reader that hashed a file and reads parts of it later
-// must find the file it hashed: two builds racing to store one decoded member), while a bad file is.
+// must find the file it hashed: two builds racing to store one decoded member), while a bad file is. A hit
+// is hashed (holds, readChecked) until the cache has recorded its file unchanged since it hashed right.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, rename, stat, utimes, writeFile } from 'node:fs/promises';
@@ -97,5 +98,36 @@ describe('ContentCache.holds', () => {
     await utimes(other, was.atime, was.mtime);
     await rename(other, cache.file(sha256));
     assert.equal(await cache.holds(sha256, bytes.length), false);
+  });
+
+  it('readChecked hashes what it reads until the file is recorded, then reads it untapped; a changed file is refused', async (t) => {
+    const cache = new ContentCache(await tempDir(t));
+    const bytes = Buffer.from('a decoded member, parsed on every warm build');
+    const { sha256 } = await cache.putStream(one(bytes));
+    const taps: boolean[] = [];
+    const read = (tap?: (piece: Buffer) => void) => {
+      taps.push(tap !== undefined);
+      return readFile(cache.file(sha256)).then((b) => {
+        tap?.(b);
+        return b.toString();
+      });
+    };
+    assert.equal(await cache.readChecked(sha256, bytes.length, read), bytes.toString());
+    await settle();
+    assert.equal(
+      await cache.readChecked(sha256, bytes.length, read),
+      bytes.toString(),
+      'hashed and recorded',
+    );
+    assert.equal(await cache.readChecked(sha256, bytes.length, read), bytes.toString(), 'believed');
+    assert.deepEqual(taps, [true, true, false]);
+    // a read that shows less than the file, or another size, is not believed
+    assert.equal(await cache.readChecked(sha256, bytes.length + 1, read), undefined);
+    const flipped = Buffer.from(bytes);
+    flipped[0] = flipped[0]! ^ 1;
+    await writeFile(cache.file(sha256), flipped);
+    assert.equal(await cache.readChecked(sha256, bytes.length, read), undefined, 'changed: hashed, refused');
+    assert.equal(await cache.readChecked('0'.repeat(64), 1, read), undefined, 'no such entry');
+    assert.deepEqual(taps, [true, true, false, true, true]);
   });
 });
