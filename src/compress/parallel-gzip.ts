@@ -18,12 +18,6 @@ export const BLOCK_SIZE = 1 << 20;
 const WINDOW = 32 * 1024;
 /** Blocks compressed at once; more than the pool's threads keeps every thread busy. */
 const IN_FLIGHT = 8;
-/**
- * zlib's output chunk for a deflated block: one holds it whole (deflateBound: 1 MiB may grow by 0.03%), so
- * this thread takes one callback per block, not one per 16 KiB of output, and nothing is joined. (Only where
- * zlib compresses: its output does not depend on the chunk then, while a stored block's framing does.)
- */
-const OUT_CHUNK = BLOCK_SIZE + (BLOCK_SIZE >> 10) + 1024;
 /** Block buffers reused in turn: those in flight, the one waiting for its successor, the one filling. */
 const RING = IN_FLIGHT + 2;
 /** Samples of a block deflated to judge whether it compresses: how many, and how long each is. */
@@ -66,7 +60,6 @@ function deflateBlock(block: Buffer, level: number, last: boolean, dictionary?: 
     const stored = level > 1 && (await incompressible(block));
     if (stored && !last) return storedBlock(block);
     return deflateRawAsync(block, {
-      ...(stored ? {} : { chunkSize: OUT_CHUNK }),
       level: stored ? 0 : level,
       finishFlush: last ? constants.Z_FINISH : constants.Z_SYNC_FLUSH,
       ...(dictionary && !stored ? { dictionary } : {}),
