@@ -509,7 +509,7 @@ function filesLayerFor(
     p = layerFromEntries(tree.entries(), {
       ...layerOpts,
       createdBy: `pith: files from ${basename(loaded.file)}`,
-      slot: `${key} ${resolve(loaded.file)}`,
+      slot: `${key} ${basename(loaded.file)}`,
     });
     cache.set(key, p);
   }

@@ -75,7 +75,7 @@ export async function javaAppLayers(
       layer = layerFromEntries(part.tree.entries(), {
         ...layerOpts,
         createdBy: part.createdBy,
-        slot: part.key,
+        slot: part.createdBy,
       });
       cache.set(part.key, layer);
     }

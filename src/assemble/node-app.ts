@@ -84,7 +84,7 @@ export async function nodeAppLayers(
     appLayer = layerFromEntries(appTree.entries(), {
       ...layerOpts,
       createdBy: `pith: app ${pkg.name ?? basename(project)}${pkg.version ? `@${pkg.version}` : ''} (${app.node})`,
-      slot: key,
+      slot: `node-app ${pkg.name ?? basename(project)}`,
     });
     cache.set(key, appLayer);
   }

@@ -15,7 +15,7 @@
 // image sets PYTHONDONTWRITEBYTECODE=1 so that the app's modules, compiled in memory at start, are not
 // written into the container's writable layer (nor attempted, for a user who may not write /app).
 // Compiled modules must fit the image's CPython, architecture and glibc (python-extensions.ts).
-import { relative, sep } from 'node:path';
+import { basename, relative, sep } from 'node:path';
 import type { Arch, FieldPath, LoadedConfig } from '../config/index.ts';
 import { DEFAULT_SUITE, fieldError } from '../config/index.ts';
 import { type BuiltLayer, type LayerOptions, layerFromEntries } from '../layer/index.ts';
@@ -82,7 +82,7 @@ export async function pythonAppLayers(
     appLayer = layerFromEntries(appTree.entries(), {
       ...layerOpts,
       createdBy: `pith: Python app (${app.python})`,
-      slot: key,
+      slot: `python-app ${basename(project)}`,
     });
     cache.set(key, appLayer);
   }

@@ -5,7 +5,8 @@
 // (briefs/deps.md §3: ×1.7 at level 6 on 2 cores). A block that does not compress (random bytes: already
 // compressed assets, archives, encrypted data) is stored, not searched for matches it does not have, as
 // zstd does: deflate at level 6 spends several times as long on such bytes as on text only to store them
-// anyway. Whether it compresses is judged from samples spread over the block, deflated at level 1.
+// anyway. Whether it compresses is judged from samples spread over the block, deflated at level 1 (on the
+// pool); a stored block is then framed on the calling thread, which only copies it (storedBlock).
 // Output depends only on the input, the level and the fixed block size — never on timing or the number of
 // threads — so layers stay reproducible.
 import { promisify } from 'node:util';
@@ -18,7 +19,10 @@ export const BLOCK_SIZE = 1 << 20;
 const WINDOW = 32 * 1024;
 /** Blocks compressed at once; more than the pool's threads keeps every thread busy. */
 const IN_FLIGHT = 8;
-/** Block buffers reused in turn: those in flight, the one waiting for its successor, the one filling. */
+/**
+ * Block buffers reused in turn: those in flight, the one waiting for its successor, the one filling (one
+ * more than the least, which is IN_FLIGHT + 1: see blocks).
+ */
 const RING = IN_FLIGHT + 2;
 /** Samples of a block deflated to judge whether it compresses: how many, and how long each is. */
 const SAMPLES = 4;
@@ -39,7 +43,9 @@ export async function* parallelGzip(source: AsyncIterable<Buffer>, level: number
   for await (const block of blocks(source)) {
     if (current) {
       pending.push(deflateBlock(current, level, false, dictionary));
-      dictionary = current.subarray(Math.max(0, current.length - WINDOW));
+      // a copy: the block's ring buffer may be refilled before the next deflate, which waits for its
+      // samples to be judged, takes it in
+      dictionary = Buffer.from(current.subarray(Math.max(0, current.length - WINDOW)));
     }
     current = block;
     crc = crc32(block, crc);
@@ -94,9 +100,9 @@ export async function incompressible(block: Buffer): Promise<boolean> {
 
 /**
  * Re-chunks a stream into blocks of exactly BLOCK_SIZE bytes (the last may be shorter). A full block is
- * copied into a ring of RING buffers reused in turn: when block n is filled, every block before
- * n - IN_FLIGHT has been deflated (parallelGzip waits for those), and the dictionary taken from a block is
- * copied when the next one's deflate starts. New 1 MiB buffers per block would outlive a few minor GCs while
+ * copied into a ring of RING buffers reused in turn: when block n is filled, the deflates of every block
+ * up to n - IN_FLIGHT - 1 have resolved (parallelGzip waits for those), and the dictionary parallelGzip
+ * takes from a block is a copy. New 1 MiB buffers per block would outlive a few minor GCs while
  * in flight, reach the old generation and pile up there until a full GC (a 115 MiB build: 22 of them). A
  * short last block (all of a small layer) is joined into a buffer of its own size.
  */

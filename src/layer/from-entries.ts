@@ -2,9 +2,9 @@
 // the compressed bytes are hashed and sized as they come out (image-spec layer.md). With a layer store
 // (layer-store.ts), the tar is hashed first and the compressed blob comes from the cache when one is
 // recorded for that diff_id; otherwise it is compressed into the cache as a stream, never held in memory.
-// A layer in a slot the cache never made one for (a config's files layer on a first build), with no
-// remote cache to ask, is hashed and compressed in one pass, as BuildKit, ko and apko always do: writing
-// its tar twice would only find nothing (a 115 MiB files layer: 15% of the build).
+// A layer of a slot the cache never made one for (a config's files layer on the cache's first build of that
+// config), with no remote cache to ask, is hashed and compressed in one pass, as BuildKit, ko and apko always
+// do: writing its tar twice would only find nothing (a 115 MiB files layer: 15% of the build).
 import { createHash } from 'node:crypto';
 import { type Compression, compress } from '../compress/index.ts';
 import { type Descriptor, type LayerBlob, memoryBlob, ociLayerType } from '../oci/index.ts';
@@ -28,9 +28,11 @@ export interface LayerOptions {
    */
   inputs?: string;
   /**
-   * Where this layer goes, the same from one build to the next (a config file's files layer for an
-   * architecture). With a store that never made a layer there and no remote cache, nothing can be found
-   * for it, so its tar is hashed as it is compressed (one pass) instead of first on its own.
+   * What this layer is, by a name that stays the same from one build to the next and from one checkout to
+   * another (the files layer of `pith.yaml`, the app layer of app `web`): with a store that never made a
+   * layer of that name and no remote cache, there is nothing to find for it, so its tar is hashed as it is
+   * compressed (one pass) instead of first on its own. Two layers of one name only cost the second its
+   * one pass: it is hashed first, as without a slot.
    */
   slot?: string;
 }

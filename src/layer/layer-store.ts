@@ -2,8 +2,9 @@
 // bytes — the diff_id (sha256 of the uncompressed tar, which covers every file's content and metadata),
 // the compression, its level, the compressor's version and pith's layer format version. This is how
 // BuildKit and containerd find a compressed blob for an uncompressed one. A warm build writes each tar to
-// hash it, but compresses only the layers whose tar changed; a slot it never made a layer for (markSlot) is
-// compressed as it is hashed (keepFresh), since nothing can be found for it. A layer whose inputs are few and known (a
+// hash it, but compresses only the layers whose tar changed; a layer of a slot (a name such as a config's
+// files layer) that this cache never made one for (markSlot), with no remote cache to ask, is compressed as
+// it is hashed (keepFresh), since there is nothing to find for it. A layer whose inputs are few and known (a
 // .deb's sha256, the layout options and the layout code's version: `inputs`) also records the diff_id its
 // tar had, so a warm build finds it without writing the tar at all (as BuildKit's cache keys do for a
 // step). Blobs are content, records are named entries; both are written atomically, so builds racing on

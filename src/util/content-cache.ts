@@ -279,9 +279,14 @@ export class ContentCache {
     return (await readFile(join(this.dir, 'checked', sha256), 'utf8').catch(() => '')) === stampOf(before);
   }
 
-  /** Records the file as it was (`before`) when it was read and hashed right, once its ctime is old enough. */
+  /**
+   * Records the file as it was (`before`) when it was read and hashed right, once its ctime is old enough,
+   * and only if it still is that file: one replaced between the stat and the read, or since, is not.
+   */
   async #stamp(sha256: string, before: BigIntStats): Promise<void> {
     if (before.ctimeNs >= BigInt(Date.now() - STAMP_AGE_MS) * 1_000_000n) return;
+    const now = await stat(this.#path(sha256), { bigint: true }).catch(() => undefined);
+    if (!now || stampOf(now) !== stampOf(before)) return;
     await writeAtomic(join(this.dir, 'checked'), sha256, Buffer.from(stampOf(before))).catch(() => undefined);
   }
 
