@@ -50,12 +50,7 @@ export async function layerFromEntries(entries: Iterable<TarEntry>, opts: LayerO
 /** A layer compressed into memory. */
 async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Promise<BuiltLayer> {
   const kind = opts.compression ?? 'gzip';
-  const diff = createHash('sha256');
-  let uncompressedSize = 0;
-  const tar = counting(writeTar(entries, { clampMtime: opts.epoch }), (c) => {
-    diff.update(c);
-    uncompressedSize += c.length;
-  });
+  const { tar, made } = hashedTar(entries, opts.epoch);
   const hash = createHash('sha256');
   const chunks: Buffer[] = [];
   let size = 0;
@@ -66,7 +61,7 @@ async function memoryLayer(entries: Iterable<TarEntry>, opts: LayerOptions): Pro
   }
   const digest: Digest = `sha256:${hash.digest('hex')}`;
   const blob = memoryBlob({ mediaType: ociLayerType(kind), digest, size }, chunks);
-  const diffId: Digest = `sha256:${diff.digest('hex')}`;
+  const { diffId, size: uncompressedSize } = made();
   return { blob, diffId, uncompressedSize, ...(opts.createdBy ? { createdBy: opts.createdBy } : {}) };
 }
 
@@ -129,11 +124,14 @@ async function twoPass(
   if (cached) return { key, diffId, size, descriptor: cached, how: 'cached' };
   const pulled = await store.pull(key, diffId, kind, mediaType, size);
   if (pulled) return { key, diffId, size, descriptor: pulled, how: 'pulled' };
-  const again = createHash('sha256');
-  const source = counting(tar(), (c) => again.update(c));
-  const descriptor = await store.keep(key, diffId, mediaType, compress(source, kind, opts.level), () => {
-    return `sha256:${again.digest('hex')}`;
-  });
+  const again = hashedTar(entries, opts.epoch);
+  const descriptor = await store.keep(
+    key,
+    diffId,
+    mediaType,
+    compress(again.tar, kind, opts.level),
+    () => again.made().diffId,
+  );
   return { key, diffId, size, descriptor, how: 'built' };
 }
 
@@ -145,16 +143,20 @@ function onePass(
   mediaType: string,
   opts: LayerOptions,
 ): Promise<Made> {
+  const { tar, made } = hashedTar(entries, opts.epoch);
+  return store.keepFresh(kind, opts.level, mediaType, compress(tar, kind, opts.level), made);
+}
+
+/** The entries' tar as a stream, hashed and sized as it goes: `made` gives its diff_id once it has ended. */
+function hashedTar(entries: Iterable<TarEntry>, epoch: number) {
   const diff = createHash('sha256');
   let size = 0;
-  const tar = counting(writeTar(entries, { clampMtime: opts.epoch }), (c) => {
+  const tar = counting(writeTar(entries, { clampMtime: epoch }), (c) => {
     diff.update(c);
     size += c.length;
   });
-  return store.keepFresh(kind, opts.level, mediaType, compress(tar, kind, opts.level), () => ({
-    diffId: `sha256:${diff.digest('hex')}`,
-    size,
-  }));
+  const made = (): { diffId: Digest; size: number } => ({ diffId: `sha256:${diff.digest('hex')}`, size });
+  return { tar, made };
 }
 
 /** A layer the store holds: shared with the remote cache (unless it came from there) and reported. */
